@@ -1,0 +1,445 @@
+//! Pages and API for agreements, their points and follow-ups; the home page's counters.
+
+use super::{
+    AgreementInput, Detail, Filter, KINDS, PAGE_SIZE, PointInput, STATUSES, Summary, UpdateInput,
+};
+use crate::error::{Error, Result};
+use crate::web::AppState;
+use crate::web::render::{Ctx, HtmlForm, Pager};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(view_home_get))
+        .route(
+            "/agreements",
+            get(view_agreements_get).post(view_agreements_post),
+        )
+        .route("/agreements/new", get(view_agreement_new_get))
+        .route(
+            "/agreements/{id}",
+            get(view_agreement_get).post(view_agreement_post),
+        )
+        .route("/agreements/{id}/edit", get(view_agreement_edit_get))
+        .route("/agreements/{id}/points", post(view_points_post))
+        .route("/points/{id}/updates", post(view_updates_post))
+        .route(
+            "/api/v1/agreements",
+            get(api_agreements_get).post(api_agreements_post),
+        )
+        .route(
+            "/api/v1/agreements/{id}",
+            get(api_agreement_get).put(api_agreement_put),
+        )
+        .route("/api/v1/agreements/{id}/points", post(api_points_post))
+        .route("/api/v1/points/{id}/updates", post(api_updates_post))
+}
+
+async fn view_home_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let (open, overdue) = super::my_counts(&app.db, actor).await?;
+    let (recent, total) = super::list(&app.db, actor, &Filter::default()).await?;
+    ctx.page("home.html", minijinja::context! { open => open, overdue => overdue, recent => recent.into_iter().take(5).collect::<Vec<_>>(), total => total })
+}
+
+/// The list's filters as they arrive from a form: empty fields mean "any".
+#[derive(Deserialize, Default, Serialize)]
+pub struct FilterQuery {
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl FilterQuery {
+    fn filter(&self) -> Result<Filter> {
+        let num = |s: &str, field| {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                s.trim()
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| Error::field(field, "err-number"))
+            }
+        };
+        Ok(Filter {
+            member: num(&self.member, "member")?,
+            status: Some(self.status.clone()).filter(|s| !s.is_empty()),
+            overdue: Some(matches!(self.overdue.as_str(), "1" | "true" | "on")),
+            q: Some(self.q.clone()).filter(|s| !s.is_empty()),
+            page: num(&self.page, "page")?,
+        })
+    }
+}
+
+async fn view_agreements_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(fq): Query<FilterQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let filter = fq.filter()?;
+    let (rows, total) = super::list(&app.db, actor, &filter).await?;
+    let pager = Pager::new(&ctx.path, filter.page, total, PAGE_SIZE);
+    let members = if actor.sees_all() {
+        crate::orgs::list(&app.db)
+            .await?
+            .into_iter()
+            .filter(|o| o.kind == "member")
+            .collect()
+    } else {
+        vec![]
+    };
+    ctx.page(
+        "agreements/list.html",
+        minijinja::context! { rows => rows, pager => pager, f => fq, members => members, statuses => STATUSES, can_create => actor.coordinates() },
+    )
+}
+
+async fn form_page(
+    app: &AppState,
+    ctx: &Ctx,
+    input: &AgreementInput,
+    id: Option<i64>,
+    errors: Option<&crate::error::FieldErrors>,
+) -> Result<Response> {
+    let orgs = crate::orgs::list(&app.db).await?;
+    let members: Vec<_> = orgs
+        .iter()
+        .filter(|o| o.kind == "member")
+        .cloned()
+        .collect();
+    let secretariat = orgs.iter().find(|o| o.kind == "secretariat").cloned();
+    // Three point rows on a new agreement (blank rows are ignored); more can be added later.
+    let mut points = input.points.clone();
+    if id.is_none() {
+        while points.len() < 3 {
+            points.push(PointInput::default());
+        }
+    }
+    let ctx_value = minijinja::context! { input => input, points => points, id => id, members => members, secretariat => secretariat, kinds => KINDS };
+    match errors {
+        Some(e) => ctx.form_errors("agreements/form.html", e, ctx_value),
+        None => ctx.page("agreements/form.html", ctx_value),
+    }
+}
+
+async fn view_agreement_new_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    if !ctx.actor()?.coordinates() {
+        return Err(Error::Forbidden);
+    }
+    let input = AgreementInput {
+        kind: "visit".into(),
+        held_on: crate::db::today(),
+        ..AgreementInput::default()
+    };
+    form_page(&app, &ctx, &input, None, None).await
+}
+
+/// The agreement form: repeated `point_body`/`point_owner`/`point_due` fields, one per row.
+#[derive(Deserialize, Default)]
+pub struct AgreementForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    participants: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    member_ids: Vec<i64>,
+    #[serde(default)]
+    point_body: Vec<String>,
+    #[serde(default)]
+    point_owner: Vec<String>,
+    #[serde(default)]
+    point_due: Vec<String>,
+}
+
+impl AgreementForm {
+    fn into_input(self) -> AgreementInput {
+        let points = self
+            .point_body
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| PointInput {
+                body,
+                owner_org_id: self
+                    .point_owner
+                    .get(i)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0),
+                due_on: self.point_due.get(i).cloned(),
+            })
+            .collect();
+        AgreementInput {
+            kind: self.kind,
+            title: self.title,
+            held_on: self.held_on,
+            place: self.place,
+            participants: self.participants,
+            summary: self.summary,
+            member_ids: self.member_ids,
+            points,
+        }
+    }
+}
+
+async fn view_agreements_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(form): HtmlForm<AgreementForm>,
+) -> Result<Response> {
+    let input = form.into_input();
+    match super::create(&app.db, ctx.actor()?, input.clone()).await {
+        Ok(id) => Ok(Redirect::to(&format!("/agreements/{id}")).into_response()),
+        Err(Error::Validation(errs)) => form_page(&app, &ctx, &input, None, Some(&errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_agreement_edit_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let d = super::get(&app.db, actor, id).await?;
+    if !actor.coordinates() {
+        return Err(Error::Forbidden);
+    }
+    let input = AgreementInput {
+        kind: d.agreement.kind,
+        title: d.agreement.title,
+        held_on: d.agreement.held_on,
+        place: d.agreement.place,
+        participants: d.agreement.participants,
+        summary: d.agreement.summary,
+        member_ids: d.parties.iter().map(|p| p.id).collect(),
+        points: vec![],
+    };
+    form_page(&app, &ctx, &input, Some(id), None).await
+}
+
+async fn view_agreement_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<AgreementForm>,
+) -> Result<Response> {
+    let input = form.into_input();
+    match super::update(&app.db, ctx.actor()?, id, input.clone()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/agreements/{id}")).into_response()),
+        Err(Error::Validation(errs)) => form_page(&app, &ctx, &input, Some(id), Some(&errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn detail_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    errors: Option<(&crate::error::FieldErrors, minijinja::Value)>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let d = super::get(&app.db, actor, id).await?;
+    let secretariat = crate::orgs::secretariat(&app.db).await?;
+    let can_follow: Vec<i64> = d
+        .points
+        .iter()
+        .filter(|p| actor.coordinates() || (actor.can_write() && p.owner_org_id == actor.org_id))
+        .map(|p| p.id)
+        .collect();
+    let base = minijinja::context! { d => d, statuses => STATUSES, can_edit => actor.coordinates(), can_follow => can_follow, secretariat => secretariat };
+    match errors {
+        Some((e, extra)) => ctx.form_errors(
+            "agreements/show.html",
+            e,
+            minijinja::context! { ..extra, ..base },
+        ),
+        None => ctx.page("agreements/show.html", base),
+    }
+}
+
+async fn view_agreement_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    detail_page(&app, &ctx, id, None).await
+}
+
+#[derive(Deserialize, Default, Serialize)]
+pub struct PointForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    owner_org_id: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+async fn view_points_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<PointForm>,
+) -> Result<Response> {
+    let input = PointInput {
+        body: form.body.clone(),
+        owner_org_id: form.owner_org_id.parse().unwrap_or(0),
+        due_on: Some(form.due_on.clone()),
+    };
+    match super::add_point(&app.db, ctx.actor()?, id, input).await {
+        Ok(pid) => Ok(Redirect::to(&format!("/agreements/{id}#point-{pid}")).into_response()),
+        Err(Error::Validation(errs)) => {
+            detail_page(
+                &app,
+                &ctx,
+                id,
+                Some((&errs, minijinja::context! { new_point => form })),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_updates_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(point_id): Path<i64>,
+    HtmlForm(input): HtmlForm<UpdateInput>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let (agreement_id,): (i64,) =
+        sqlx::query_as("SELECT agreement_id FROM agreement_points WHERE id = $1")
+            .bind(point_id)
+            .fetch_one(&app.db.pool)
+            .await?;
+    match super::post_update(&app.db, actor, point_id, input.clone()).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/agreements/{agreement_id}#point-{point_id}")).into_response(),
+        ),
+        Err(Error::Validation(errs)) => {
+            detail_page(
+                &app,
+                &ctx,
+                agreement_id,
+                Some((
+                    &errs,
+                    minijinja::context! { failed_point => point_id, update => input },
+                )),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+struct Page<T> {
+    items: Vec<T>,
+    total: i64,
+    page: i64,
+    page_size: i64,
+}
+
+async fn api_agreements_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(fq): Query<FilterQuery>,
+) -> Result<Json<Page<Summary>>> {
+    let filter = fq.filter()?;
+    let (items, total) = super::list(&app.db, ctx.actor()?, &filter).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page: filter.page.unwrap_or(1).max(1),
+        page_size: PAGE_SIZE,
+    }))
+}
+
+async fn api_agreement_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Detail>> {
+    Ok(Json(super::get(&app.db, ctx.actor()?, id).await?))
+}
+
+async fn api_agreements_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(input): Json<AgreementInput>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let id = super::create(&app.db, actor, input).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(super::get(&app.db, actor, id).await?),
+    )
+        .into_response())
+}
+
+async fn api_agreement_put(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(input): Json<AgreementInput>,
+) -> Result<Json<Detail>> {
+    let actor = ctx.actor()?;
+    super::update(&app.db, actor, id, input).await?;
+    Ok(Json(super::get(&app.db, actor, id).await?))
+}
+
+async fn api_points_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(input): Json<PointInput>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    super::add_point(&app.db, actor, id, input).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(super::get(&app.db, actor, id).await?),
+    )
+        .into_response())
+}
+
+async fn api_updates_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(point_id): Path<i64>,
+    Json(input): Json<UpdateInput>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    super::post_update(&app.db, actor, point_id, input).await?;
+    let (agreement_id,): (i64,) =
+        sqlx::query_as("SELECT agreement_id FROM agreement_points WHERE id = $1")
+            .bind(point_id)
+            .fetch_one(&app.db.pool)
+            .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(super::get(&app.db, actor, agreement_id).await?),
+    )
+        .into_response())
+}

@@ -1,0 +1,46 @@
+//! The audit trail's page and API (secretariat admins and auditors).
+
+use super::{Entry, Filter, PAGE_SIZE};
+use crate::error::Result;
+use crate::web::AppState;
+use crate::web::render::{Ctx, Pager};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/audit", get(view_audit_get))
+        .route("/api/v1/audit", get(api_audit_get))
+}
+
+const ENTITIES: [&str; 5] = ["org", "user", "api_token", "agreement", "agreement_point"];
+
+async fn view_audit_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<Filter>,
+) -> Result<Response> {
+    let (rows, total) = super::list(&app.db, ctx.actor()?, &filter).await?;
+    let pager = Pager::new(&ctx.path, filter.page, total, PAGE_SIZE);
+    ctx.page(
+        "audit/list.html",
+        minijinja::context! { rows => rows, pager => pager, f => filter, entities => ENTITIES },
+    )
+}
+
+#[derive(serde::Serialize)]
+struct AuditPage {
+    items: Vec<Entry>,
+    total: i64,
+}
+
+async fn api_audit_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<Filter>,
+) -> Result<Json<AuditPage>> {
+    let (items, total) = super::list(&app.db, ctx.actor()?, &filter).await?;
+    Ok(Json(AuditPage { items, total }))
+}

@@ -1,0 +1,159 @@
+//! Typed configuration: defaults, then an optional TOML file, then `MIZALLA_*` environment
+//! variables, then command-line flags (applied by the CLI). Unknown keys are rejected so a typo
+//! in a config file is an error, not a silently ignored setting.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+/// A value that must never be printed: its `Debug` and `Display` are redacted.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A database URL: shown with its password replaced.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(value: impl Into<String>) -> Self {
+        DatabaseUrl(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// `postgres://user:secret@host/db` is shown as `postgres://user:***@host/db`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.0;
+        if let (Some(scheme_end), Some(at)) = (s.find("://"), s.rfind('@')) {
+            let creds = &s[scheme_end + 3..at];
+            if let Some(colon) = creds.find(':') {
+                return write!(
+                    f,
+                    "{}{}:***{}",
+                    &s[..scheme_end + 3],
+                    &creds[..colon],
+                    &s[at..]
+                );
+            }
+        }
+        f.write_str(s)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://FILE` (default `sqlite://mizalla.db`) or `postgres://…`.
+    pub database_url: DatabaseUrl,
+    /// Address to listen on.
+    pub listen: String,
+    /// Mark cookies `Secure`: set when the platform is served over HTTPS (the default for any
+    /// listen address that is not loopback).
+    pub cookie_secure: Option<bool>,
+    /// How long a login lasts, in hours.
+    pub session_hours: i64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Failed logins allowed per account (and per client address) in `throttle_minutes`.
+    pub login_attempts: u32,
+    pub throttle_minutes: i64,
+    /// `pretty` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: DatabaseUrl::new("sqlite://mizalla.db"),
+            listen: "127.0.0.1:8080".into(),
+            cookie_secure: None,
+            session_hours: 12,
+            max_body_bytes: 2 * 1024 * 1024,
+            login_attempts: 5,
+            throttle_minutes: 15,
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults ← `file` (when it exists) ← `MIZALLA_*` environment variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            fig = fig.merge(Toml::file_exact(path));
+        } else if Path::new("mizalla.toml").exists() {
+            fig = fig.merge(Toml::file("mizalla.toml"));
+        }
+        fig.merge(Env::prefixed("MIZALLA_").split("__"))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.cookie_secure.unwrap_or_else(|| {
+            !(self.listen.starts_with("127.")
+                || self.listen.starts_with("localhost")
+                || self.listen.starts_with("[::1]"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_password_never_shows_in_debug_output() {
+        let mut s = Settings::default();
+        s.database_url = DatabaseUrl::new("postgres://mizalla:hunter2@db.local:5432/mizalla");
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("postgres://mizalla:***@db.local:5432/mizalla"),
+            "{shown}"
+        );
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "[redacted]");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_config_file_are_rejected() {
+        let dir = std::env::temp_dir().join(format!("mizalla-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "listne = \"0.0.0.0:80\"\n").unwrap();
+        assert!(Settings::load(Some(&file)).is_err());
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\n").unwrap();
+        let s = Settings::load(Some(&file)).unwrap();
+        assert_eq!(s.listen, "0.0.0.0:9000");
+        assert!(s.secure_cookies());
+    }
+}

@@ -1,0 +1,148 @@
+//! Storage: one pool over SQLite (the embedded default) or PostgreSQL, chosen by URL.
+//!
+//! Every query in the application is written once, with `$N` placeholders, and runs on both
+//! backends through sqlx's `Any` driver. That works because the schema sticks to the types the
+//! driver carries on both sides: BIGINT/INTEGER, TEXT (times as RFC 3339 UTC, dates as ISO
+//! `YYYY-MM-DD`) and 0/1 flags. The few real differences — migration sets, connection pragmas,
+//! test-database creation — live in this module and nowhere else.
+
+use anyhow::Context as _;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub use sqlx::Any as Backend;
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    pub fn of_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Kind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Kind::Postgres)
+        } else {
+            anyhow::bail!("unsupported database URL: expected sqlite://FILE or postgres://…")
+        }
+    }
+}
+
+/// The application's database handle.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub kind: Kind,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file if needed, and runs the migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        install_default_drivers();
+        let kind = Kind::of_url(url)?;
+        let url = match kind {
+            Kind::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let options = sqlx::any::AnyConnectOptions::from_str(&url)
+            .context("the database URL could not be parsed")?;
+        let max = match kind {
+            // One writer at a time anyway; a few readers share WAL snapshots.
+            Kind::Sqlite => 8,
+            Kind::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if kind == Kind::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .context("could not connect to the database")?;
+        let db = Db { pool, kind };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.kind {
+            Kind::Sqlite => &SQLITE_MIGRATIONS,
+            Kind::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed")?;
+        Ok(())
+    }
+
+    /// `true` when a trivial query answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Names of tables and their columns, sorted: used to prove both migration sets agree.
+    pub async fn schema(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let sql = match self.kind {
+            Kind::Sqlite => {
+                "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'"
+            }
+            Kind::Postgres => {
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'"
+            }
+        };
+        let mut rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+        rows.sort();
+        Ok(rows)
+    }
+}
+
+/// The current time as stored: RFC 3339, UTC, whole seconds.
+pub fn now() -> String {
+    let t = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Today's date as stored (`YYYY-MM-DD`, UTC).
+pub fn today() -> String {
+    OffsetDateTime::now_utc().date().to_string()
+}
+
+/// `true` when the error is a unique-constraint violation (on either backend).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(e) => e.is_unique_violation(),
+        _ => false,
+    }
+}

@@ -1,0 +1,344 @@
+//! The demo alliance (`mizalla serve --demo`): the secretariat, eight member foundations, one
+//! user of every role and agreements with points in every status. Also bulk agreements for
+//! load tests (`mizalla demo --agreements N`).
+
+use crate::agreements::{self, AgreementInput, PointInput, UpdateInput};
+use crate::db::{self, Db};
+use crate::orgs::{self, OrgInput};
+use crate::users::{self, Actor, NewUser, Role};
+
+/// The password of every demo user.
+pub const PASSWORD: &str = "mizalla-demo";
+
+struct Member {
+    code: &'static str,
+    name_ar: &'static str,
+    name_en: &'static str,
+    sectors: &'static [&'static str],
+    governorates: &'static [&'static str],
+    contact: &'static str,
+}
+
+const MEMBERS: [Member; 8] = [
+    Member {
+        code: "amal",
+        name_ar: "جمعية الأمل للتنمية",
+        name_en: "Al-Amal Development Association",
+        sectors: &["livelihoods", "education"],
+        governorates: &["25", "26"],
+        contact: "هدى عبد الرحمن",
+    },
+    Member {
+        code: "nour",
+        name_ar: "مؤسسة النور الخيرية",
+        name_en: "Al-Nour Charitable Foundation",
+        sectors: &["relief", "health"],
+        governorates: &["01", "21"],
+        contact: "أحمد السيد",
+    },
+    Member {
+        code: "khair",
+        name_ar: "جمعية الخير الكبرى",
+        name_en: "Al-Khair Grand Association",
+        sectors: &["relief"],
+        governorates: &["01", "02", "12", "24", "25", "27"],
+        contact: "محمود فهمي",
+    },
+    Member {
+        code: "sanad",
+        name_ar: "مبادرة سند",
+        name_en: "Sanad Initiative",
+        sectors: &["disability", "education"],
+        governorates: &["13", "14"],
+        contact: "منة الله إبراهيم",
+    },
+    Member {
+        code: "tanmia",
+        name_ar: "جمعية تنمية المجتمع المحلي",
+        name_en: "Local Community Development Association",
+        sectors: &["livelihoods", "water_sanitation"],
+        governorates: &["24", "27"],
+        contact: "عبد الفتاح سيد",
+    },
+    Member {
+        code: "ousra",
+        name_ar: "جمعية رعاية الأسرة",
+        name_en: "Family Care Association",
+        sectors: &["women_children"],
+        governorates: &["12", "16", "13"],
+        contact: "شيماء سالم",
+    },
+    Member {
+        code: "sehha",
+        name_ar: "مؤسسة صحة الأم والطفل",
+        name_en: "Mother and Child Health Foundation",
+        sectors: &["health", "women_children"],
+        governorates: &["22", "23", "26"],
+        contact: "د. مريم جرجس",
+    },
+    Member {
+        code: "wafaa",
+        name_ar: "جمعية الوفاء",
+        name_en: "Al-Wafaa Association",
+        sectors: &["housing", "relief"],
+        governorates: &["02", "18"],
+        contact: "سعد حسني",
+    },
+];
+
+/// The demo logins: (e-mail, role, organisation code).
+pub fn logins() -> Vec<(String, Role, &'static str)> {
+    let mut v = vec![
+        (
+            "admin@secretariat.demo".to_owned(),
+            Role::SecretariatAdmin,
+            "secretariat",
+        ),
+        (
+            "staff@secretariat.demo".to_owned(),
+            Role::SecretariatStaff,
+            "secretariat",
+        ),
+        (
+            "auditor@secretariat.demo".to_owned(),
+            Role::Auditor,
+            "secretariat",
+        ),
+    ];
+    for m in &MEMBERS {
+        v.push((format!("admin@{}.demo", m.code), Role::MemberAdmin, m.code));
+        v.push((format!("staff@{}.demo", m.code), Role::MemberStaff, m.code));
+    }
+    v
+}
+
+async fn actor_for(db: &Db, email: &str) -> anyhow::Result<Actor> {
+    let (id, org_id, role): (i64, i64, String) =
+        sqlx::query_as("SELECT id, org_id, role FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(Actor {
+        user_id: id,
+        email: email.to_owned(),
+        display_name: String::new(),
+        org_id,
+        role: Role::parse(&role).unwrap_or(Role::Auditor),
+    })
+}
+
+fn e(err: crate::error::Error) -> anyhow::Error {
+    anyhow::anyhow!("demo data: {err:?}")
+}
+
+/// Seeds the demo alliance unless it is there already. Returns `false` when it was.
+pub async fn seed(db: &Db) -> anyhow::Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE email = 'admin@secretariat.demo'")
+            .fetch_one(&db.pool)
+            .await?;
+    if n > 0 {
+        return Ok(false);
+    }
+    let secretariat = orgs::ensure_secretariat(db).await.map_err(e)?;
+    let mut ids = std::collections::HashMap::new();
+    ids.insert("secretariat", secretariat);
+    for m in &MEMBERS {
+        let input = OrgInput {
+            code: m.code.into(),
+            name_ar: m.name_ar.into(),
+            name_en: m.name_en.into(),
+            sectors: m.sectors.iter().map(|s| s.to_string()).collect(),
+            governorates: m.governorates.iter().map(|s| s.to_string()).collect(),
+            contact_name: m.contact.into(),
+            contact_phone: "0100 000 0000".into(),
+            contact_email: format!("info@{}.demo", m.code),
+        };
+        ids.insert(
+            m.code,
+            orgs::create(db, None, "member", input).await.map_err(e)?,
+        );
+    }
+    // One hash for every demo user: they share the demo password.
+    let hash = users::hash_password(PASSWORD)?;
+    for (email, role, code) in logins() {
+        let new = NewUser {
+            email: email.clone(),
+            display_name: String::new(),
+            org_id: ids[code],
+            role,
+            password: String::new(),
+        };
+        users::insert(db, None, &new, &email, &hash)
+            .await
+            .map_err(e)?;
+    }
+    let admin = actor_for(db, "admin@secretariat.demo").await?;
+    orgs::set_status(
+        db,
+        &admin,
+        ids["wafaa"],
+        "suspended",
+        "تأخر تقديم التقارير الدورية",
+    )
+    .await
+    .map_err(e)?;
+
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = |offset: i64| (today + time::Duration::days(offset)).to_string();
+    let visits: [(&str, &str, &str, &[&str], &[(&str, &str, i64)]); 4] = [
+        (
+            "visit",
+            "زيارة الأمانة الفنية لجمعية الأمل للتنمية",
+            "أسيوط",
+            &["amal"],
+            &[
+                ("تكثيف التنسيق بين الأمانة الفنية والجمعية", "amal", -20),
+                ("الاستفادة المثلى من موارد الأعضاء", "secretariat", 30),
+                ("تنظيم ورش عمل مشتركة لتبادل الخبرات", "amal", 60),
+            ],
+        ),
+        (
+            "meeting",
+            "اجتماع تنسيقي لأعضاء الصعيد",
+            "سوهاج",
+            &["amal", "tanmia", "sehha"],
+            &[
+                ("توحيد قوائم الأسر المستهدفة في قرى المركز", "tanmia", -5),
+                ("تبادل بيانات التغطية الجغرافية", "sehha", 15),
+                ("إعداد خطة توزيع مشتركة قبل رمضان", "secretariat", -40),
+            ],
+        ),
+        (
+            "memorandum",
+            "مذكرة تفاهم مع مؤسسة النور الخيرية",
+            "القاهرة",
+            &["nour"],
+            &[
+                (
+                    "Share the monthly activity report with the secretariat",
+                    "nour",
+                    10,
+                ),
+                (
+                    "Nominate two staff for the data-protection training",
+                    "nour",
+                    -3,
+                ),
+            ],
+        ),
+        (
+            "visit",
+            "زيارة متابعة لجمعية رعاية الأسرة",
+            "المنصورة",
+            &["ousra", "khair"],
+            &[
+                ("مراجعة ملفات الأسر المكررة مع جمعية الخير", "ousra", 20),
+                ("حصر احتياجات القرى غير المخدومة", "khair", 45),
+            ],
+        ),
+    ];
+    let statuses = [
+        ("in_progress", "بدأ العمل على هذا البند"),
+        ("done", "تم الانتهاء"),
+        ("dropped", "تم الاستغناء عن هذا البند"),
+    ];
+    let mut point_no = 0;
+    for (i, (kind, title, place, members, points)) in visits.iter().enumerate() {
+        let input = AgreementInput {
+            kind: kind.to_string(),
+            title: title.to_string(),
+            held_on: day(-(i as i64) * 14 - 7),
+            place: place.to_string(),
+            participants: "ممثلو الأمانة الفنية ومجلس إدارة الجمعية".into(),
+            summary: "اتفق الطرفان على النقاط التالية ومتابعتها حتى التنفيذ.".into(),
+            member_ids: members.iter().map(|c| ids[c]).collect(),
+            points: points
+                .iter()
+                .map(|(body, owner, due)| PointInput {
+                    body: body.to_string(),
+                    owner_org_id: ids[owner],
+                    due_on: Some(day(*due)),
+                })
+                .collect(),
+        };
+        let id = agreements::create(db, &admin, input).await.map_err(e)?;
+        let detail = agreements::get(db, &admin, id).await.map_err(e)?;
+        for p in detail.points {
+            // Cycle the points through every status: open, in progress, done, dropped.
+            if let Some((status, note)) = statuses.get(point_no % 4) {
+                agreements::post_update(
+                    db,
+                    &admin,
+                    p.id,
+                    UpdateInput {
+                        note: note.to_string(),
+                        status: Some(status.to_string()),
+                    },
+                )
+                .await
+                .map_err(e)?;
+            }
+            point_no += 1;
+        }
+    }
+    Ok(true)
+}
+
+/// Adds `n` agreements (each with one or two members and three points) for load tests.
+pub async fn bulk_agreements(db: &Db, n: usize) -> anyhow::Result<()> {
+    seed(db).await?;
+    let admin = actor_for(db, "admin@secretariat.demo").await?;
+    let members: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM orgs WHERE kind = 'member' ORDER BY id")
+            .fetch_all(&db.pool)
+            .await?;
+    let now = db::now();
+    let statuses = ["open", "in_progress", "done", "dropped"];
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        let mut tx = db.begin().await?;
+        for &i in chunk {
+            let held_on = (time::OffsetDateTime::now_utc().date()
+                - time::Duration::days((i % 1500) as i64))
+            .to_string();
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO agreements (kind, title, held_on, place, participants, summary, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, '', $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(["visit", "meeting", "memorandum"][i % 3])
+            .bind(format!("اتفاق متابعة رقم {i}"))
+            .bind(&held_on)
+            .bind("القاهرة")
+            .bind("اتفق الطرفان على نقاط للمتابعة.")
+            .bind(admin.user_id)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let a = members[i % members.len()].0;
+            let b = members[(i * 7 + 3) % members.len()].0;
+            for org in if a == b { vec![a] } else { vec![a, b] } {
+                sqlx::query("INSERT INTO agreement_members (agreement_id, org_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(org)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for k in 0..3 {
+                sqlx::query(
+                    "INSERT INTO agreement_points (agreement_id, body, owner_org_id, due_on, status, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                )
+                .bind(id)
+                .bind(format!("بند رقم {k}"))
+                .bind(a)
+                .bind((time::OffsetDateTime::now_utc().date() + time::Duration::days(((i + k) % 90) as i64 - 45)).to_string())
+                .bind(statuses[(i + k) % 4])
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}

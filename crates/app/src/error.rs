@@ -1,0 +1,78 @@
+//! The one error type of the application. Services return it; the web layer maps it to a status
+//! code and a message in the user's language (see `web::error`). Internal details stay in the
+//! server log and never reach a client.
+
+/// A problem with one field of a submitted form or JSON body: the field's name and the message
+/// key (in `locales/*/errors.ftl`) that explains it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push(FieldError { field, key });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.key)
+    }
+    /// `Ok(())` when nothing was added, else the validation error.
+    pub fn check(self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self))
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    /// A request the server cannot read at all; the value is a message key.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// The request conflicts with stored data; the value is a message key.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("too many attempts")]
+    TooManyRequests,
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Error::NotFound,
+            other => Error::Internal(other.into()),
+        }
+    }
+}
+
+impl Error {
+    /// A single-field validation error.
+    pub fn field(field: &'static str, key: &'static str) -> Self {
+        let mut errs = FieldErrors::default();
+        errs.add(field, key);
+        Error::Validation(errs)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

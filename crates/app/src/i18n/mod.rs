@@ -1,0 +1,253 @@
+//! Languages: Arabic (default, right-to-left) and English, with Fluent message files in
+//! `locales/<lang>/*.ftl` embedded in the binary.
+//!
+//! The locale is chosen per request: `?lang=`, then the `lang` cookie, then `Accept-Language`
+//! with its `q=` weights, then Arabic.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    static LOCALES = {
+        locales: "../../locales",
+        fallback_language: "ar",
+    };
+}
+
+static AR: LanguageIdentifier = langid!("ar");
+static EN: LanguageIdentifier = langid!("en");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    Ar,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::Ar, Locale::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Ar => "ar",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            Locale::Ar => "rtl",
+            Locale::En => "ltr",
+        }
+    }
+
+    /// Parses a language tag such as `ar`, `ar-EG`, `en-GB`; other languages give `None`.
+    pub fn parse(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "ar" => Some(Locale::Ar),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The best supported language in an `Accept-Language` header, by its q-weights
+    /// (ties keep the header's order).
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|v| v.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if q <= 0.0 {
+                continue;
+            }
+            if let Some(loc) = Locale::parse(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, loc));
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+
+    /// Chooses the request's locale from its query, cookie and header values.
+    pub fn negotiate(query: Option<&str>, cookie: Option<&str>, accept: Option<&str>) -> Self {
+        query
+            .and_then(Locale::parse)
+            .or_else(|| cookie.and_then(Locale::parse))
+            .or_else(|| accept.and_then(Locale::from_accept_language))
+            .unwrap_or_default()
+    }
+
+    fn langid(self) -> &'static LanguageIdentifier {
+        match self {
+            Locale::Ar => &AR,
+            Locale::En => &EN,
+        }
+    }
+
+    /// The message `key`, or the key itself when it is missing (a test keeps that from happening).
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.langid(), key)
+    }
+
+    /// The message `key` with named arguments (strings or numbers).
+    pub fn t_args(self, key: &str, args: &[(&str, Arg)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    Arg::Str(s) => FluentValue::from(s.clone()),
+                    Arg::Num(n) => FluentValue::from(*n),
+                };
+                (Cow::Owned((*k).to_owned()), value)
+            })
+            .collect();
+        LOCALES.lookup_with_args(self.langid(), key, &map)
+    }
+
+    /// Whether `key` exists in this locale's own file (no fallback).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES
+            .lookup_no_default_fallback(
+                self.langid(),
+                key,
+                None::<&HashMap<Cow<'static, str>, FluentValue<'_>>>,
+            )
+            .is_some()
+    }
+
+    /// A date `YYYY-MM-DD` written for reading: `29 نوفمبر 2026` / `29 November 2026`.
+    pub fn date(self, iso: &str) -> String {
+        let date = iso.get(..10).unwrap_or(iso);
+        let mut parts = date.split('-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return iso.to_owned();
+        };
+        let (Ok(m), Ok(d)) = (m.parse::<u8>(), d.parse::<u8>()) else {
+            return iso.to_owned();
+        };
+        if !(1..=12).contains(&m) {
+            return iso.to_owned();
+        }
+        format!("{d} {} {y}", self.t(&format!("month-{m}")))
+    }
+}
+
+/// A Fluent argument.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Str(String),
+    Num(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Str(s.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Str(s)
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Num(n as f64)
+    }
+}
+
+/// Every message key of a locale's files (for the completeness test).
+pub fn keys(locale: Locale) -> Vec<String> {
+    let dir = format!(
+        "{}/../../locales/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        locale.code()
+    );
+    let mut keys = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for line in text.lines() {
+            let first = line.chars().next();
+            if first.is_some_and(|c| c.is_ascii_alphabetic())
+                && let Some((key, _)) = line.split_once('=')
+            {
+                keys.push(key.trim().to_owned());
+            }
+        }
+    }
+    keys.sort();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_comes_from_query_then_cookie_then_accept_language() {
+        assert_eq!(
+            Locale::negotiate(Some("en"), Some("ar"), Some("ar")),
+            Locale::En
+        );
+        assert_eq!(Locale::negotiate(None, Some("en"), Some("ar")), Locale::En);
+        assert_eq!(
+            Locale::negotiate(None, None, Some("en-GB,en;q=0.9")),
+            Locale::En
+        );
+        assert_eq!(Locale::negotiate(Some("fr"), None, None), Locale::Ar);
+        assert_eq!(Locale::negotiate(None, None, None), Locale::Ar);
+    }
+
+    #[test]
+    fn accept_language_respects_q_weights() {
+        assert_eq!(
+            Locale::from_accept_language("en;q=0.5, ar-EG;q=0.8"),
+            Some(Locale::Ar)
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr, en;q=0.3, ar;q=0.2"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("ar;q=0, en;q=0.1"),
+            Some(Locale::En)
+        );
+        assert_eq!(Locale::from_accept_language("de, fr"), None);
+        assert_eq!(Locale::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn both_locales_define_exactly_the_same_messages() {
+        let ar = keys(Locale::Ar);
+        let en = keys(Locale::En);
+        assert!(ar.len() > 50, "too few keys: {}", ar.len());
+        let only_ar: Vec<_> = ar.iter().filter(|k| !en.contains(k)).collect();
+        let only_en: Vec<_> = en.iter().filter(|k| !ar.contains(k)).collect();
+        assert!(
+            only_ar.is_empty() && only_en.is_empty(),
+            "only ar: {only_ar:?}; only en: {only_en:?}"
+        );
+        for key in &ar {
+            assert!(
+                Locale::Ar.has(key) && Locale::En.has(key),
+                "{key} does not resolve"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_are_written_with_month_names() {
+        assert_eq!(Locale::En.date("2026-11-29"), "29 November 2026");
+        assert_eq!(Locale::Ar.date("2026-01-05"), "5 يناير 2026");
+        assert_eq!(Locale::Ar.date("not a date"), "not a date");
+    }
+}

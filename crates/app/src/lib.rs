@@ -1,0 +1,28 @@
+//! Mizalla (مظلة): the platform on which an alliance of NGOs — its technical secretariat and
+//! its member foundations — coordinates its work.
+//!
+//! One folder per feature (`orgs`, `users`, `agreements`, `audit`), each with its types and
+//! rules, its queries and its `routes.rs`; shared parts beside them: `db` (storage and the
+//! backend differences), `web` (router, middleware, auth, errors, rendering), `i18n`
+//! (Arabic and English) and `config`.
+
+pub mod agreements;
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod orgs;
+pub mod telemetry;
+pub mod users;
+pub mod web;
+
+/// Opens (creating and migrating) the database and makes sure the secretariat exists.
+pub async fn open(settings: &config::Settings) -> anyhow::Result<db::Db> {
+    let db = db::Db::connect(settings.database_url.expose()).await?;
+    orgs::ensure_secretariat(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not create the secretariat: {e}"))?;
+    Ok(db)
+}

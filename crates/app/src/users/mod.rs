@@ -1,0 +1,560 @@
+//! Users, roles and credentials: password hashes (argon2id), login sessions and API tokens.
+
+pub mod routes;
+
+use crate::audit;
+use crate::db::{self, Db};
+use crate::error::{Error, FieldErrors, Result};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// What a user may do is decided by its role and its organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    SecretariatAdmin,
+    SecretariatStaff,
+    MemberAdmin,
+    MemberStaff,
+    /// Reads everything, writes nothing.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::SecretariatAdmin,
+        Role::SecretariatStaff,
+        Role::MemberAdmin,
+        Role::MemberStaff,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SecretariatAdmin => "secretariat_admin",
+            Role::SecretariatStaff => "secretariat_staff",
+            Role::MemberAdmin => "member_admin",
+            Role::MemberStaff => "member_staff",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Roles that belong to the secretariat organisation (the others to a member).
+    pub fn is_secretariat(self) -> bool {
+        matches!(
+            self,
+            Role::SecretariatAdmin | Role::SecretariatStaff | Role::Auditor
+        )
+    }
+}
+
+/// The signed-in user on whose behalf a request runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub role: Role,
+}
+
+impl Actor {
+    /// Sees every organisation's data (secretariat staff and auditors).
+    pub fn sees_all(&self) -> bool {
+        self.role.is_secretariat()
+    }
+    pub fn is_secretariat_admin(&self) -> bool {
+        self.role == Role::SecretariatAdmin
+    }
+    /// May run the alliance's coordination work (agreements): secretariat admins and staff.
+    pub fn coordinates(&self) -> bool {
+        matches!(self.role, Role::SecretariatAdmin | Role::SecretariatStaff)
+    }
+    /// May manage the users and profile of organisation `org_id`.
+    pub fn administers(&self, org_id: i64) -> bool {
+        self.role == Role::SecretariatAdmin
+            || (self.role == Role::MemberAdmin && self.org_id == org_id)
+    }
+    pub fn can_write(&self) -> bool {
+        self.role != Role::Auditor
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Hashes a password with argon2id (the crate's default parameters). Slow on purpose: call it
+/// from a blocking thread in async code.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+async fn hash_blocking(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?
+        .map_err(Error::Internal)
+}
+
+/// A random secret as 43 URL-safe characters (256 bits).
+pub fn random_token() -> String {
+    use base64::Engine as _;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Tokens are stored only as their SHA-256: a stolen table does not open sessions.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub role: String,
+    pub active: i64,
+    pub created_at: String,
+}
+
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Checks an e-mail address well enough to catch typing mistakes.
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+}
+
+/// Creates a user. `actor` is `None` only for the command line's first admin.
+pub async fn create(db: &Db, actor: Option<&Actor>, new: NewUser) -> Result<i64> {
+    let email = new.email.trim().to_lowercase();
+    let mut errs = FieldErrors::default();
+    if !valid_email(&email) {
+        errs.add("email", "err-email");
+    }
+    if new.password.chars().count() < MIN_PASSWORD_CHARS {
+        errs.add("password", "err-password-short");
+    }
+    if new.display_name.chars().count() > 200 {
+        errs.add("display_name", "err-too-long");
+    }
+    let org_kind: Option<(String,)> = sqlx::query_as("SELECT kind FROM orgs WHERE id = $1")
+        .bind(new.org_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match org_kind {
+        None => errs.add("org", "err-org-unknown"),
+        Some((kind,)) => {
+            if (kind == "secretariat") != new.role.is_secretariat() {
+                errs.add("role", "err-role-org-mismatch");
+            }
+        }
+    }
+    errs.check()?;
+    let hash = hash_blocking(new.password.clone()).await?;
+    insert(db, actor, &new, &email, &hash).await
+}
+
+/// Stores a checked user with its password hash.
+pub(crate) async fn insert(
+    db: &Db,
+    actor: Option<&Actor>,
+    new: &NewUser,
+    email: &str,
+    hash: &str,
+) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let res: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO users (email, display_name, org_id, role, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+    )
+    .bind(email)
+    .bind(new.display_name.trim())
+    .bind(new.org_id)
+    .bind(new.role.as_str())
+    .bind(hash)
+    .bind(db::now())
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match res {
+        Ok((id,)) => id,
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(Error::field("email", "err-email-taken"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let after = serde_json::json!({"email": email, "display_name": new.display_name.trim(), "org_id": new.org_id, "role": new.role.as_str()});
+    audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "user",
+        Some(id),
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<User> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, display_name, org_id, role, active, created_at FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+pub async fn list_for_org(db: &Db, org_id: i64) -> Result<Vec<User>> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, display_name, org_id, role, active, created_at FROM users WHERE org_id = $1 ORDER BY email",
+    )
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Switches a user on or off; switching off also ends its sessions and revokes its tokens.
+pub async fn set_active(db: &Db, actor: &Actor, user_id: i64, active: bool) -> Result<()> {
+    let user = get(db, user_id).await?;
+    if !actor.administers(user.org_id) {
+        return Err(Error::Forbidden);
+    }
+    if user.id == actor.user_id && !active {
+        return Err(Error::Conflict("err-cannot-deactivate-self"));
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if !active {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(db::now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        Some(actor),
+        if active { "activate" } else { "deactivate" },
+        "user",
+        Some(user_id),
+        Some(serde_json::json!({"active": user.active})),
+        Some(serde_json::json!({"active": i64::from(active)})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Credentials {
+    id: i64,
+    password_hash: String,
+    active: i64,
+}
+
+/// Checks an e-mail and password; `Ok(None)` when they do not match an active user.
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option<i64>> {
+    let row: Option<Credentials> =
+        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&db.pool)
+            .await?;
+    // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
+    let (hash, user) = match row {
+        Some(c) if c.active == 1 => (c.password_hash, Some(c.id)),
+        _ => (dummy_hash().to_owned(), None),
+    };
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    Ok(if ok { user } else { None })
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no such user").unwrap_or_default())
+}
+
+/// Changes the actor's own password after checking the current one.
+pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: &str) -> Result<()> {
+    let mut errs = FieldErrors::default();
+    if authenticate(db, &actor.email, current).await? != Some(actor.user_id) {
+        errs.add("current", "err-password-wrong");
+    }
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        errs.add("new", "err-password-short");
+    }
+    errs.check()?;
+    let hash = hash_blocking(new.to_owned()).await?;
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "change_password",
+        "user",
+        Some(actor.user_id),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A login session: the cookie carries `token`, the database only its hash.
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+pub async fn start_session(db: &Db, user_id: i64, hours: i64) -> Result<NewSession> {
+    let token = random_token();
+    let csrf = random_token();
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let expires = (now + time::Duration::hours(hours))
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(fmt)
+        .unwrap_or_default();
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(db::now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(db::now())
+        .bind(expires)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(NewSession { token, csrf })
+}
+
+pub async fn end_session(db: &Db, token: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ActorRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    org_id: i64,
+    role: String,
+}
+
+impl ActorRow {
+    fn into_actor(self) -> Option<Actor> {
+        Some(Actor {
+            user_id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            org_id: self.org_id,
+            role: Role::parse(&self.role)?,
+        })
+    }
+}
+
+/// The user and CSRF token of a live session cookie.
+pub async fn session_actor(db: &Db, token: &str) -> Result<Option<(Actor, String)>> {
+    let row: Option<(i64, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, s.csrf_token FROM sessions s \
+         JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+    )
+    .bind(token_hash(token))
+    .bind(db::now())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(
+        row.and_then(|(id, email, display_name, org_id, role, csrf)| {
+            ActorRow {
+                id,
+                email,
+                display_name,
+                org_id,
+                role,
+            }
+            .into_actor()
+            .map(|a| (a, csrf))
+        }),
+    )
+}
+
+/// The user behind an API token.
+pub async fn token_actor(db: &Db, token: &str) -> Result<Option<Actor>> {
+    let row: Option<ActorRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.role FROM api_tokens t \
+         JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(ActorRow::into_actor))
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// Issues an API token for the actor; the secret is returned once and never stored.
+pub async fn create_token(db: &Db, actor: &Actor, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::field("name", "err-required"));
+    }
+    if name.chars().count() > 100 {
+        return Err(Error::field("name", "err-too-long"));
+    }
+    let secret = format!("mz_{}", random_token());
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(actor.user_id)
+    .bind(name)
+    .bind(token_hash(&secret))
+    .bind(db::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "create",
+        "api_token",
+        Some(id),
+        None,
+        Some(serde_json::json!({"name": name})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+pub async fn list_tokens(db: &Db, actor: &Actor) -> Result<Vec<ApiToken>> {
+    Ok(sqlx::query_as("SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
+        .bind(actor.user_id)
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(db::now())
+        .bind(id)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "revoke",
+        "api_token",
+        Some(id),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batter", &h));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn email_check_catches_typing_mistakes() {
+        for ok in ["a@b.org", "huda.m@alliance.eg"] {
+            assert!(valid_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@b", "@b.org", "a b@c.org", "a@.org", "<a>@b.org"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+}
+
+/// How many users exist (zero on a fresh database).
+pub async fn count(db: &Db) -> Result<(i64,)> {
+    Ok(sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?)
+}

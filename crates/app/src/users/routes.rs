@@ -1,0 +1,297 @@
+//! Pages and API for users: an organisation's users, one's own password and API tokens, and
+//! the first-run page that creates the first secretariat admin.
+
+use super::{NewUser, Role};
+use crate::error::{Error, FieldErrors, Result};
+use crate::web::AppState;
+use crate::web::render::{Ctx, HtmlForm};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/setup", get(view_setup_get).post(view_setup_post))
+        .route("/orgs/{id}/users", post(view_org_users_post))
+        .route("/users/{id}/active", post(view_user_active_post))
+        .route(
+            "/account/password",
+            get(view_password_get).post(view_password_post),
+        )
+        .route(
+            "/account/tokens",
+            get(view_tokens_get).post(view_tokens_post),
+        )
+        .route("/account/tokens/{id}/revoke", post(view_token_revoke_post))
+        .route("/api/v1/me", get(api_me_get))
+        .route(
+            "/api/v1/orgs/{id}/users",
+            get(api_org_users_get).post(api_org_users_post),
+        )
+}
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct UserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn create_user(
+    app: &AppState,
+    actor: &super::Actor,
+    org_id: i64,
+    form: &UserForm,
+) -> Result<i64> {
+    if !actor.administers(org_id) {
+        return Err(Error::Forbidden);
+    }
+    let role = Role::parse(&form.role).ok_or_else(|| Error::field("role", "err-choice"))?;
+    // A member admin adds users to its own organisation, never a secretariat role.
+    if role.is_secretariat() && !actor.is_secretariat_admin() {
+        return Err(Error::Forbidden);
+    }
+    super::create(
+        &app.db,
+        Some(actor),
+        NewUser {
+            email: form.email.clone(),
+            display_name: form.display_name.clone(),
+            org_id,
+            role,
+            password: form.password.clone(),
+        },
+    )
+    .await
+}
+
+async fn view_org_users_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(org_id): Path<i64>,
+    HtmlForm(form): HtmlForm<UserForm>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    crate::orgs::get(&app.db, org_id).await?;
+    match create_user(&app, actor, org_id, &form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{org_id}#users")).into_response()),
+        Err(Error::Validation(errs)) => {
+            let org = crate::orgs::get(&app.db, org_id).await?;
+            let users = super::list_for_org(&app.db, org_id).await?;
+            let roles: Vec<&str> = Role::ALL
+                .iter()
+                .filter(|r| r.is_secretariat() == (org.kind == "secretariat"))
+                .map(|r| r.as_str())
+                .collect();
+            let blank = UserForm {
+                password: String::new(),
+                ..form
+            };
+            ctx.form_errors(
+                "orgs/show.html",
+                &errs,
+                minijinja::context! {
+                    org => org, users => users, can_manage_users => true, can_edit => true, roles => roles,
+                    new_user => blank, governorates => Vec::<String>::new(), sectors => Vec::<String>::new(),
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActiveForm {
+    #[serde(default)]
+    active: String,
+}
+
+async fn view_user_active_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<ActiveForm>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let user = super::get(&app.db, id).await?;
+    super::set_active(&app.db, actor, id, form.active == "1").await?;
+    Ok(Redirect::to(&format!("/orgs/{}#users", user.org_id)).into_response())
+}
+
+async fn view_password_get(ctx: Ctx) -> Result<Response> {
+    ctx.actor()?;
+    ctx.page(
+        "account/password.html",
+        minijinja::context! { saved => false },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn view_password_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(form): HtmlForm<PasswordForm>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if form.new != form.confirm {
+        let mut errs = FieldErrors::default();
+        errs.add("confirm", "err-password-mismatch");
+        return ctx.form_errors(
+            "account/password.html",
+            &errs,
+            minijinja::context! { saved => false },
+        );
+    }
+    match super::change_password(&app.db, actor, &form.current, &form.new).await {
+        Ok(()) => ctx.page(
+            "account/password.html",
+            minijinja::context! { saved => true },
+        ),
+        Err(Error::Validation(errs)) => ctx.form_errors(
+            "account/password.html",
+            &errs,
+            minijinja::context! { saved => false },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_tokens_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let tokens = super::list_tokens(&app.db, actor).await?;
+    ctx.page(
+        "account/tokens.html",
+        minijinja::context! { tokens => tokens, secret => None::<String> },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn view_tokens_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(form): HtmlForm<TokenForm>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    let created = super::create_token(&app.db, actor, &form.name).await;
+    let tokens = super::list_tokens(&app.db, actor).await?;
+    match created {
+        Ok(secret) => ctx.page(
+            "account/tokens.html",
+            minijinja::context! { tokens => tokens, secret => secret },
+        ),
+        Err(Error::Validation(errs)) => ctx.form_errors(
+            "account/tokens.html",
+            &errs,
+            minijinja::context! { tokens => tokens, name => form.name },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_token_revoke_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    super::revoke_token(&app.db, ctx.actor()?, id).await?;
+    Ok(Redirect::to("/account/tokens").into_response())
+}
+
+async fn no_users_yet(app: &AppState) -> Result<bool> {
+    Ok(super::count(&app.db).await?.0 == 0)
+}
+
+/// First run: while no user exists, anyone who can reach the server creates the first admin.
+async fn view_setup_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    if !no_users_yet(&app).await? {
+        return Err(Error::NotFound);
+    }
+    ctx.page(
+        "setup.html",
+        minijinja::context! { input => UserForm::default() },
+    )
+}
+
+async fn view_setup_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(form): HtmlForm<UserForm>,
+) -> Result<Response> {
+    if !no_users_yet(&app).await? {
+        return Err(Error::NotFound);
+    }
+    let secretariat = crate::orgs::secretariat(&app.db).await?;
+    let new = NewUser {
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        org_id: secretariat.id,
+        role: Role::SecretariatAdmin,
+        password: form.password.clone(),
+    };
+    match super::create(&app.db, None, new).await {
+        Ok(_) => Ok(Redirect::to("/login").into_response()),
+        Err(Error::Validation(errs)) => ctx.form_errors(
+            "setup.html",
+            &errs,
+            minijinja::context! { input => UserForm { password: String::new(), ..form } },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+async fn api_me_get(ctx: Ctx) -> Result<Json<super::Actor>> {
+    Ok(Json(ctx.actor()?.clone()))
+}
+
+async fn api_org_users_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(org_id): Path<i64>,
+) -> Result<Json<Vec<super::User>>> {
+    let actor = ctx.actor()?;
+    crate::orgs::get(&app.db, org_id).await?;
+    if !(actor.sees_all() || actor.administers(org_id)) {
+        return Err(Error::Forbidden);
+    }
+    Ok(Json(super::list_for_org(&app.db, org_id).await?))
+}
+
+async fn api_org_users_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(org_id): Path<i64>,
+    Json(form): Json<UserForm>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    crate::orgs::get(&app.db, org_id).await?;
+    let id = create_user(&app, actor, org_id, &form).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(super::get(&app.db, id).await?),
+    )
+        .into_response())
+}

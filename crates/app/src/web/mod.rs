@@ -1,0 +1,212 @@
+//! The web layer: router, middleware (locale, errors, auth and CSRF, security headers, limits,
+//! tracing), static assets, health and the OpenAPI document. Feature routes live in each
+//! feature's `routes.rs`.
+
+pub mod auth;
+pub mod error;
+pub mod render;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::i18n::Locale;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use render::Templates;
+use rust_embed::RustEmbed;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub templates: Arc<Templates>,
+    pub throttle: Arc<auth::Throttle>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> anyhow::Result<Self> {
+        let throttle = auth::Throttle::new(settings.login_attempts, settings.throttle_minutes);
+        Ok(AppState {
+            db,
+            settings: Arc::new(settings),
+            templates: Arc::new(Templates::new()?),
+            throttle: Arc::new(throttle),
+        })
+    }
+}
+
+#[derive(RustEmbed)]
+#[folder = "../../assets/"]
+struct Assets;
+
+/// The OpenAPI description of `/api/v1`.
+pub const OPENAPI: &str = include_str!("../../../../assets/openapi.json");
+
+async fn health(State(app): State<AppState>) -> Response {
+    if app.db.ping().await {
+        (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response()
+    } else {
+        let mut res = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "database unreachable"})),
+        )
+            .into_response();
+        res.extensions_mut().insert(error::Rendered);
+        res
+    }
+}
+
+async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Response {
+    match Assets::get(&path) {
+        Some(file) => {
+            let mime = mime_guess::from_path(&path).first_or_octet_stream();
+            (
+                [
+                    (header::CONTENT_TYPE, mime.as_ref().to_owned()),
+                    (header::CACHE_CONTROL, "public, max-age=3600".to_owned()),
+                ],
+                file.data.into_owned(),
+            )
+                .into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn openapi() -> Response {
+    let mut res = ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response();
+    res.extensions_mut().insert(error::Rendered);
+    res
+}
+
+/// Chooses the locale (`?lang=`, cookie, `Accept-Language`) and remembers an explicit choice.
+async fn choose_locale(jar: CookieJar, mut req: Request, next: Next) -> Response {
+    let query_lang = req.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v)
+    });
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let locale = Locale::negotiate(
+        query_lang.as_deref(),
+        jar.get("lang").map(|c| c.value()),
+        accept.as_deref(),
+    );
+    req.extensions_mut().insert(locale);
+    let mut res = next.run(req).await;
+    if query_lang.as_deref().and_then(Locale::parse).is_some() {
+        let cookie = Cookie::build(("lang", locale.code()))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(time::Duration::days(365));
+        if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(locale.code()),
+    );
+    res
+}
+
+async fn provide_templates(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+    req.extensions_mut().insert(app.templates.clone());
+    next.run(req).await
+}
+
+/// The whole application.
+pub fn router(app: AppState) -> Router {
+    let routes = Router::new()
+        .route("/health", get(health))
+        .route("/assets/{*path}", get(asset))
+        .route("/api/openapi.json", get(openapi))
+        .route(
+            "/login",
+            get(auth::view_login_get).post(auth::view_login_post),
+        )
+        .route("/logout", axum::routing::post(auth::view_logout_post))
+        .merge(crate::users::routes::routes())
+        .merge(crate::orgs::routes::routes())
+        .merge(crate::agreements::routes::routes())
+        .merge(crate::audit::routes::routes())
+        .fallback(|| async { StatusCode::NOT_FOUND });
+
+    let security_headers = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ));
+
+    routes
+        // Innermost first: auth and CSRF see the request last, after limits are in place.
+        .layer(middleware::from_fn_with_state(app.clone(), auth::authenticate))
+        .layer(RequestBodyLimitLayer::new(app.settings.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(app.settings.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn_with_state(app.templates.clone(), error::render_errors))
+        .layer(middleware::from_fn_with_state(app.clone(), provide_templates))
+        .layer(middleware::from_fn(choose_locale))
+        .layer(security_headers)
+        .layer(
+            // Method and path only: query strings may carry search terms (names) and stay out of logs.
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(app)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(app: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let router = router(app);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,256 @@
+//! Server-rendered pages: minijinja templates (embedded from `templates/`, HTML auto-escaped)
+//! with the user's locale, the signed-in user and the CSRF token in every page's context.
+
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::{Arg, Locale};
+use crate::users::Actor;
+use crate::web::error::Rendered;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, State};
+use rust_embed::RustEmbed;
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(RustEmbed)]
+#[folder = "../../templates/"]
+struct TemplateFiles;
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+fn locale_of(state: &State) -> Locale {
+    state
+        .lookup("locale")
+        .and_then(|v| v.as_str().and_then(Locale::parse))
+        .unwrap_or_default()
+}
+
+impl Templates {
+    pub fn new() -> anyhow::Result<Self> {
+        let mut env = Environment::new();
+        for name in TemplateFiles::iter() {
+            let file = TemplateFiles::get(&name)
+                .ok_or_else(|| anyhow::anyhow!("template {name} vanished"))?;
+            let text = String::from_utf8(file.data.into_owned())?;
+            env.add_template_owned(name.to_string(), text)?;
+        }
+        env.add_function("t", |state: &State, key: &str, kwargs: Kwargs| -> String {
+            let locale = locale_of(state);
+            let mut args: Vec<(&str, Arg)> = Vec::new();
+            for name in kwargs.args() {
+                let v: Value = kwargs.get(name).unwrap_or_default();
+                let arg = match v.as_i64() {
+                    Some(n) => Arg::Num(n as f64),
+                    None => Arg::Str(v.to_string()),
+                };
+                args.push((name, arg));
+            }
+            if args.is_empty() {
+                locale.t(key)
+            } else {
+                locale.t_args(key, &args)
+            }
+        });
+        // `pick(name_ar, name_en)`: the value in the page's language.
+        env.add_function("pick", |state: &State, ar: String, en: String| -> String {
+            match locale_of(state) {
+                Locale::Ar if !ar.is_empty() => ar,
+                Locale::En if !en.is_empty() => en,
+                _ if ar.is_empty() => en,
+                _ => ar,
+            }
+        });
+        env.add_filter("date", |state: &State, value: Option<String>| -> String {
+            value.map(|v| locale_of(state).date(&v)).unwrap_or_default()
+        });
+        Ok(Templates { env })
+    }
+
+    /// Renders a template with only the locale added (error pages, no signed-in user needed).
+    pub fn render_bare(
+        &self,
+        locale: Locale,
+        name: &str,
+        ctx: Value,
+    ) -> Result<String, minijinja::Error> {
+        let base = minijinja::context! { locale => locale.code(), dir => locale.dir(), other_lang => other(locale).code() };
+        self.env
+            .get_template(name)?
+            .render(minijinja::context! { ..base, ..ctx })
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.env.templates().map(|(n, _)| n.to_owned()).collect()
+    }
+}
+
+fn other(l: Locale) -> Locale {
+    match l {
+        Locale::Ar => Locale::En,
+        Locale::En => Locale::Ar,
+    }
+}
+
+/// Who is asking, in which language: put into the request by the locale and auth layers.
+#[derive(Clone)]
+pub struct Ctx {
+    pub locale: Locale,
+    pub actor: Option<Actor>,
+    pub csrf: Option<String>,
+    pub path: String,
+    pub org_name: Option<(String, String)>,
+    templates: Arc<Templates>,
+}
+
+/// The session's CSRF token, set by the auth layer for cookie sessions.
+#[derive(Clone)]
+pub struct CsrfToken(pub String);
+
+/// The signed-in user's organisation names, for the page header.
+#[derive(Clone)]
+pub struct OrgNames(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let templates = parts
+            .extensions
+            .get::<Arc<Templates>>()
+            .cloned()
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("templates missing from request")))?;
+        Ok(Ctx {
+            locale: parts
+                .extensions
+                .get::<Locale>()
+                .copied()
+                .unwrap_or_default(),
+            actor: parts.extensions.get::<Actor>().cloned(),
+            csrf: parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            org_name: parts
+                .extensions
+                .get::<OrgNames>()
+                .map(|o| (o.0.clone(), o.1.clone())),
+            templates,
+        })
+    }
+}
+
+impl Ctx {
+    /// The signed-in user, or `Unauthorized`.
+    pub fn actor(&self) -> Result<&Actor> {
+        self.actor.as_ref().ok_or(Error::Unauthorized)
+    }
+
+    /// A full page with status 200.
+    pub fn page(&self, name: &str, ctx: Value) -> Result<Response> {
+        self.page_with(StatusCode::OK, name, ctx)
+    }
+
+    /// A form shown again with its errors next to the fields and the user's input kept.
+    pub fn form_errors(&self, name: &str, errors: &FieldErrors, ctx: Value) -> Result<Response> {
+        let errs: std::collections::BTreeMap<&str, String> = errors
+            .0
+            .iter()
+            .map(|e| (e.field, self.locale.t(e.key)))
+            .collect();
+        self.page_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            name,
+            minijinja::context! { errors => errs, ..ctx },
+        )
+    }
+
+    pub fn page_with(&self, status: StatusCode, name: &str, ctx: Value) -> Result<Response> {
+        let lang_url = |l: Locale| with_param(&self.path, "lang", l.code());
+        let base = minijinja::context! {
+            locale => self.locale.code(),
+            dir => self.locale.dir(),
+            other_lang => other(self.locale).code(),
+            other_lang_url => lang_url(other(self.locale)),
+            actor => self.actor,
+            org_name => self.org_name.as_ref().map(|(ar, en)| if self.locale == Locale::Ar { ar.clone() } else { en.clone() }),
+            csrf => self.csrf,
+            path => self.path,
+        };
+        let html = self
+            .templates
+            .env
+            .get_template(name)
+            .and_then(|t| t.render(minijinja::context! { ..base, ..ctx }))
+            .map_err(|e| Error::Internal(anyhow::anyhow!("template {name}: {e:#}")))?;
+        let mut res = (status, Html(html)).into_response();
+        res.extensions_mut().insert(Rendered);
+        Ok(res)
+    }
+}
+
+/// `path` with query parameter `key` set to `value` (others kept).
+pub fn with_param(path: &str, key: &str, value: &str) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    pairs.retain(|(k, _)| k != key);
+    pairs.push((key.to_owned(), value.to_owned()));
+    format!(
+        "{base}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// Where a list is in its pages.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(path: &str, page: Option<i64>, total: i64, size: i64) -> Self {
+        let pages = ((total + size - 1) / size).max(1);
+        let page = page.unwrap_or(1).clamp(1, pages);
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| with_param(path, "page", &(page - 1).to_string())),
+            next: (page < pages).then(|| with_param(path, "page", &(page + 1).to_string())),
+        }
+    }
+}
+
+/// A URL-encoded form whose repeated fields (checkboxes, several points) become lists.
+pub struct HtmlForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for HtmlForm<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(Error::BadRequest("err-content-type"));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| Error::BadRequest("err-too-large"))?;
+        serde_html_form::from_bytes(&bytes)
+            .map(HtmlForm)
+            .map_err(|_| Error::BadRequest("err-bad-request"))
+    }
+}

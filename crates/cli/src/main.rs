@@ -1,0 +1,197 @@
+//! `mizalla`: the platform's one binary.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use mizalla::config::{DatabaseUrl, Settings};
+use mizalla::users::{self, NewUser, Role};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "mizalla",
+    version,
+    about = "Mizalla (مظلة): one platform for an alliance of NGOs"
+)]
+struct Cli {
+    /// Configuration file (TOML); `mizalla.toml` in the working directory is read when present.
+    #[arg(long, global = true, env = "MIZALLA_CONFIG")]
+    config: Option<PathBuf>,
+    /// `sqlite://FILE` (the default, `sqlite://mizalla.db`) or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web platform.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Seed the demo alliance (secretariat, eight members, a user of every role, agreements).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Seed the demo alliance, optionally with many agreements for load tests.
+    Demo {
+        /// Extra agreements to add (three points each).
+        #[arg(long, default_value_t = 0)]
+        agreements: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user to an organisation. Asks for the password on a terminal; otherwise reads it
+    /// from standard input, or generates one and prints it when none is given.
+    Add {
+        email: String,
+        /// The organisation's code (the secretariat's is `secretariat`).
+        #[arg(long)]
+        org: String,
+        /// secretariat_admin, secretariat_staff, member_admin, member_staff or auditor.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn settings(cli: &Cli) -> anyhow::Result<Settings> {
+    let mut s =
+        Settings::load(cli.config.as_deref()).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    if let Some(url) = &cli.database_url {
+        s.database_url = DatabaseUrl::new(url.clone());
+    }
+    Ok(s)
+}
+
+fn read_password(email: &str) -> anyhow::Result<(String, bool)> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!(
+            "Password for {email} (at least {} characters, leave empty to generate one): ",
+            users::MIN_PASSWORD_CHARS
+        );
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        Ok((users::random_token()[..20].to_owned(), true))
+    } else {
+        Ok((password, false))
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = settings(&cli)?;
+    mizalla::telemetry::init(&settings.log_format);
+    match &cli.command {
+        Command::Serve { listen, demo } => {
+            let mut settings = settings.clone();
+            if let Some(l) = listen {
+                settings.listen = l.clone();
+            }
+            tracing::info!(database = %settings.database_url, listen = %settings.listen, "starting");
+            let db = mizalla::open(&settings).await?;
+            if *demo && mizalla::demo::seed(&db).await? {
+                tracing::info!("demo alliance seeded");
+            }
+            let listener = tokio::net::TcpListener::bind(&settings.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", settings.listen))?;
+            let addr = listener.local_addr()?;
+            println!("Mizalla is running at http://{addr}/  (Ctrl-C to stop)");
+            if *demo {
+                println!("Demo logins (password: {}):", mizalla::demo::PASSWORD);
+                for (email, role, org) in mizalla::demo::logins() {
+                    println!("  {email:<28} {:<18} {org}", role.as_str());
+                }
+            } else {
+                if users::count(&db).await?.0 == 0 {
+                    println!(
+                        "No users yet: open http://{addr}/setup or run `mizalla user add EMAIL --org secretariat --role secretariat_admin`."
+                    );
+                }
+            }
+            let state = mizalla::web::AppState::new(db, settings)?;
+            mizalla::web::serve(state, listener).await?;
+        }
+        Command::Migrate => {
+            mizalla::open(&settings).await?;
+            println!("Database is up to date: {}", settings.database_url);
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    org,
+                    role,
+                    name,
+                },
+        } => {
+            let db = mizalla::open(&settings).await?;
+            let role = Role::parse(role).with_context(|| {
+                format!("unknown role '{role}': use secretariat_admin, secretariat_staff, member_admin, member_staff or auditor")
+            })?;
+            let org = mizalla::orgs::by_code(&db, org)
+                .await
+                .map_err(|_| anyhow::anyhow!("no organisation with code '{org}'"))?;
+            let (password, generated) = read_password(email)?;
+            let new = NewUser {
+                email: email.clone(),
+                display_name: name.clone().unwrap_or_default(),
+                org_id: org.id,
+                role,
+                password: password.clone(),
+            };
+            match users::create(&db, None, new).await {
+                Ok(id) => {
+                    println!(
+                        "User {email} added (id {id}) to {} as {}.",
+                        org.code,
+                        role.as_str()
+                    );
+                    if generated {
+                        println!("Generated password: {password}");
+                    }
+                }
+                Err(mizalla::error::Error::Validation(errs)) => {
+                    let msgs: Vec<String> = errs
+                        .0
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, mizalla::i18n::Locale::En.t(e.key)))
+                        .collect();
+                    anyhow::bail!("user not added: {}", msgs.join("; "));
+                }
+                Err(e) => anyhow::bail!("user not added: {e}"),
+            }
+        }
+        Command::Demo { agreements } => {
+            let db = mizalla::open(&settings).await?;
+            mizalla::demo::seed(&db).await?;
+            if *agreements > 0 {
+                mizalla::demo::bulk_agreements(&db, *agreements).await?;
+            }
+            println!(
+                "Demo alliance ready in {} ({agreements} extra agreements).",
+                settings.database_url
+            );
+        }
+    }
+    Ok(())
+}

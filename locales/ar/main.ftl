@@ -1,0 +1,190 @@
+# Mizalla — Arabic (default). Keep the same keys as en/main.ftl; a test checks.
+app-name = مظلة
+lang-switch = English
+nav-home = الرئيسية
+nav-agreements = الاتفاقات والمتابعة
+nav-orgs = الأعضاء
+nav-audit = سجل التدقيق
+nav-password = كلمة المرور
+nav-tokens = مفاتيح الربط
+nav-logout = خروج
+back-home = العودة إلى الرئيسية
+save = حفظ
+edit = تعديل
+by-system = النظام
+
+login-title = تسجيل الدخول
+login-submit = دخول
+login-first-run = لا يوجد مستخدمون بعد.
+setup-title = إنشاء أول مسؤول للأمانة الفنية
+setup-intro = هذه الصفحة متاحة مرة واحدة فقط، قبل وجود أي مستخدم. أنشئ حساب مسؤول الأمانة الفنية، ثم سجّل الدخول به.
+setup-submit = إنشاء الحساب
+
+home-welcome = أهلًا بك في مظلة
+home-open-points = بنود مفتوحة
+home-overdue-points = بنود متأخرة عن موعدها
+home-agreements = اتفاقات
+home-recent = أحدث الاتفاقات
+
+orgs-title = الأمانة الفنية والجمعيات الأعضاء
+orgs-new = إضافة جمعية عضو
+orgs-edit = تعديل بيانات الجهة
+org-kind-secretariat = الأمانة الفنية
+org-kind-member = جمعية عضو
+org-status-active = نشطة
+org-status-suspended = معلّقة
+org-status-left = انسحبت
+org-change-status = تغيير حالة العضوية
+org-history = سجل العضوية
+users-title = المستخدمون
+users-add = إضافة مستخدم
+user-active = مفعّل
+user-inactive = موقوف
+user-activate = تفعيل
+user-deactivate = إيقاف
+
+sector-relief = الإغاثة
+sector-health = الصحة
+sector-education = التعليم
+sector-livelihoods = سبل العيش
+sector-women_children = المرأة والطفل
+sector-disability = ذوو الإعاقة
+sector-housing = السكن
+sector-water_sanitation = المياه والصرف الصحي
+
+role-secretariat_admin = مسؤول الأمانة الفنية
+role-secretariat_staff = موظف الأمانة الفنية
+role-member_admin = مسؤول الجمعية
+role-member_staff = موظف الجمعية
+role-auditor = مدقق (اطلاع فقط)
+
+agreements-title = الاتفاقات والمتابعة
+agreements-new = تسجيل اتفاق جديد
+agreements-edit = تعديل الاتفاق
+agreements-empty = لا توجد اتفاقات مطابقة.
+kind-visit = زيارة
+kind-meeting = اجتماع
+kind-memorandum = مذكرة تفاهم
+status-open = مفتوح
+status-in_progress = قيد التنفيذ
+status-done = تم
+status-dropped = أُلغي
+status-change = { $from } ← { $to }
+overdue = متأخر
+points-agreed = البنود المتفق عليها
+points-add = إضافة بند
+points-empty = لا توجد بنود بعد.
+points-progress = تم { $done } من { $total }
+points-overdue = { $count ->
+    [zero] لا بنود متأخرة
+    [one] بند متأخر
+    [two] بندان متأخران
+    [few] { $count } بنود متأخرة
+   *[other] { $count } بندًا متأخرًا
+}
+follow-up-submit = إضافة متابعة
+hint-points = اكتب كل بند في سطر، مع الجهة المسؤولة والموعد. الأسطر الفارغة تُترك.
+hint-code = حروف إنجليزية وأرقام فقط، مثل: amal
+hint-password = عشرة أحرف على الأقل.
+
+filter-search = بحث
+filter-member = الجمعية
+filter-status = حالة البنود
+filter-overdue = بها بنود متأخرة فقط
+filter-any = الكل
+filter-apply = عرض
+filter-from = من تاريخ
+filter-to = إلى تاريخ
+pager-label = الصفحات
+pager-status = صفحة { $page } من { $pages } ({ $total } إجمالًا)
+pager-prev = السابق
+pager-next = التالي
+
+audit-title = سجل التدقيق
+audit-empty = لا توجد عمليات مطابقة.
+entity-org = جهة
+entity-user = مستخدم
+entity-api_token = مفتاح ربط
+entity-agreement = اتفاق
+entity-agreement_point = بند
+action-create = إنشاء
+action-update = تعديل
+action-set_status = تغيير الحالة
+action-follow_up = متابعة
+action-activate = تفعيل
+action-deactivate = إيقاف
+action-revoke = إلغاء
+action-change_password = تغيير كلمة المرور
+
+password-title = تغيير كلمة المرور
+password-changed = تم تغيير كلمة المرور.
+tokens-title = مفاتيح الربط (API)
+tokens-intro = مفتاح الربط يسمح لبرنامج آخر باستخدام مظلة باسمك وبصلاحياتك نفسها. وصف الواجهة:
+tokens-created = هذا هو المفتاح الجديد. انسخه الآن، فلن يظهر مرة أخرى:
+tokens-create = إنشاء مفتاح
+tokens-empty = لا توجد مفاتيح.
+token-active = فعّال
+token-revoked = ملغى
+token-revoke = إلغاء المفتاح
+
+field-name = الاسم
+field-code = الرمز
+field-name_ar = الاسم بالعربية
+field-name_en = الاسم بالإنجليزية
+field-kind = النوع
+field-status = الحالة
+field-sectors = مجالات العمل
+field-governorates = المحافظات التي تغطيها
+field-contact_name = مسؤول التواصل
+field-contact_phone = هاتف التواصل
+field-contact_email = بريد التواصل
+field-email = البريد الإلكتروني
+field-password = كلمة المرور
+field-display_name = الاسم الظاهر
+field-role = الدور
+field-org = الجهة
+field-note = ملاحظة
+field-date = التاريخ
+field-by = بواسطة
+field-title = العنوان
+field-held_on = تاريخ الانعقاد
+field-place = المكان
+field-participants = الحضور
+field-summary = الملخص
+field-members = الجمعيات الأطراف
+field-member_ids = الجمعيات الأطراف
+field-progress = الإنجاز
+field-point = البند
+field-point_body = البند
+field-point_owner = الجهة المسؤولة عن البند
+field-point_due = موعد البند
+field-owner = الجهة المسؤولة
+field-due_on = الموعد
+field-follow_up = متابعة جديدة
+field-current = كلمة المرور الحالية
+field-new = كلمة المرور الجديدة
+field-confirm = تأكيد كلمة المرور الجديدة
+field-token_name = اسم المفتاح
+field-created = تاريخ الإنشاء
+field-when = الوقت
+field-actor = المستخدم
+field-action = العملية
+field-entity = العنصر
+field-before = قبل
+field-after = بعد
+field-q = البحث
+field-page = الصفحة
+field-member = الجمعية
+
+month-1 = يناير
+month-2 = فبراير
+month-3 = مارس
+month-4 = أبريل
+month-5 = مايو
+month-6 = يونيو
+month-7 = يوليو
+month-8 = أغسطس
+month-9 = سبتمبر
+month-10 = أكتوبر
+month-11 = نوفمبر
+month-12 = ديسمبر
