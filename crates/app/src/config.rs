@@ -104,6 +104,17 @@ impl Default for Settings {
     }
 }
 
+const ENV_KEYS: [&str; 8] = [
+    "database_url",
+    "listen",
+    "cookie_secure",
+    "session_hours",
+    "max_body_bytes",
+    "login_attempts",
+    "throttle_minutes",
+    "log_format",
+];
+
 impl Settings {
     /// Defaults ← `file` (when it exists) ← `MIZALLA_*` environment variables.
     pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
@@ -113,7 +124,9 @@ impl Settings {
         } else if Path::new("mizalla.toml").exists() {
             fig = fig.merge(Toml::file("mizalla.toml"));
         }
-        fig.merge(Env::prefixed("MIZALLA_").split("__"))
+        // Only the settings' own names: other MIZALLA_* variables (MIZALLA_CONFIG, the tests'
+        // MIZALLA_TEST_DATABASE_URL) belong to other readers.
+        fig.merge(Env::prefixed("MIZALLA_").only(&ENV_KEYS))
             .extract()
             .map_err(Box::new)
     }
@@ -133,8 +146,10 @@ mod tests {
 
     #[test]
     fn database_password_never_shows_in_debug_output() {
-        let mut s = Settings::default();
-        s.database_url = DatabaseUrl::new("postgres://mizalla:hunter2@db.local:5432/mizalla");
+        let s = Settings {
+            database_url: DatabaseUrl::new("postgres://mizalla:hunter2@db.local:5432/mizalla"),
+            ..Settings::default()
+        };
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(

@@ -7,6 +7,15 @@ use crate::db::{self, Db};
 use crate::orgs::{self, OrgInput};
 use crate::users::{self, Actor, NewUser, Role};
 
+/// A demo agreement: kind, title, place, member codes, and points (text, owner code, due in days).
+type Visit = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str, i64)],
+);
+
 /// The password of every demo user.
 pub const PASSWORD: &str = "mizalla-demo";
 
@@ -186,7 +195,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
 
     let today = time::OffsetDateTime::now_utc().date();
     let day = |offset: i64| (today + time::Duration::days(offset)).to_string();
-    let visits: [(&str, &str, &str, &[&str], &[(&str, &str, i64)]); 4] = [
+    let visits: [Visit; 4] = [
         (
             "visit",
             "زيارة الأمانة الفنية لجمعية الأمل للتنمية",

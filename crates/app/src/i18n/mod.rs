@@ -114,14 +114,16 @@ impl Locale {
         LOCALES.lookup_with_args(self.langid(), key, &map)
     }
 
-    /// Whether `key` exists in this locale's own file (no fallback).
+    /// Whether `key` exists in this locale's own file (no fallback). Messages with placeholders
+    /// are tried with a value for each placeholder the files use.
     pub fn has(self, key: &str) -> bool {
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+            ["page", "pages", "total", "done", "count", "from", "to"]
+                .into_iter()
+                .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))
+                .collect();
         LOCALES
-            .lookup_no_default_fallback(
-                self.langid(),
-                key,
-                None::<&HashMap<Cow<'static, str>, FluentValue<'_>>>,
-            )
+            .lookup_no_default_fallback(self.langid(), key, Some(&args))
             .is_some()
     }
 

@@ -528,6 +528,13 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// How many users exist (zero on a fresh database).
+pub async fn count(db: &Db) -> Result<(i64,)> {
+    Ok(sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,11 +557,4 @@ mod tests {
             assert!(!valid_email(bad), "{bad}");
         }
     }
-}
-
-/// How many users exist (zero on a fresh database).
-pub async fn count(db: &Db) -> Result<(i64,)> {
-    Ok(sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.pool)
-        .await?)
 }

@@ -43,6 +43,12 @@ fn cross_site(headers: &HeaderMap) -> bool {
     false
 }
 
+/// Pages anyone may open without signing in; everything else needs a session or a token.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/health" | "/login" | "/setup" | "/api/openapi.json")
+        || path.starts_with("/assets/")
+}
+
 /// Resolves the actor and enforces CSRF on every state-changing request.
 pub async fn authenticate(
     State(app): State<AppState>,
@@ -61,13 +67,22 @@ pub async fn authenticate(
         req.extensions_mut().insert(actor);
         return Ok(next.run(req).await);
     }
+    let public = is_public(req.uri().path());
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
-        return Ok(next.run(req).await);
+        return if public {
+            Ok(next.run(req).await)
+        } else {
+            Err(Error::Unauthorized)
+        };
     };
     let Some((actor, csrf)) = users::session_actor(&app.db, cookie.value()).await? else {
         // A stale cookie: carry on signed out, and drop it.
-        let res = next.run(req).await;
-        return Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), res).into_response());
+        let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+        return if public {
+            Ok((jar, next.run(req).await).into_response())
+        } else {
+            Ok((jar, Error::Unauthorized).into_response())
+        };
     };
     if unsafe_method {
         req = check_csrf(req, &csrf, app.settings.max_body_bytes).await?;

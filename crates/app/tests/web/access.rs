@@ -1,0 +1,439 @@
+//! The access-control matrix: every route × every role × own/other organisation.
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+use reqwest::Method;
+
+/// Expected outcome per role, in the order of `ROLES`.
+const ROLES: [&str; 5] = [
+    "admin@secretariat.demo",
+    "staff@secretariat.demo",
+    "auditor@secretariat.demo",
+    "admin@amal.demo",
+    "staff@amal.demo",
+];
+
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    Form(&'static str),
+    Json(&'static str),
+}
+
+/// `A`: allowed (2xx or a redirect); `D`: denied (403, or 404 where existence is hidden).
+struct Row {
+    method: Method,
+    path: &'static str,
+    body: Body,
+    expect: &'static str,
+}
+
+fn row(method: Method, path: &'static str, body: Body, expect: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        body,
+        expect,
+    }
+}
+
+fn matrix() -> Vec<Row> {
+    use Body::*;
+    use Method as M;
+    vec![
+        row(M::GET, "/", None, "AAAAA"),
+        row(M::GET, "/orgs", None, "AAAAA"),
+        row(M::GET, "/orgs/new", None, "ADDDD"),
+        row(
+            M::POST,
+            "/orgs",
+            Form("code=m{n}&name_ar=جمعية {n}&name_en=Member {n}"),
+            "ADDDD",
+        ),
+        row(M::GET, "/orgs/{own}", None, "AAAAA"),
+        row(M::GET, "/orgs/{other}", None, "AAAAA"),
+        row(M::GET, "/orgs/{own}/edit", None, "ADDAD"),
+        row(M::GET, "/orgs/{other}/edit", None, "ADDDD"),
+        row(
+            M::POST,
+            "/orgs/{own}",
+            Form("code=amal&name_ar=جمعية الأمل للتنمية&name_en=Al-Amal Development Association"),
+            "ADDAD",
+        ),
+        row(
+            M::POST,
+            "/orgs/{other}",
+            Form("code=nour&name_ar=مؤسسة النور الخيرية&name_en=Al-Nour Charitable Foundation"),
+            "ADDDD",
+        ),
+        row(
+            M::POST,
+            "/orgs/{own}/status",
+            Form("status=active&note="),
+            "ADDDD",
+        ),
+        row(
+            M::POST,
+            "/orgs/{own}/users",
+            Form("email=u{n}@amal.demo&role=member_staff&password=long-enough-pw"),
+            "ADDAD",
+        ),
+        row(
+            M::POST,
+            "/orgs/{other}/users",
+            Form("email=u{n}@nour.demo&role=member_staff&password=long-enough-pw"),
+            "ADDDD",
+        ),
+        row(
+            M::POST,
+            "/users/{own_user}/active",
+            Form("active=1"),
+            "ADDAD",
+        ),
+        row(
+            M::POST,
+            "/users/{other_user}/active",
+            Form("active=1"),
+            "ADDDD",
+        ),
+        row(M::GET, "/account/password", None, "AAAAA"),
+        row(M::GET, "/account/tokens", None, "AAAAA"),
+        row(M::POST, "/account/tokens", Form("name=t{n}"), "AADAA"),
+        row(M::GET, "/agreements", None, "AAAAA"),
+        row(M::GET, "/agreements/new", None, "AADDD"),
+        row(
+            M::POST,
+            "/agreements",
+            Form("kind=visit&title=T{n}&held_on=2026-01-10&member_ids={own}"),
+            "AADDD",
+        ),
+        row(M::GET, "/agreements/{own_agreement}", None, "AAAAA"),
+        row(M::GET, "/agreements/{other_agreement}", None, "AAADD"),
+        row(M::GET, "/agreements/{own_agreement}/edit", None, "AADDD"),
+        row(
+            M::POST,
+            "/agreements/{own_agreement}",
+            Form("kind=visit&title=T{n}&held_on=2026-01-10&member_ids={own}"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/agreements/{own_agreement}/points",
+            Form("body=P{n}&owner_org_id={own}&due_on=2026-12-01"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/points/{own_point}/updates",
+            Form("note=N{n}"),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/points/{secretariat_point}/updates",
+            Form("note=N{n}"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/points/{other_point}/updates",
+            Form("note=N{n}"),
+            "AADDD",
+        ),
+        row(M::GET, "/audit", None, "ADADD"),
+        row(M::GET, "/api/v1/me", None, "AAAAA"),
+        row(M::GET, "/api/v1/orgs", None, "AAAAA"),
+        row(
+            M::POST,
+            "/api/v1/orgs",
+            Json(r#"{"code":"j{n}","name_ar":"جمعية","name_en":"Member"}"#),
+            "ADDDD",
+        ),
+        row(M::GET, "/api/v1/orgs/{other}", None, "AAAAA"),
+        row(
+            M::PUT,
+            "/api/v1/orgs/{own}",
+            Json(
+                r#"{"code":"amal","name_ar":"جمعية الأمل للتنمية","name_en":"Al-Amal Development Association"}"#,
+            ),
+            "ADDAD",
+        ),
+        row(
+            M::PUT,
+            "/api/v1/orgs/{other}",
+            Json(r#"{"code":"nour","name_ar":"مؤسسة النور","name_en":"Al-Nour"}"#),
+            "ADDDD",
+        ),
+        row(
+            M::POST,
+            "/api/v1/orgs/{own}/status",
+            Json(r#"{"status":"active"}"#),
+            "ADDDD",
+        ),
+        row(M::GET, "/api/v1/orgs/{own}/users", None, "AAAAD"),
+        row(M::GET, "/api/v1/orgs/{other}/users", None, "AAADD"),
+        row(
+            M::POST,
+            "/api/v1/orgs/{own}/users",
+            Json(r#"{"email":"a{n}@amal.demo","role":"member_staff","password":"long-enough-pw"}"#),
+            "ADDAD",
+        ),
+        row(
+            M::POST,
+            "/api/v1/orgs/{other}/users",
+            Json(r#"{"email":"a{n}@nour.demo","role":"member_staff","password":"long-enough-pw"}"#),
+            "ADDDD",
+        ),
+        row(M::GET, "/api/v1/agreements", None, "AAAAA"),
+        row(
+            M::POST,
+            "/api/v1/agreements",
+            Json(
+                r#"{"kind":"meeting","title":"J{n}","held_on":"2026-02-01","member_ids":[{own}]}"#,
+            ),
+            "AADDD",
+        ),
+        row(M::GET, "/api/v1/agreements/{own_agreement}", None, "AAAAA"),
+        row(
+            M::GET,
+            "/api/v1/agreements/{other_agreement}",
+            None,
+            "AAADD",
+        ),
+        row(
+            M::PUT,
+            "/api/v1/agreements/{own_agreement}",
+            Json(r#"{"kind":"visit","title":"J{n}","held_on":"2026-02-01","member_ids":[{own}]}"#),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/api/v1/agreements/{own_agreement}/points",
+            Json(r#"{"body":"J{n}","owner_org_id":{own}}"#),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/api/v1/points/{own_point}/updates",
+            Json(r#"{"note":"J{n}"}"#),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/api/v1/points/{other_point}/updates",
+            Json(r#"{"note":"J{n}"}"#),
+            "AADDD",
+        ),
+        row(M::GET, "/api/v1/audit", None, "ADADD"),
+    ]
+}
+
+async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
+    let own = app.org_id("amal").await;
+    let other = app.org_id("nour").await;
+    let secretariat = app.org_id("secretariat").await;
+    let own_user = app.actor("staff@amal.demo").await.user_id;
+    let other_user = app.actor("staff@nour.demo").await.user_id;
+    // The demo's first agreement has only Al-Amal as party; the third only Al-Nour.
+    let agreement_of = |org: i64| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) = sqlx::query_as(
+                "SELECT agreement_id FROM agreement_members m WHERE org_id = $1 AND \
+                 (SELECT COUNT(*) FROM agreement_members x WHERE x.agreement_id = m.agreement_id) = 1 ORDER BY agreement_id LIMIT 1",
+            )
+            .bind(org)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let own_agreement = agreement_of(own).await;
+    let other_agreement = agreement_of(other).await;
+    let point = |agreement: i64, owner: i64| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) = sqlx::query_as("SELECT id FROM agreement_points WHERE agreement_id = $1 AND owner_org_id = $2 ORDER BY id LIMIT 1")
+                .bind(agreement)
+                .bind(owner)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            id
+        }
+    };
+    vec![
+        ("{own_agreement}", own_agreement.to_string()),
+        ("{other_agreement}", other_agreement.to_string()),
+        ("{own_point}", point(own_agreement, own).await.to_string()),
+        (
+            "{secretariat_point}",
+            point(own_agreement, secretariat).await.to_string(),
+        ),
+        (
+            "{other_point}",
+            point(other_agreement, other).await.to_string(),
+        ),
+        ("{own_user}", own_user.to_string()),
+        ("{other_user}", other_user.to_string()),
+        ("{own}", own.to_string()),
+        ("{other}", other.to_string()),
+    ]
+}
+
+fn fill(template: &str, ids: &[(&str, String)]) -> String {
+    let mut s = template.replace("{n}", &crate::helpers::unique().to_string());
+    for (k, v) in ids {
+        s = s.replace(k, v);
+    }
+    s
+}
+
+async fn every_route_allows_exactly_the_roles_it_should(app: TestApp) {
+    let ids = ids(&app).await;
+    let mut tokens = Vec::new();
+    for email in ROLES {
+        tokens.push(app.token(email).await);
+    }
+    let client = TestApp::client();
+    let mut failures = Vec::new();
+    for row in matrix() {
+        for (i, token) in tokens.iter().enumerate() {
+            let path = fill(row.path, &ids);
+            let mut req = client
+                .request(row.method.clone(), app.url(&path))
+                .bearer_auth(token);
+            req = match row.body {
+                Body::None => req,
+                Body::Form(f) => req
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form_encode(&fill(f, &ids))),
+                Body::Json(j) => req
+                    .header("content-type", "application/json")
+                    .body(fill(j, &ids)),
+            };
+            let status = req.send().await.unwrap().status().as_u16();
+            let allowed = (200..400).contains(&status);
+            let denied = status == 403 || status == 404;
+            let want_allowed = row.expect.as_bytes()[i] == b'A';
+            if !((want_allowed && allowed) || (!want_allowed && denied)) {
+                failures.push(format!(
+                    "{} {} as {}: got {status}, expected {}",
+                    row.method,
+                    path,
+                    ROLES[i],
+                    if want_allowed { "allowed" } else { "denied" }
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Percent-encodes the values of an `a=b&c=d` form written in plain text.
+fn form_encode(plain: &str) -> String {
+    let pairs: Vec<(&str, &str)> = plain
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+on_both_backends!(
+    access_matrix,
+    every_route_allows_exactly_the_roles_it_should
+);
+
+async fn signed_out_visitors_reach_only_public_routes(app: TestApp) {
+    let client = TestApp::client();
+    for (path, want) in [
+        ("/health", 200),
+        ("/login", 200),
+        ("/api/openapi.json", 200),
+        ("/assets/mizalla.css", 200),
+        ("/setup", 404),
+    ] {
+        assert_eq!(
+            client.get(app.url(path)).send().await.unwrap().status(),
+            want,
+            "{path}"
+        );
+    }
+    for row in matrix() {
+        let path = fill(row.path, &ids(&app).await);
+        let res = client
+            .request(row.method.clone(), app.url(&path))
+            .send()
+            .await
+            .unwrap();
+        if path.starts_with("/api/") {
+            assert_eq!(res.status(), 401, "{path}");
+        } else {
+            assert_eq!(res.status(), 303, "{} {path}", row.method);
+            assert!(
+                res.headers()["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/login?next="),
+                "{path}"
+            );
+        }
+    }
+    let bad = client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth("mz_not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+}
+
+on_both_backends!(signed_out, signed_out_visitors_reach_only_public_routes);
+
+async fn a_member_lists_only_the_agreements_it_is_party_to(app: TestApp) {
+    let amal = app.org_id("amal").await;
+    let token = app.token("staff@amal.demo").await;
+    let page: serde_json::Value = TestApp::client()
+        .get(app.url("/api/v1/agreements"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for a in items {
+        let parties: Vec<i64> = a["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        assert!(
+            parties.contains(&amal),
+            "amal sees an agreement it is not party to: {a}"
+        );
+    }
+    let all: serde_json::Value = TestApp::client()
+        .get(app.url("/api/v1/agreements"))
+        .bearer_auth(app.token("auditor@secretariat.demo").await)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(all["total"].as_i64().unwrap() > page["total"].as_i64().unwrap());
+}
+
+on_both_backends!(
+    member_visibility,
+    a_member_lists_only_the_agreements_it_is_party_to
+);

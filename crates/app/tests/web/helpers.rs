@@ -1,0 +1,206 @@
+use mizalla::config::{DatabaseUrl, Settings};
+use mizalla::db::Db;
+use mizalla::users::Actor;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A number unique within this test run.
+pub fn unique() -> usize {
+    COUNTER.fetch_add(1, Ordering::Relaxed) + std::process::id() as usize * 1000
+}
+
+/// The PostgreSQL server to test against, or `None` (and a printed line) when there is none.
+/// Under CI a missing server fails the run instead of skipping.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("MIZALLA_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI=true but MIZALLA_TEST_DATABASE_URL is not set: PostgreSQL tests must run"
+            );
+            eprintln!(
+                "skipped: PostgreSQL tests (set MIZALLA_TEST_DATABASE_URL=postgres://… to run them)"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty database on `backend`: a new SQLite file, or a new PostgreSQL database.
+pub async fn fresh_database_url(backend: Backend) -> Option<String> {
+    let n = unique();
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("mizalla-test-{n}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            Some(format!("sqlite://{}/test.db", dir.display()))
+        }
+        Backend::Postgres => {
+            let admin = postgres_url()?;
+            sqlx::any::install_default_drivers();
+            let name = format!("mizalla_test_{n}");
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            let (base, _) = admin
+                .rsplit_once('/')
+                .expect("postgres URL with a database name");
+            Some(format!("{base}/{name}"))
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+}
+
+impl TestApp {
+    /// Starts the app with the demo alliance, or returns `None` when the backend is not available.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, true).await
+    }
+
+    pub async fn spawn_with(backend: Backend, demo: bool) -> Option<TestApp> {
+        let url = fresh_database_url(backend).await?;
+        let settings = Settings {
+            database_url: DatabaseUrl::new(url),
+            listen: "127.0.0.1:0".into(),
+            ..Settings::default()
+        };
+        let db = mizalla::open(&settings).await.expect("open database");
+        if demo {
+            mizalla::demo::seed(&db).await.expect("seed demo");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = mizalla::web::AppState::new(db.clone(), settings).unwrap();
+        tokio::spawn(async move { mizalla::web::serve(state, listener).await });
+        Some(TestApp { base, db })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// An HTTP client that keeps cookies and does not follow redirects.
+    pub fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client signed in through the login form, with the session's CSRF token.
+    pub async fn login(&self, email: &str) -> Session {
+        let client = Self::client();
+        let res = client
+            .post(self.url("/login"))
+            .form(&[
+                ("email", email),
+                ("password", mizalla::demo::PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "login of {email} failed");
+        let page = client
+            .get(self.url("/account/password"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = page
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("csrf token on page")
+            .to_owned();
+        Session { client, csrf }
+    }
+
+    pub async fn actor(&self, email: &str) -> Actor {
+        let (id, org_id, role): (i64, i64, String) =
+            sqlx::query_as("SELECT id, org_id, role FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_one(&self.db.pool)
+                .await
+                .unwrap();
+        Actor {
+            user_id: id,
+            email: email.into(),
+            display_name: String::new(),
+            org_id,
+            role: mizalla::users::Role::parse(&role).unwrap(),
+        }
+    }
+
+    /// An API token for a demo user.
+    pub async fn token(&self, email: &str) -> String {
+        let actor = self.actor(email).await;
+        mizalla::users::create_token(&self.db, &actor, "tests")
+            .await
+            .unwrap()
+    }
+
+    pub async fn org_id(&self, code: &str) -> i64 {
+        mizalla::orgs::by_code(&self.db, code).await.unwrap().id
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let (n,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&self.db.pool)
+                .await
+                .unwrap();
+        n
+    }
+}
+
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+/// Runs an async test body on SQLite, then on PostgreSQL when available.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                if let Some(app) =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await
+                {
+                    $body(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                if let Some(app) =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await
+                {
+                    $body(app).await;
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real application on a random port with a fresh database, on SQLite
+//! and — when `MIZALLA_TEST_DATABASE_URL` is set (always in CI) — on PostgreSQL.
+
+mod helpers;
+
+mod access;
+mod agreements;
+mod bad_input;
+mod browser;
+mod i18n;
+mod platform;
