@@ -1,0 +1,173 @@
+//! The `mizalla` command line, run as a user would run it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn mizalla(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mizalla"))
+        .args(args)
+        .env_remove("MIZALLA_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn temp_db() -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "mizalla-cli-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite://{}/cli.db", dir.display())
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+#[tokio::test]
+async fn user_add_creates_the_first_secretariat_admin_on_a_fresh_database() {
+    let url = temp_db();
+    let out = mizalla(
+        &[
+            "user",
+            "add",
+            "Head@Alliance.eg",
+            "--org",
+            "secretariat",
+            "--role",
+            "secretariat_admin",
+            "--database-url",
+            &url,
+        ],
+        "a-long-password\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("User Head@Alliance.eg added"));
+    let db = mizalla::db::Db::connect(&url).await.unwrap();
+    assert!(
+        mizalla::users::authenticate(&db, "head@alliance.eg", "a-long-password")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // With no password given, one is generated and printed once.
+    let out = mizalla(
+        &[
+            "user",
+            "add",
+            "second@alliance.eg",
+            "--org",
+            "secretariat",
+            "--role",
+            "auditor",
+            "--database-url",
+            &url,
+        ],
+        "\n",
+    );
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let generated = stdout.split("Generated password: ").nth(1).unwrap().trim();
+    assert!(
+        mizalla::users::authenticate(&db, "second@alliance.eg", generated)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn user_add_explains_what_is_wrong() {
+    let url = temp_db();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "user",
+                "add",
+                "a@b.org",
+                "--org",
+                "secretariat",
+                "--role",
+                "king",
+            ],
+            "unknown role 'king'",
+        ),
+        (
+            &[
+                "user", "add", "a@b.org", "--org", "nowhere", "--role", "auditor",
+            ],
+            "no organisation with code 'nowhere'",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "not-an-email",
+                "--org",
+                "secretariat",
+                "--role",
+                "auditor",
+            ],
+            "valid e-mail",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "a@b.org",
+                "--org",
+                "secretariat",
+                "--role",
+                "member_staff",
+            ],
+            "does not fit the organisation",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = args.to_vec();
+        all.extend(["--database-url", &url]);
+        let out = mizalla(&all, "a-long-password\n");
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    let out = mizalla(
+        &[
+            "user",
+            "add",
+            "a@b.org",
+            "--org",
+            "secretariat",
+            "--role",
+            "auditor",
+            "--database-url",
+            &url,
+        ],
+        "short\n",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least ten characters"));
+}
+
+#[test]
+fn a_bad_database_url_is_a_clear_error() {
+    let out = mizalla(&["migrate", "--database-url", "mysql://x"], "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
