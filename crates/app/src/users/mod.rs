@@ -417,29 +417,53 @@ impl ActorRow {
     }
 }
 
-/// The user and CSRF token of a live session cookie.
-pub async fn session_actor(db: &Db, token: &str) -> Result<Option<(Actor, String)>> {
-    let row: Option<(i64, String, String, i64, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, s.csrf_token FROM sessions s \
-         JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+/// What a live session cookie stands for: the user, the session's CSRF token, and the names of
+/// the user's organisation (for the page header), in one query.
+pub struct LiveSession {
+    pub actor: Actor,
+    pub csrf: String,
+    pub org_name_ar: String,
+    pub org_name_en: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    org_id: i64,
+    role: String,
+    csrf_token: String,
+    name_ar: String,
+    name_en: String,
+}
+
+pub async fn session_actor(db: &Db, token: &str) -> Result<Option<LiveSession>> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, s.csrf_token, o.name_ar, o.name_en \
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
     )
     .bind(token_hash(token))
     .bind(db::now())
     .fetch_optional(&db.pool)
     .await?;
-    Ok(
-        row.and_then(|(id, email, display_name, org_id, role, csrf)| {
-            ActorRow {
-                id,
-                email,
-                display_name,
-                org_id,
-                role,
-            }
-            .into_actor()
-            .map(|a| (a, csrf))
-        }),
-    )
+    Ok(row.and_then(|r| {
+        let actor = ActorRow {
+            id: r.id,
+            email: r.email,
+            display_name: r.display_name,
+            org_id: r.org_id,
+            role: r.role,
+        }
+        .into_actor()?;
+        Some(LiveSession {
+            actor,
+            csrf: r.csrf_token,
+            org_name_ar: r.name_ar,
+            org_name_en: r.name_en,
+        })
+    }))
 }
 
 /// The user behind an API token.

@@ -75,7 +75,7 @@ pub async fn authenticate(
             Err(Error::Unauthorized)
         };
     };
-    let Some((actor, csrf)) = users::session_actor(&app.db, cookie.value()).await? else {
+    let Some(session) = users::session_actor(&app.db, cookie.value()).await? else {
         // A stale cookie: carry on signed out, and drop it.
         let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
         return if public {
@@ -85,14 +85,12 @@ pub async fn authenticate(
         };
     };
     if unsafe_method {
-        req = check_csrf(req, &csrf, app.settings.max_body_bytes).await?;
+        req = check_csrf(req, &session.csrf, app.settings.max_body_bytes).await?;
     }
-    if let Ok(org) = crate::orgs::get(&app.db, actor.org_id).await {
-        req.extensions_mut()
-            .insert(OrgNames(org.name_ar, org.name_en));
-    }
-    req.extensions_mut().insert(actor);
-    req.extensions_mut().insert(CsrfToken(csrf));
+    let ext = req.extensions_mut();
+    ext.insert(OrgNames(session.org_name_ar, session.org_name_en));
+    ext.insert(session.actor);
+    ext.insert(CsrfToken(session.csrf));
     Ok(next.run(req).await)
 }
 
