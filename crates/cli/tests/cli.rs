@@ -171,3 +171,89 @@ fn a_bad_database_url_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
 }
+
+/// `serve` prints its address, logs requests without personal data, and stops cleanly on SIGTERM.
+#[tokio::test]
+async fn serve_logs_no_personal_data_and_shuts_down_gracefully() {
+    use std::io::{BufRead, BufReader};
+    let url = temp_db();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mizalla"))
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+        ])
+        .env("MIZALLA_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drain the log on a thread so a full pipe never blocks the server.
+    let mut stderr = child.stderr.take().unwrap();
+    let log_reader = std::thread::spawn(move || {
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
+        log
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("running at") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "serve exited early"
+        );
+    }
+    let base = line
+        .split("running at ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[("email", "victim.person@example.org"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", "admin@secretariat.demo"),
+            ("password", "mizalla-demo"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = client.get(format!("{base}/agreements?q=%D9%81%D8%A7%D8%B7%D9%85%D8%A9%20%D8%A7%D9%84%D8%B2%D9%87%D8%B1%D8%A7%D8%A1")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success(), "graceful exit");
+    let log = log_reader.join().unwrap();
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(
+        log.contains("\"path\":\"/agreements\""),
+        "requests are logged with their path: {log}"
+    );
+    for secret in ["victim.person", "فاطمة", "%D9%81", "mizalla-demo"] {
+        assert!(!log.contains(secret), "{secret} leaked into the log");
+    }
+}

@@ -24,7 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -175,9 +175,11 @@ pub fn router(app: AppState) -> Router {
         .layer(security_headers)
         .layer(
             // Method and path only: query strings may carry search terms (names) and stay out of logs.
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(app)
 }
