@@ -1,5 +1,7 @@
 //! `mizalla`: the platform's one binary.
 
+mod dedup;
+
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use mizalla::config::{DatabaseUrl, Settings};
@@ -42,6 +44,8 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Find the same person and household across members' CSV files.
+    Dedup(dedup::DedupArgs),
     /// Seed the demo alliance, optionally with many agreements for load tests.
     Demo {
         /// Extra agreements to add (three points each).
@@ -181,6 +185,7 @@ async fn main() -> anyhow::Result<()> {
                 Err(e) => anyhow::bail!("user not added: {e}"),
             }
         }
+        Command::Dedup(args) => dedup::run(args)?,
         Command::Demo { agreements } => {
             let db = mizalla::open(&settings).await?;
             mizalla::demo::seed(&db).await?;

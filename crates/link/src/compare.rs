@@ -1,0 +1,170 @@
+//! Graded agreement levels per field. Level 0 always means "cannot tell" (a value is missing)
+//! and contributes nothing to a score; higher levels mean weaker agreement.
+
+use crate::normalize::national_id::{self, NationalId};
+use crate::record::Record;
+use strsim::jaro_winkler;
+
+/// The fields compared, in the order of a [`Levels`] vector.
+pub const FIELDS: [&str; 8] = ["national_id", "first_name", "father_name", "later_names", "birth_date", "gender", "phone", "place"];
+
+/// Names of each field's levels (index = level), for explanations.
+pub const LEVEL_NAMES: [&[&str]; 8] = [
+    &["missing", "same", "same but disagrees with birth date or gender", "one digit off", "different"],
+    &["missing", "same", "same spelling family", "similar", "different"],
+    &["missing", "same", "same spelling family", "similar", "different"],
+    &["missing", "all agree", "most agree", "some agree", "none agree"],
+    &["missing", "same date", "day and month swapped", "same year", "within two years", "different"],
+    &["missing", "same", "different"],
+    &["missing", "same", "different"],
+    &["missing", "same village", "same district or governorate", "different governorate"],
+];
+
+pub const NID: usize = 0;
+pub const FIRST: usize = 1;
+pub const FATHER: usize = 2;
+pub const LATER: usize = 3;
+pub const DOB: usize = 4;
+pub const GENDER: usize = 5;
+pub const PHONE: usize = 6;
+pub const PLACE: usize = 7;
+
+pub type Levels = [u8; 8];
+
+/// How alike two name parts are: 1 same, 2 same spelling family, 3 similar, 4 different.
+pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
+    let (na, nb) = (&a.names[ia], &b.names[ib]);
+    let (sa, sb) = (&a.skeletons[ia], &b.skeletons[ib]);
+    if !a.latin && !b.latin {
+        if na == nb {
+            return 1;
+        }
+        // Arabic on both sides: a typo or spelling variant is close in letters.
+        let jw = jaro_winkler(na, nb);
+        if jw >= 0.93 && na.chars().count() >= 4 {
+            return 2;
+        }
+        if jw >= 0.86 || (sa == sb && !sa.is_empty()) {
+            return 3;
+        }
+        return 4;
+    }
+    if sa == sb && !sa.is_empty() {
+        return if a.latin == b.latin && na == nb { 1 } else { 2 };
+    }
+    if jaro_winkler(sa, sb) >= 0.88 && sa.len().min(sb.len()) >= 3 {
+        return 3;
+    }
+    4
+}
+
+fn later_level(a: &Record, b: &Record) -> u8 {
+    let (ra, rb) = (a.names.len().saturating_sub(2), b.names.len().saturating_sub(2));
+    if ra == 0 || rb == 0 {
+        return 0;
+    }
+    // Later parts (grandfather, great-grandfather, family) may be dropped or swapped: count
+    // how many of the shorter chain's parts appear anywhere in the other's.
+    let (short, long, short_is_a) = if ra <= rb { (a, b, true) } else { (b, a, false) };
+    let mut found = 0;
+    for i in 2..short.names.len() {
+        let hit = (1..long.names.len()).any(|j| {
+            let lvl = if short_is_a { name_level(short, i, long, j) } else { name_level(long, j, short, i) };
+            lvl <= 2
+        });
+        if hit {
+            found += 1;
+        }
+    }
+    let total = short.names.len() - 2;
+    if found == total {
+        1
+    } else if found * 2 >= total {
+        2
+    } else if found > 0 {
+        3
+    } else {
+        4
+    }
+}
+
+fn dob_level(a: &Record, b: &Record) -> u8 {
+    let (Some(x), Some(y)) = (a.dob, b.dob) else { return 0 };
+    let full = |d: &crate::normalize::date::Dob| d.month.is_some() && !d.is_placeholder_day();
+    if full(&x) && full(&y) && !a.dob_approx && !b.dob_approx {
+        if x == y {
+            return 1;
+        }
+        if x.year == y.year && x.month == y.day && x.day == y.month {
+            return 2;
+        }
+        // A one-digit slip in the year (1978/1987 is not one, 1978/1979 is).
+        if x.month == y.month && x.day == y.day && (x.year - y.year).abs() <= 1 {
+            return 2;
+        }
+        return 5;
+    }
+    let gap = (x.year - y.year).abs();
+    if gap == 0 {
+        3
+    } else if gap <= 2 {
+        4
+    } else {
+        5
+    }
+}
+
+fn place_level(a: &Record, b: &Record) -> u8 {
+    match (a.governorate, b.governorate) {
+        (Some(x), Some(y)) if x != y => 3,
+        (Some(_), Some(_)) => {
+            if !a.village.is_empty() && a.village == b.village {
+                1
+            } else {
+                2
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// Compares two records field by field.
+pub fn compare(a: &Record, b: &Record) -> Levels {
+    let nid = match (a.id_digits(), b.id_digits()) {
+        (Some(x), Some(y)) => match national_id::compare(x, y) {
+            national_id::IdAgreement::Same => {
+                if a.nid_consistent && b.nid_consistent && matches!(a.nid, NationalId::Valid(_)) {
+                    1
+                } else {
+                    2
+                }
+            }
+            national_id::IdAgreement::OneOff => 3,
+            national_id::IdAgreement::Different => 4,
+        },
+        _ => 0,
+    };
+    let first = if a.names.is_empty() || b.names.is_empty() { 0 } else { name_level(a, 0, b, 0) };
+    let father = if a.names.len() < 2 || b.names.len() < 2 { 0 } else { name_level(a, 1, b, 1) };
+    let gender = match (a.male, b.male) {
+        (Some(x), Some(y)) => {
+            if x == y {
+                1
+            } else {
+                2
+            }
+        }
+        _ => 0,
+    };
+    let phone = match (&a.phone, &b.phone) {
+        (Some(x), Some(y)) => {
+            if x == y {
+                1
+            } else {
+                2
+            }
+        }
+        _ => 0,
+    };
+    [nid, first, father, later_level(a, b), dob_level(a, b), gender, phone, place_level(a, b)]
+}

@@ -1,0 +1,22 @@
+//! Record linkage for an alliance's beneficiary registries: recognise the same person and the
+//! same household registered by several members, under different spellings.
+//!
+//! The pipeline is normalise → block → compare → score → cluster → explain:
+//! - [`normalize`]: field normalisers (Arabic and Latin names, national IDs, dates, phones, places);
+//! - [`record`]: a member's raw row and its normalised form;
+//! - [`block`]: candidate pairs from several blocking rules with bounded block sizes;
+//! - [`compare`]: graded agreement levels per field;
+//! - [`model`]: a Fellegi–Sunter model whose parameters are estimated from the data (EM), with
+//!   term-frequency adjustment for common first names;
+//! - [`cluster`]: linked pairs into persons, resistant to chaining; households;
+//! - [`pipeline`]: the whole run, with an explanation for every pair.
+//!
+//! No I/O, no async, no database: callers bring rows and take results.
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod model;
+pub mod normalize;
+pub mod pipeline;
+pub mod record;

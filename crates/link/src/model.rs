@@ -1,0 +1,227 @@
+//! A Fellegi–Sunter model: for each field and agreement level, `m` (how often true matches
+//! agree at that level) and `u` (how often non-matches do). `u` is measured on random pairs;
+//! `m` and the share of matches among candidate pairs are estimated by expectation
+//! maximisation on the candidate pairs — no labels needed. A shared first or father name
+//! weighs by how common it is (term-frequency adjustment): two محمد agree by chance far more
+//! often than two شحات.
+
+use crate::compare::{self, FIELDS, LEVEL_NAMES, Levels};
+use crate::record::Record;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Model {
+    pub m: Vec<Vec<f64>>,
+    pub u: Vec<Vec<f64>>,
+    /// Prior share of matches among candidate pairs.
+    pub lambda: f64,
+    /// Share of records carrying each first-position name, and each second-position name.
+    #[serde(skip)]
+    name_freq: [HashMap<String, f64>; 2],
+}
+
+const FLOOR: f64 = 1e-5;
+
+/// A small deterministic generator: sampling must give the same model on every run.
+struct SplitMix(u64);
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+fn counts_to_probs(counts: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    counts
+        .iter()
+        .map(|row| {
+            let total: f64 = row.iter().skip(1).sum::<f64>() + (row.len() - 1) as f64 * 0.5;
+            let mut p: Vec<f64> = row.iter().map(|c| ((c + 0.5) / total).max(FLOOR)).collect();
+            p[0] = 1.0;
+            p
+        })
+        .collect()
+}
+
+fn empty_counts() -> Vec<Vec<f64>> {
+    LEVEL_NAMES.iter().map(|names| vec![0.0; names.len()]).collect()
+}
+
+/// "Matches mostly agree": the starting point of EM, and the answer where no data speaks.
+fn default_m() -> Vec<Vec<f64>> {
+    LEVEL_NAMES
+        .iter()
+        .map(|names| {
+            let mut row: Vec<f64> = (0..names.len()).map(|l| if l == 0 { 1.0 } else { 0.25f64.powi(l as i32 - 1) }).collect();
+            let s: f64 = row[1..].iter().sum();
+            for v in row.iter_mut().skip(1) {
+                *v /= s;
+            }
+            row
+        })
+        .collect()
+}
+
+/// The probability that a pair at these levels is a match.
+fn posterior(l: &Levels, m: &[Vec<f64>], u: &[Vec<f64>], lambda: f64) -> f64 {
+    let mut lm = lambda.ln();
+    let mut lu = (1.0 - lambda).ln();
+    for (k, &lvl) in l.iter().enumerate() {
+        if lvl > 0 {
+            lm += m[k][lvl as usize].ln();
+            lu += u[k][lvl as usize].ln();
+        }
+    }
+    1.0 / (1.0 + (lu - lm).exp())
+}
+
+/// EM over `levels` with `u` fixed and the `held` fields left out; returns m and the pair count.
+fn em(levels: &[Levels], u: &[Vec<f64>], held: &[usize], iterations: usize) -> (Vec<Vec<f64>>, usize) {
+    let mut m = default_m();
+    if levels.is_empty() {
+        return (m, 0);
+    }
+    let strip = |l: &Levels| {
+        let mut c = *l;
+        for &k in held {
+            c[k] = 0;
+        }
+        c
+    };
+    let training: Vec<Levels> = levels.iter().map(strip).collect();
+    let mut lambda = 0.5;
+    for _ in 0..iterations {
+        let probs: Vec<f64> = training.par_iter().map(|l| posterior(l, &m, u, lambda)).collect();
+        let mut counts = empty_counts();
+        for (l, p) in training.iter().zip(&probs) {
+            for (k, &lvl) in l.iter().enumerate() {
+                counts[k][lvl as usize] += p;
+            }
+        }
+        let fresh = counts_to_probs(&counts);
+        for (k, row) in m.iter_mut().enumerate() {
+            if !held.contains(&k) {
+                *row = fresh[k].clone();
+            }
+        }
+        lambda = (probs.iter().sum::<f64>() / probs.len() as f64).clamp(1e-4, 0.9999);
+    }
+    (m, levels.len())
+}
+
+impl Model {
+    /// Estimates the model from the records and their candidate pairs (with their levels).
+    pub fn estimate(records: &[Record], levels: &[Levels], u_samples: usize, iterations: usize) -> Model {
+        // u: agreement among random pairs, almost all of them different people.
+        let n = records.len() as u64;
+        let mut rng = SplitMix(0x5eed);
+        let sample: Vec<(usize, usize)> = if n < 2 {
+            vec![]
+        } else {
+            (0..u_samples)
+                .map(|_| ((rng.next() % n) as usize, (rng.next() % n) as usize))
+                .filter(|(a, b)| a != b)
+                .collect()
+        };
+        let sample_levels: Vec<Levels> = sample.par_iter().map(|&(a, b)| compare::compare(&records[a], &records[b])).collect();
+        let mut u_counts = empty_counts();
+        for l in &sample_levels {
+            for (k, &lvl) in l.iter().enumerate() {
+                u_counts[k][lvl as usize] += 1.0;
+            }
+        }
+        let u = counts_to_probs(&u_counts);
+        // m: expectation maximisation, Splink-style, on two training sets so that no field is
+        // judged on pairs chosen for agreeing on it, and fields that members of one family
+        // share (phone, place, father) are not mistaken for signs of one person:
+        //  - pairs sharing ID digits: estimates every field but the ID;
+        //  - pairs sharing first name and full birth date: estimates every field but those two.
+        let by_id: Vec<Levels> = levels.iter().filter(|l| matches!(l[compare::NID], 1 | 2)).copied().collect();
+        let by_name_dob: Vec<Levels> =
+            levels.iter().filter(|l| l[compare::FIRST] == 1 && l[compare::DOB] == 1).copied().collect();
+        let runs = [
+            (em(&by_id, &u, &[compare::NID], iterations), [compare::NID].as_slice()),
+            (em(&by_name_dob, &u, &[compare::FIRST, compare::DOB], iterations), [compare::FIRST, compare::DOB].as_slice()),
+        ];
+        let mut m = default_m();
+        for (k, row) in m.iter_mut().enumerate() {
+            let estimates: Vec<&Vec<f64>> =
+                runs.iter().filter(|((_, n), held)| *n > 0 && !held.contains(&k)).map(|((m, _), _)| &m[k]).collect();
+            if !estimates.is_empty() {
+                for (l, v) in row.iter_mut().enumerate().skip(1) {
+                    *v = estimates.iter().map(|e| e[l]).sum::<f64>() / estimates.len() as f64;
+                }
+            }
+        }
+        // The share of matches among all candidate pairs, with m and u fixed.
+        let mut lambda: f64 = 0.1;
+        for _ in 0..iterations {
+            let total: f64 = levels.par_iter().map(|l| posterior(l, &m, &u, lambda)).sum();
+            lambda = (total / levels.len().max(1) as f64).clamp(1e-4, 0.9999);
+        }
+        let mut name_freq: [HashMap<String, f64>; 2] = [HashMap::new(), HashMap::new()];
+        for r in records {
+            for (slot, freq) in name_freq.iter_mut().enumerate() {
+                if let Some(name) = r.skeletons.get(slot) {
+                    *freq.entry(name.clone()).or_default() += 1.0;
+                }
+            }
+        }
+        for freq in &mut name_freq {
+            for v in freq.values_mut() {
+                *v /= records.len().max(1) as f64;
+            }
+        }
+        Model { m, u, lambda, name_freq }
+    }
+
+    /// The match weight of each field (log2 of m/u) for a pair, with the term-frequency
+    /// adjustment on exact first and father names.
+    pub fn weights(&self, a: &Record, b: &Record, levels: &Levels) -> [f64; 8] {
+        let mut w = [0.0; 8];
+        for (k, &lvl) in levels.iter().enumerate() {
+            if lvl == 0 {
+                continue;
+            }
+            let l = lvl as usize;
+            let mut u = self.u[k][l];
+            let slot = match k {
+                compare::FIRST => Some(0),
+                compare::FATHER => Some(1),
+                _ => None,
+            };
+            if let Some(slot) = slot
+                && l <= 2
+                && let Some(f) = a.skeletons.get(slot).and_then(|s| self.name_freq[slot].get(s))
+            {
+                // The chance that two random people share this very name.
+                u = f.max(FLOOR);
+                let _ = b;
+            }
+            w[k] = (self.m[k][l] / u).log2();
+        }
+        w
+    }
+
+    /// The probability that a pair with these weights is one person.
+    pub fn probability(&self, weights: &[f64; 8]) -> f64 {
+        let prior = (self.lambda / (1.0 - self.lambda)).log2();
+        let total: f64 = prior + weights.iter().sum::<f64>();
+        1.0 / (1.0 + 2f64.powf(-total))
+    }
+
+    /// Readable weights: `field: level (+weight)` for every field that could be compared.
+    pub fn explain(levels: &Levels, weights: &[f64; 8]) -> String {
+        levels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| **l > 0)
+            .map(|(k, &l)| format!("{}: {} ({:+.1})", FIELDS[k], LEVEL_NAMES[k][l as usize], weights[k]))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}

@@ -1,0 +1,213 @@
+//! Arabic text folding and the Egyptian name chain.
+
+/// Folds text for comparison: strips diacritics, tatweel and invisible characters; unifies
+/// alef and hamza forms, ى/ي, ة/ه and the Persian ی/ک; turns Arabic-Indic and Persian digits
+/// into ASCII; lower-cases Latin letters; turns punctuation into spaces and squeezes spaces.
+///
+/// ```
+/// assert_eq!(link::normalize::arabic::fold("أَحْمَـــد  إبراهيم"), "احمد ابراهيم");
+/// assert_eq!(link::normalize::arabic::fold("فاطمة\u{200f}_x000D_"), "فاطمه");
+/// ```
+pub fn fold(s: &str) -> String {
+    let s = s.replace("_x000D_", " ").replace("_x000d_", " ");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let mapped = match c {
+            '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{0640}' => None,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' => None,
+            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+            'ؤ' => Some('و'),
+            'ئ' | 'ى' | 'ی' | 'ې' => Some('ي'),
+            'ء' => None,
+            'ة' | 'ۀ' | 'ھ' | 'ہ' => Some('ه'),
+            'ک' => Some('ك'),
+            '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10),
+            '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10),
+            c if c.is_whitespace() => Some(' '),
+            c if c.is_alphanumeric() => Some(c),
+            _ => Some(' '),
+        };
+        if let Some(m) = mapped {
+            if m == ' ' {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.extend(m.to_lowercase());
+            }
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Whether the text is mostly Latin letters (a transliterated name).
+pub fn is_latin(s: &str) -> bool {
+    let (mut latin, mut arabic) = (0, 0);
+    for c in s.chars() {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            arabic += 1;
+        }
+    }
+    latin > arabic
+}
+
+/// Titles that are not part of a name.
+const HONORIFICS: [&str; 14] =
+    ["الحاج", "الحاجه", "الحجه", "حاج", "حاجه", "الشيخ", "شيخ", "الاستاذ", "الاستاذه", "استاذ", "الدكتور", "دكتور", "المهندس", "مهندس"];
+
+/// Second halves that make one name with the word before them (منة الله, شمس الدين).
+const JOIN_WITH_PREVIOUS: [&str; 4] = ["الله", "الدين", "الاسلام", "الرحمن"];
+
+/// First halves that make one name with the word after them (عبد الرحمن, أبو بكر).
+const JOIN_WITH_NEXT: [&str; 2] = ["عبد", "ابو"];
+
+/// Splits a folded Arabic name into its parts: honorifics dropped, compound names joined
+/// (عبد الرحمن = عبدالرحمن), the article dropped from the front of each part (الشناوي =
+/// شناوي).
+///
+/// ```
+/// use link::normalize::arabic::{fold, name_parts};
+/// assert_eq!(name_parts(&fold("الحاج عبد الرحمن محمد الشناوي")), ["عبدالرحمن", "محمد", "شناوي"]);
+/// assert_eq!(name_parts(&fold("منة الله أبو بكر")), ["منهالله", "ابوبكر"]);
+/// ```
+pub fn name_parts(folded: &str) -> Vec<String> {
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty() && !HONORIFICS.contains(w)).collect();
+    let mut parts: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if JOIN_WITH_NEXT.contains(&w) && i + 1 < words.len() {
+            parts.push(format!("{w}{}", words[i + 1]));
+            i += 2;
+            continue;
+        }
+        if JOIN_WITH_PREVIOUS.contains(&w) && !parts.is_empty() && !parts.last().is_some_and(|p| p.starts_with("عبد")) {
+            let last = parts.last_mut().expect("checked");
+            last.push_str(w);
+        } else {
+            parts.push(w.to_owned());
+        }
+        i += 1;
+    }
+    parts.into_iter().map(|p| strip_article(&p)).filter(|p| !p.is_empty()).collect()
+}
+
+/// Drops the article from the front of a name part when enough is left to be a name.
+fn strip_article(p: &str) -> String {
+    match p.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 3 => rest.to_owned(),
+        _ => p.to_owned(),
+    }
+}
+
+/// The consonant skeleton of an Arabic name part, in the same alphabet as
+/// [`super::latin::skeleton`], so that محمود and "Mahmoud" meet.
+pub fn skeleton(part: &str) -> String {
+    // The article inside a compound is silent in most transliterations (Abd Rahman, Abdurrahman).
+    let part = part.replacen("عبدال", "عبد", 1).replacen("ابوال", "ابو", 1);
+    let mut out = String::with_capacity(part.len());
+    // An initial vowel or ع is kept as one mark, so that احمد and حامد stay apart.
+    if part.starts_with(['ا', 'ع']) {
+        out.push('a');
+    }
+    for c in part.chars() {
+        let m = match c {
+            'ب' => 'b',
+            'ت' | 'ط' => 't',
+            'ث' | 'س' | 'ص' => 's',
+            'ج' => 'g',
+            'ح' | 'ه' => 'h',
+            'خ' => 'x',
+            'د' | 'ض' => 'd',
+            'ذ' | 'ز' | 'ظ' => 'z',
+            'ر' => 'r',
+            'ش' => 'S',
+            'غ' => 'G',
+            'ف' => 'f',
+            'ق' | 'ك' => 'k',
+            'ل' => 'l',
+            'م' => 'm',
+            'ن' => 'n',
+            'و' => 'w',
+            'ي' => 'y',
+            _ => continue,
+        };
+        if !out.ends_with(m) {
+            out.push(m);
+        }
+    }
+    if out.len() > 1 && out.ends_with('h') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_cases() {
+        let cases = [
+            ("أحمد", "احمد"),
+            ("إبراهيم", "ابراهيم"),
+            ("آمال", "امال"),
+            ("مصطفى", "مصطفي"),
+            ("فاطمة", "فاطمه"),
+            ("مُحَمَّد", "محمد"),
+            ("محـــمد", "محمد"),
+            ("یوسف", "يوسف"),
+            ("کریم", "كريم"),
+            ("\u{200f}سعاد\u{200e}", "سعاد"),
+            ("هدى\u{00a0}علي", "هدي علي"),
+            ("منى_x000D_", "مني"),
+            ("  سيد   أحمد  ", "سيد احمد"),
+            ("٢٠٢٤ ۱۲", "2024 12"),
+            ("MOHAMED", "mohamed"),
+            ("مسئول", "مسيول"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fold(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn name_parts_cases() {
+        let cases: [(&str, &[&str]); 8] = [
+            ("عبد الرحمن محمد", &["عبدالرحمن", "محمد"]),
+            ("عبدالرحمن محمد", &["عبدالرحمن", "محمد"]),
+            ("الحاجة عائشة أحمد", &["عايشه", "احمد"]),
+            ("محمد أحمد الشناوي", &["محمد", "احمد", "شناوي"]),
+            ("محمد أحمد شناوي", &["محمد", "احمد", "شناوي"]),
+            ("شمس الدين محمود", &["شمسالدين", "محمود"]),
+            ("أبو بكر سالم", &["ابوبكر", "سالم"]),
+            ("السيد علي", &["سيد", "علي"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(name_parts(&fold(input)), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn skeleton_cases() {
+        let cases = [
+            ("محمد", "mhmd"),
+            ("محمود", "mhmwd"),
+            ("فاطمه", "ftm"),
+            ("عبدالرحمن", "abdrhmn"),
+            ("عبدالله", "abdl"),
+            ("حسين", "hsyn"),
+            ("حسن", "hsn"),
+            ("ابوبكر", "abwbkr"),
+            ("شربيني", "Srbyny"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(skeleton(input), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Places: Egypt's governorates in Arabic and English spellings, and districts and villages
+//! with their prefixes (مركز، م/، قسم، حي، قرية، ق/ …) removed.
+
+use super::arabic::fold;
+
+/// A governorate: the two-digit code of the national ID, its names, and other spellings seen.
+pub struct Governorate {
+    pub code: &'static str,
+    pub name_ar: &'static str,
+    pub name_en: &'static str,
+    pub aliases: &'static [&'static str],
+}
+
+macro_rules! gov {
+    ($code:literal, $ar:literal, $en:literal, [$($alias:literal),*]) => {
+        Governorate { code: $code, name_ar: $ar, name_en: $en, aliases: &[$($alias),*] }
+    };
+}
+
+/// The 27 governorates, in the order of their codes.
+pub const GOVERNORATES: [Governorate; 27] = [
+    gov!("01", "القاهرة", "Cairo", ["kairo", "el qahira", "qahira"]),
+    gov!("02", "الإسكندرية", "Alexandria", ["alex", "eskendereya", "iskandariya"]),
+    gov!("03", "بورسعيد", "Port Said", ["portsaid", "bur said"]),
+    gov!("04", "السويس", "Suez", ["el suez"]),
+    gov!("11", "دمياط", "Damietta", ["dumyat", "domiat"]),
+    gov!("12", "الدقهلية", "Dakahlia", ["dakahleya", "daqahliya", "dakahlya"]),
+    gov!("13", "الشرقية", "Sharqia", ["sharkia", "sharkeya", "sharqiya", "el sharkia"]),
+    gov!("14", "القليوبية", "Qalyubia", ["kalyoubia", "qalyoubia", "kaliobeya", "qaliubiya"]),
+    gov!("15", "كفر الشيخ", "Kafr El Sheikh", ["kafr el-sheikh", "kafrelsheikh", "kafr elsheikh"]),
+    gov!("16", "الغربية", "Gharbia", ["gharbeya", "gharbiya", "el gharbia"]),
+    gov!("17", "المنوفية", "Monufia", ["menoufia", "menofia", "minufiya", "monofia"]),
+    gov!("18", "البحيرة", "Beheira", ["behera", "buhayrah", "beheria", "el beheira"]),
+    gov!("19", "الإسماعيلية", "Ismailia", ["ismailiya", "esmailia"]),
+    gov!("21", "الجيزة", "Giza", ["gizah", "el giza", "geeza"]),
+    gov!("22", "بني سويف", "Beni Suef", ["bani sweif", "beni sweif", "benisuef"]),
+    gov!("23", "الفيوم", "Faiyum", ["fayoum", "fayum", "el fayoum"]),
+    gov!("24", "المنيا", "Minya", ["menia", "minia", "el minya", "el menia"]),
+    gov!("25", "أسيوط", "Assiut", ["asyut", "assiout", "asiut", "assuit"]),
+    gov!("26", "سوهاج", "Sohag", ["suhag", "sohaj"]),
+    gov!("27", "قنا", "Qena", ["kena", "qina"]),
+    gov!("28", "أسوان", "Aswan", ["assuan"]),
+    gov!("29", "الأقصر", "Luxor", ["el uqsur", "uqsur"]),
+    gov!("31", "البحر الأحمر", "Red Sea", ["el bahr el ahmar"]),
+    gov!("32", "الوادي الجديد", "New Valley", ["el wadi el gedid", "wadi gedid"]),
+    gov!("33", "مطروح", "Matrouh", ["marsa matrouh", "matruh"]),
+    gov!("34", "شمال سيناء", "North Sinai", ["shamal sina"]),
+    gov!("35", "جنوب سيناء", "South Sinai", ["ganoub sina", "janub sina"]),
+];
+
+/// A comparable key for a place name: folded, the article and spaces removed.
+fn key(s: &str) -> String {
+    fold(s)
+        .split(' ')
+        .map(|w| w.strip_prefix("ال").filter(|r| r.chars().count() >= 2).unwrap_or(w))
+        .map(|w| w.strip_prefix("el").filter(|r| r.len() >= 3).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join("")
+        .replace('-', "")
+}
+
+/// The governorate code of a name as typed (`محافظة أسيوط`, `اسيوط`, `Asyut`), or `None`.
+///
+/// ```
+/// assert_eq!(link::normalize::place::governorate_code("محافظه القاهره"), Some("01"));
+/// assert_eq!(link::normalize::place::governorate_code("Menia"), Some("24"));
+/// ```
+pub fn governorate_code(raw: &str) -> Option<&'static str> {
+    let folded = fold(raw);
+    let stripped = folded.strip_prefix("محافظه").unwrap_or(&folded).trim().to_owned();
+    let stripped = stripped.strip_suffix("governorate").unwrap_or(&stripped).trim().to_owned();
+    if stripped.is_empty() {
+        return None;
+    }
+    let k = key(&stripped);
+    GOVERNORATES
+        .iter()
+        .find(|g| key(g.name_ar) == k || key(g.name_en) == k || g.aliases.iter().any(|a| key(a) == k) || g.code == stripped)
+        .map(|g| g.code)
+}
+
+const AREA_PREFIXES: [&str; 12] = ["مركز", "قسم", "حي", "مدينه", "قريه", "م", "ق", "markaz", "qism", "hay", "city", "village"];
+
+/// A district or village as a comparable key: prefixes such as مركز، م/، قسم، قرية، ق/ removed,
+/// folded, the article and spaces dropped.
+///
+/// ```
+/// use link::normalize::place::area_key;
+/// assert_eq!(area_key("م/شبرا الخيمة"), area_key("شبرا الخيمه"));
+/// assert_eq!(area_key("قرية نزلة باشا"), area_key("نزله باشا"));
+/// ```
+pub fn area_key(raw: &str) -> String {
+    let folded = fold(raw);
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    while words.len() > 1 && AREA_PREFIXES.contains(&words[0]) {
+        words.remove(0);
+    }
+    key(&words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn governorate_spellings() {
+        let cases = [
+            ("القاهرة", "01"),
+            ("محافظة القاهرة", "01"),
+            ("القاهره", "01"),
+            ("Cairo", "01"),
+            ("اسيوط", "25"),
+            ("أسيوط", "25"),
+            ("Assiut", "25"),
+            ("Asyut", "25"),
+            ("المنيا", "24"),
+            ("Minya", "24"),
+            ("Menia", "24"),
+            ("الجيزه", "21"),
+            ("كفر الشيخ", "15"),
+            ("Kafr El Sheikh", "15"),
+            ("بني سويف", "22"),
+            ("البحر الأحمر", "31"),
+        ];
+        for (raw, code) in cases {
+            assert_eq!(governorate_code(raw), Some(code), "{raw}");
+        }
+        assert_eq!(governorate_code(""), None);
+        assert_eq!(governorate_code("Atlantis"), None);
+    }
+
+    #[test]
+    fn area_prefixes() {
+        for (a, b) in [("مركز طوخ", "طوخ"), ("م. طوخ", "طوخ"), ("م/طوخ", "طوخ"), ("قسم أول", "اول"), ("ق/منشأة جمعة", "منشاه جمعه"), ("قريه كفر سعد الله", "كفر سعد الله")] {
+            assert_eq!(area_key(a), area_key(b), "{a}");
+        }
+    }
+}

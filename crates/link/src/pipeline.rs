@@ -1,0 +1,166 @@
+//! The whole batch run: block, compare, estimate the model, score, cluster persons and
+//! households, and keep an explanation for every pair above the review threshold.
+
+use crate::block;
+use crate::cluster;
+use crate::compare::{self, Levels};
+use crate::model::Model;
+use crate::normalize::national_id::NationalId;
+use crate::record::Record;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// Settings of a run. `Config::default()` is what `mizalla dedup` uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Blocks larger than this are skipped (and reported).
+    pub max_block: usize,
+    /// Pairs at or above this probability are linked.
+    pub link_at: f64,
+    /// Pairs from here up to `link_at` go to people for review.
+    pub review_at: f64,
+    /// Random pairs used to measure chance agreement.
+    pub u_samples: usize,
+    pub em_iterations: usize,
+    /// Decisions people took: these record pairs are one person …
+    pub known_same: Vec<(String, String)>,
+    /// … and these are not, and are never linked or proposed again.
+    pub known_different: Vec<(String, String)>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_block: 400,
+            link_at: 0.9,
+            review_at: 0.5,
+            u_samples: 400_000,
+            em_iterations: 20,
+            known_same: vec![],
+            known_different: vec![],
+        }
+    }
+}
+
+/// A scored candidate pair.
+#[derive(Debug, Clone)]
+pub struct ScoredPair {
+    pub a: u32,
+    pub b: u32,
+    pub probability: f64,
+    pub levels: Levels,
+    pub weights: [f64; 8],
+}
+
+impl ScoredPair {
+    pub fn explanation(&self) -> String {
+        Model::explain(&self.levels, &self.weights)
+    }
+}
+
+pub struct Outcome {
+    /// Person number per record.
+    pub person: Vec<usize>,
+    /// Household number per record.
+    pub household: Vec<usize>,
+    /// Pairs linked (probability ≥ `link_at`), strongest first.
+    pub links: Vec<ScoredPair>,
+    /// Pairs for people to decide.
+    pub review: Vec<ScoredPair>,
+    pub candidate_pairs: usize,
+    /// Blocking keys skipped for being too common.
+    pub oversized_blocks: Vec<String>,
+    pub model: Model,
+}
+
+/// Two records that cannot be one person, whatever their names say.
+fn different_people(a: &Record, b: &Record, levels: &Levels) -> bool {
+    // One household registration never lists the same person twice.
+    if a.household == b.household {
+        return true;
+    }
+    // Two well-formed IDs, each agreeing with its own row, that differ by more than a typo.
+    let both_valid = matches!(a.nid, NationalId::Valid(_)) && matches!(b.nid, NationalId::Valid(_));
+    if both_valid && a.nid_consistent && b.nid_consistent && levels[compare::NID] == 4 {
+        return true;
+    }
+    levels[compare::GENDER] == 2 && levels[compare::NID] != 1
+}
+
+pub fn run(records: &[Record], config: &Config) -> Outcome {
+    let blocking = block::candidate_pairs(records, config.max_block);
+    let levels: Vec<Levels> =
+        blocking.pairs.par_iter().map(|&(a, b)| compare::compare(&records[a as usize], &records[b as usize])).collect();
+    let model = Model::estimate(records, &levels, config.u_samples, config.em_iterations);
+    let index: HashMap<&str, u32> = records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i as u32)).collect();
+    let key = |a: u32, b: u32| (a.min(b), a.max(b));
+    let resolve = |pairs: &[(String, String)]| -> HashSet<(u32, u32)> {
+        pairs.iter().filter_map(|(x, y)| Some(key(*index.get(x.as_str())?, *index.get(y.as_str())?))).collect()
+    };
+    let same = resolve(&config.known_same);
+    let different = resolve(&config.known_different);
+
+    let mut scored: Vec<ScoredPair> = blocking
+        .pairs
+        .par_iter()
+        .zip(levels.par_iter())
+        .filter_map(|(&(a, b), l)| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            if different.contains(&key(a, b)) || (different_people(ra, rb, l) && !same.contains(&key(a, b))) {
+                return None;
+            }
+            let weights = model.weights(ra, rb, l);
+            let probability = if same.contains(&key(a, b)) { 1.0 } else { model.probability(&weights) };
+            (probability >= config.review_at).then_some(ScoredPair { a, b, probability, levels: *l, weights })
+        })
+        .collect();
+    for &(a, b) in &same {
+        if !scored.iter().any(|p| key(p.a, p.b) == (a, b)) {
+            let l = compare::compare(&records[a as usize], &records[b as usize]);
+            let weights = model.weights(&records[a as usize], &records[b as usize], &l);
+            scored.push(ScoredPair { a, b, probability: 1.0, levels: l, weights });
+        }
+    }
+    scored.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    let (links, review): (Vec<ScoredPair>, Vec<ScoredPair>) = scored.into_iter().partition(|p| p.probability >= config.link_at);
+
+    let mut edges: Vec<(u32, u32, f64)> = links.iter().map(|p| (p.a, p.b, p.weights.iter().sum())).collect();
+    let person = cluster::cluster(records.len(), &mut edges, |x, y| {
+        if same.contains(&key(x, y)) {
+            return false;
+        }
+        if different.contains(&key(x, y)) {
+            return true;
+        }
+        let (rx, ry) = (&records[x as usize], &records[y as usize]);
+        different_people(rx, ry, &compare::compare(rx, ry))
+    });
+
+    // Households: a member's own registration, joined across members through shared persons.
+    let mut first_of: HashMap<&str, u32> = HashMap::new();
+    let mut first_of_person: HashMap<usize, u32> = HashMap::new();
+    let mut hh_edges = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        let i = i as u32;
+        if let Some(&j) = first_of.get(r.household.as_str()) {
+            hh_edges.push((j, i));
+        } else {
+            first_of.insert(&r.household, i);
+        }
+        if let Some(&j) = first_of_person.get(&person[i as usize]) {
+            hh_edges.push((j, i));
+        } else {
+            first_of_person.insert(person[i as usize], i);
+        }
+    }
+    let household = cluster::components(records.len(), hh_edges);
+    Outcome {
+        person,
+        household,
+        links,
+        review,
+        candidate_pairs: blocking.pairs.len(),
+        oversized_blocks: blocking.oversized.into_iter().map(|(s, _)| s).collect(),
+        model,
+    }
+}

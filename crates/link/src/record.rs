@@ -1,0 +1,174 @@
+//! A member's row as typed, and its normalised form.
+
+use crate::normalize::date::{self, Dob, Order};
+use crate::normalize::national_id::{self, NationalId};
+use crate::normalize::{arabic, gender, latin, phone, place};
+
+/// One registration as a member typed it. Every field is text; empty means not recorded.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawRecord {
+    pub record_id: String,
+    pub member_org: String,
+    pub household_ref: String,
+    pub relation_to_head: String,
+    pub full_name: String,
+    pub first_name: String,
+    pub father_name: String,
+    pub grandfather_name: String,
+    pub family_name: String,
+    pub gender: String,
+    pub date_of_birth: String,
+    pub age: String,
+    pub national_id: String,
+    pub phone: String,
+    pub governorate: String,
+    pub district: String,
+    pub village: String,
+    pub address: String,
+    pub registered_at: String,
+}
+
+/// Something wrong with a row that a member should hear about. The row is still used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Problem {
+    NoName,
+    IdDamagedByExcel,
+    IdMalformed,
+    /// A well-formed ID whose birth date or gender disagrees with the row (often a relative's ID).
+    IdInconsistent,
+    DateUnreadable,
+    PhoneUnreadable,
+    GovernorateUnknown,
+}
+
+impl Problem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::NoName => "no name",
+            Problem::IdDamagedByExcel => "national ID damaged by Excel (scientific notation)",
+            Problem::IdMalformed => "national ID is not a valid 14-digit number",
+            Problem::IdInconsistent => "national ID disagrees with birth date or gender",
+            Problem::DateUnreadable => "date of birth could not be read",
+            Problem::PhoneUnreadable => "phone is not an Egyptian mobile number",
+            Problem::GovernorateUnknown => "unknown governorate",
+        }
+    }
+}
+
+/// A record ready for comparison.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: String,
+    pub org: String,
+    /// The member's own household registration (`org` + `household_ref`).
+    pub household: String,
+    /// Name parts: folded Arabic, or lower-case Latin for transliterated names.
+    pub names: Vec<String>,
+    /// The same parts as consonant skeletons shared by both scripts.
+    pub skeletons: Vec<String>,
+    pub latin: bool,
+    pub male: Option<bool>,
+    pub dob: Option<Dob>,
+    /// The date was derived from an age (±1 year, often rounded).
+    pub dob_approx: bool,
+    pub nid: NationalId,
+    /// The ID agrees with the row's own birth date and gender (or they are unknown).
+    pub nid_consistent: bool,
+    pub phone: Option<String>,
+    pub governorate: Option<&'static str>,
+    pub district: String,
+    pub village: String,
+    pub problems: Vec<Problem>,
+}
+
+impl Record {
+    /// The ID digits when there are 13–14 of them (valid or with a typo).
+    pub fn id_digits(&self) -> Option<&str> {
+        match &self.nid {
+            NationalId::Valid(v) => Some(&v.digits),
+            NationalId::Malformed(d) if d.len() >= 13 && d.len() <= 15 => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Normalises a row; `order` is the file's date order (see [`date::infer_order`]).
+pub fn normalize(raw: &RawRecord, order: Order) -> Record {
+    let mut problems = Vec::new();
+    let name_text = if raw.full_name.trim().is_empty() {
+        [&raw.first_name, &raw.father_name, &raw.grandfather_name, &raw.family_name].map(|s| s.trim()).join(" ")
+    } else {
+        raw.full_name.clone()
+    };
+    let latin = arabic::is_latin(&name_text);
+    let names = if latin { latin::name_parts(&name_text) } else { arabic::name_parts(&arabic::fold(&name_text)) };
+    if names.is_empty() {
+        problems.push(Problem::NoName);
+    }
+    let skeletons = names.iter().map(|p| if latin { latin::skeleton(p) } else { arabic::skeleton(p) }).collect();
+    let mut male = gender(&raw.gender);
+    let mut dob = date::parse(&raw.date_of_birth, order);
+    if dob.is_none() && !raw.date_of_birth.trim().is_empty() {
+        problems.push(Problem::DateUnreadable);
+    }
+    let mut dob_approx = false;
+    if dob.is_none()
+        && let Some(d) = date::from_age(&raw.age, &raw.registered_at)
+    {
+        dob = Some(d);
+        dob_approx = true;
+    }
+    let nid = national_id::parse(&raw.national_id);
+    let mut nid_consistent = true;
+    match &nid {
+        NationalId::Damaged => problems.push(Problem::IdDamagedByExcel),
+        NationalId::Malformed(_) => problems.push(Problem::IdMalformed),
+        NationalId::Valid(v) => {
+            let birth_ok = dob.is_none_or(|d| {
+                d.year == v.birth.year
+                    && (d.month.is_none() || d.is_placeholder_day() || (d.month == v.birth.month && d.day == v.birth.day) || (d.month == v.birth.day && d.day == v.birth.month))
+                    || (dob_approx && (d.year - v.birth.year).abs() <= 2)
+            });
+            let gender_ok = male.is_none_or(|m| m == v.male);
+            nid_consistent = birth_ok && gender_ok;
+            if !nid_consistent {
+                problems.push(Problem::IdInconsistent);
+            } else {
+                // A consistent ID fills in what the row left out.
+                male = male.or(Some(v.male));
+                if dob.is_none_or(|d| d.month.is_none() || d.is_placeholder_day() || dob_approx) {
+                    dob = Some(v.birth);
+                    dob_approx = false;
+                }
+            }
+        }
+        NationalId::Missing => {}
+    }
+    let phone = phone::parse(&raw.phone);
+    if phone.is_none() && !raw.phone.trim().is_empty() {
+        problems.push(Problem::PhoneUnreadable);
+    }
+    let governorate = place::governorate_code(&raw.governorate);
+    if governorate.is_none() && !raw.governorate.trim().is_empty() {
+        problems.push(Problem::GovernorateUnknown);
+    }
+    Record {
+        id: raw.record_id.clone(),
+        org: raw.member_org.clone(),
+        household: format!("{}\u{1f}{}", raw.member_org, raw.household_ref),
+        names,
+        skeletons,
+        latin,
+        male,
+        dob,
+        dob_approx,
+        nid,
+        nid_consistent,
+        phone,
+        governorate,
+        district: place::area_key(&raw.district),
+        village: place::area_key(&raw.village),
+        problems,
+    }
+}
