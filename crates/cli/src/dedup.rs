@@ -25,6 +25,9 @@ pub struct DedupArgs {
     /// Where to write uncertain pairs for people to review.
     #[arg(long)]
     review: Option<PathBuf>,
+    /// Where to write the estimated model (m and u per field and level) as JSON.
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// A CSV of `column,field` lines naming which column holds which field, for headers that
     /// are not recognised.
     #[arg(long)]
@@ -33,25 +36,135 @@ pub struct DedupArgs {
 
 /// Header spellings recognised for each field (compared folded: case, hamza, spaces ignored).
 const HEADERS: [(&str, &[&str]); 19] = [
-    ("record_id", &["record_id", "record id", "id", "رقم السجل", "كود", "الكود", "مسلسل"]),
-    ("member_org", &["member_org", "org", "organisation", "organization", "الجمعيه", "الجهه"]),
-    ("household_ref", &["household_ref", "household", "family_id", "رقم الاسره", "رقم الملف", "كود الاسره"]),
-    ("relation_to_head", &["relation_to_head", "relation", "صله القرابه", "الصله", "صله"]),
-    ("full_name", &["full_name", "name", "full name", "الاسم", "الاسم بالكامل", "الاسم رباعي", "اسم المستفيد"]),
+    (
+        "record_id",
+        &[
+            "record_id",
+            "record id",
+            "id",
+            "رقم السجل",
+            "كود",
+            "الكود",
+            "مسلسل",
+        ],
+    ),
+    (
+        "member_org",
+        &[
+            "member_org",
+            "org",
+            "organisation",
+            "organization",
+            "الجمعيه",
+            "الجهه",
+        ],
+    ),
+    (
+        "household_ref",
+        &[
+            "household_ref",
+            "household",
+            "family_id",
+            "رقم الاسره",
+            "رقم الملف",
+            "كود الاسره",
+        ],
+    ),
+    (
+        "relation_to_head",
+        &[
+            "relation_to_head",
+            "relation",
+            "صله القرابه",
+            "الصله",
+            "صله",
+        ],
+    ),
+    (
+        "full_name",
+        &[
+            "full_name",
+            "name",
+            "full name",
+            "الاسم",
+            "الاسم بالكامل",
+            "الاسم رباعي",
+            "اسم المستفيد",
+        ],
+    ),
     ("first_name", &["first_name", "first name", "الاسم الاول"]),
-    ("father_name", &["father_name", "middle_name", "middle name", "father name", "اسم الاب"]),
-    ("grandfather_name", &["grandfather_name", "grandfather name", "اسم الجد"]),
-    ("family_name", &["family_name", "last_name", "last name", "surname", "اسم العائله", "اللقب"]),
+    (
+        "father_name",
+        &[
+            "father_name",
+            "middle_name",
+            "middle name",
+            "father name",
+            "اسم الاب",
+        ],
+    ),
+    (
+        "grandfather_name",
+        &["grandfather_name", "grandfather name", "اسم الجد"],
+    ),
+    (
+        "family_name",
+        &[
+            "family_name",
+            "last_name",
+            "last name",
+            "surname",
+            "اسم العائله",
+            "اللقب",
+        ],
+    ),
     ("gender", &["gender", "sex", "النوع", "الجنس"]),
-    ("date_of_birth", &["date_of_birth", "dob", "birth date", "birthdate", "تاريخ الميلاد"]),
+    (
+        "date_of_birth",
+        &[
+            "date_of_birth",
+            "dob",
+            "birth date",
+            "birthdate",
+            "تاريخ الميلاد",
+        ],
+    ),
     ("age", &["age", "السن", "العمر"]),
-    ("national_id", &["national_id", "nid", "national id", "الرقم القومي", "رقم قومي", "الرقم القومى"]),
-    ("phone", &["phone", "mobile", "telephone", "الهاتف", "رقم الهاتف", "الموبايل", "رقم الموبايل", "التليفون"]),
+    (
+        "national_id",
+        &[
+            "national_id",
+            "nid",
+            "national id",
+            "الرقم القومي",
+            "رقم قومي",
+            "الرقم القومى",
+        ],
+    ),
+    (
+        "phone",
+        &[
+            "phone",
+            "mobile",
+            "telephone",
+            "الهاتف",
+            "رقم الهاتف",
+            "الموبايل",
+            "رقم الموبايل",
+            "التليفون",
+        ],
+    ),
     ("governorate", &["governorate", "المحافظه"]),
-    ("district", &["district", "markaz", "المركز", "القسم", "المركز/القسم"]),
+    (
+        "district",
+        &["district", "markaz", "المركز", "القسم", "المركز/القسم"],
+    ),
     ("village", &["village", "القريه", "المنطقه"]),
     ("address", &["address", "العنوان"]),
-    ("registered_at", &["registered_at", "registration date", "تاريخ التسجيل"]),
+    (
+        "registered_at",
+        &["registered_at", "registration date", "تاريخ التسجيل"],
+    ),
 ];
 
 fn header_key(s: &str) -> String {
@@ -59,13 +172,21 @@ fn header_key(s: &str) -> String {
 }
 
 /// Maps each column index to a field name.
-fn map_headers(headers: &csv::StringRecord, overrides: &HashMap<String, String>) -> Vec<Option<&'static str>> {
+fn map_headers(
+    headers: &csv::StringRecord,
+    overrides: &HashMap<String, String>,
+) -> Vec<Option<&'static str>> {
     headers
         .iter()
         .map(|h| {
             let k = header_key(h);
             let target = overrides.get(&k).map(String::as_str).unwrap_or(&k);
-            HEADERS.iter().find(|(field, names)| *field == target || names.iter().any(|n| header_key(n) == target)).map(|(f, _)| *f)
+            HEADERS
+                .iter()
+                .find(|(field, names)| {
+                    *field == target || names.iter().any(|n| header_key(n) == target)
+                })
+                .map(|(f, _)| *f)
         })
         .collect()
 }
@@ -104,40 +225,75 @@ pub struct Rejected {
 }
 
 /// Reads one member's file. A broken file is an error naming it; a broken row is reported.
-pub fn read_file(path: &Path, overrides: &HashMap<String, String>, rejected: &mut Vec<Rejected>) -> anyhow::Result<Vec<RawRecord>> {
+pub fn read_file(
+    path: &Path,
+    overrides: &HashMap<String, String>,
+    rejected: &mut Vec<Rejected>,
+) -> anyhow::Result<Vec<RawRecord>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        bail!("{}: line {line} is not UTF-8 text (save the file as \"CSV UTF-8\" from Excel)", path.display());
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        bail!(
+            "{}: line {line} is not UTF-8 text (save the file as \"CSV UTF-8\" from Excel)",
+            path.display()
+        );
     }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers = reader.headers().with_context(|| format!("{}: cannot read the header row", path.display()))?.clone();
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: cannot read the header row", path.display()))?
+        .clone();
     let columns = map_headers(&headers, overrides);
     let has = |f: &str| columns.contains(&Some(f));
     if !has("record_id") {
-        bail!("{}: no record_id column (headers: {}); name it with --mapping", path.display(), headers.iter().collect::<Vec<_>>().join(", "));
+        bail!(
+            "{}: no record_id column (headers: {}); name it with --mapping",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(", ")
+        );
     }
     if !has("full_name") && !has("first_name") {
-        bail!("{}: no name column (full_name, or first_name …); name it with --mapping", path.display());
+        bail!(
+            "{}: no name column (full_name, or first_name …); name it with --mapping",
+            path.display()
+        );
     }
-    let fallback_org = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let fallback_org = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut out = Vec::new();
     for row in reader.records() {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                rejected.push(Rejected { file: path.display().to_string(), line, reason: format!("unreadable row: {e}") });
+                let line = e.position().map(|p| line_of(bytes, p.byte())).unwrap_or(0);
+                rejected.push(Rejected {
+                    file: path.display().to_string(),
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
                 continue;
             }
         };
-        let line = row.position().map(|p| p.line()).unwrap_or(0);
+        let line = row
+            .position()
+            .map(|p| line_of(bytes, p.byte()))
+            .unwrap_or(0);
         if row.len() != headers.len() {
             rejected.push(Rejected {
                 file: path.display().to_string(),
                 line,
-                reason: format!("{} columns where the header has {}", row.len(), headers.len()),
+                reason: format!(
+                    "{} columns where the header has {}",
+                    row.len(),
+                    headers.len()
+                ),
             });
             continue;
         }
@@ -148,7 +304,11 @@ pub fn read_file(path: &Path, overrides: &HashMap<String, String>, rejected: &mu
             }
         }
         if raw.record_id.trim().is_empty() {
-            rejected.push(Rejected { file: path.display().to_string(), line, reason: "empty record_id".into() });
+            rejected.push(Rejected {
+                file: path.display().to_string(),
+                line,
+                reason: "empty record_id".into(),
+            });
             continue;
         }
         if raw.member_org.trim().is_empty() {
@@ -159,19 +319,38 @@ pub fn read_file(path: &Path, overrides: &HashMap<String, String>, rejected: &mu
     Ok(out)
 }
 
+/// The 1-based line of a record starting at a byte offset (BOM already removed). With CRLF the
+/// reader's offset can sit on the previous line's `\n`, so line ends are skipped first.
+fn line_of(bytes: &[u8], offset: u64) -> u64 {
+    let mut end = (offset as usize).min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}
+
 fn read_mapping(path: &Path) -> anyhow::Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read mapping {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read mapping {}", path.display()))?;
     let mut map = HashMap::new();
     for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let Some((column, field)) = line.split_once(',') else {
-            bail!("{}: line {}: expected `column,field`", path.display(), i + 1);
+            bail!(
+                "{}: line {}: expected `column,field`",
+                path.display(),
+                i + 1
+            );
         };
         let field = field.trim();
         if !HEADERS.iter().any(|(f, _)| *f == field) {
-            bail!("{}: line {}: unknown field '{field}'", path.display(), i + 1);
+            bail!(
+                "{}: line {}: unknown field '{field}'",
+                path.display(),
+                i + 1
+            );
         }
         map.insert(header_key(column), field.to_owned());
     }
@@ -179,14 +358,23 @@ fn read_mapping(path: &Path) -> anyhow::Result<HashMap<String, String>> {
 }
 
 fn progress(message: &str) -> indicatif::ProgressBar {
-    let bar = if std::io::stderr().is_terminal() { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     bar.set_message(message.to_owned());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
-fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
     w.write_record(header)?;
     for r in rows {
         w.write_record(&r)?;
@@ -210,35 +398,81 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
         let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
         for raw in &raws {
             if seen.insert(raw.record_id.clone(), path.clone()).is_some() {
-                rejected.push(Rejected { file: path.display().to_string(), line: 0, reason: format!("record_id {} appears twice", raw.record_id) });
+                rejected.push(Rejected {
+                    file: path.display().to_string(),
+                    line: 0,
+                    reason: format!("record_id {} appears twice", raw.record_id),
+                });
                 continue;
             }
             records.push(record::normalize(raw, order));
         }
     }
+    record::count_names(&mut records);
     bar.set_message(format!("matching {} records", records.len()));
     let outcome = link::pipeline::run(&records, &link::pipeline::Config::default());
     bar.finish_and_clear();
 
-    write_csv(&args.out, &["record_id", "cluster_id"], records.iter().zip(&outcome.person).map(|(r, p)| vec![r.id.clone(), format!("P{p}")]))?;
+    write_csv(
+        &args.out,
+        &["record_id", "cluster_id"],
+        records
+            .iter()
+            .zip(&outcome.person)
+            .map(|(r, p)| vec![r.id.clone(), format!("P{p}")]),
+    )?;
     if let Some(path) = &args.households {
-        write_csv(path, &["record_id", "household_id"], records.iter().zip(&outcome.household).map(|(r, h)| vec![r.id.clone(), format!("H{h}")]))?;
+        write_csv(
+            path,
+            &["record_id", "household_id"],
+            records
+                .iter()
+                .zip(&outcome.household)
+                .map(|(r, h)| vec![r.id.clone(), format!("H{h}")]),
+        )?;
     }
     let pair_rows = |pairs: &[link::pipeline::ScoredPair]| -> Vec<Vec<String>> {
         pairs
             .iter()
-            .map(|p| vec![records[p.a as usize].id.clone(), records[p.b as usize].id.clone(), format!("{:.4}", p.probability), p.explanation()])
+            .map(|p| {
+                vec![
+                    records[p.a as usize].id.clone(),
+                    records[p.b as usize].id.clone(),
+                    format!("{:.4}", p.probability),
+                    p.explanation(),
+                ]
+            })
             .collect()
     };
     if let Some(path) = &args.pairs {
-        write_csv(path, &["record_id_l", "record_id_r", "probability", "explanation"], pair_rows(&outcome.links).into_iter())?;
+        write_csv(
+            path,
+            &["record_id_l", "record_id_r", "probability", "explanation"],
+            pair_rows(&outcome.links).into_iter(),
+        )?;
     }
     if let Some(path) = &args.review {
-        write_csv(path, &["record_id_l", "record_id_r", "probability", "explanation"], pair_rows(&outcome.review).into_iter())?;
+        write_csv(
+            path,
+            &["record_id_l", "record_id_r", "probability", "explanation"],
+            pair_rows(&outcome.review).into_iter(),
+        )?;
+    }
+    if let Some(path) = &args.model {
+        std::fs::write(path, serde_json::to_string_pretty(&outcome.model)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
 
-    let persons = outcome.person.iter().collect::<std::collections::HashSet<_>>().len();
-    let cross = outcome.links.iter().filter(|p| records[p.a as usize].org != records[p.b as usize].org).count();
+    let persons = outcome
+        .person
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let cross = outcome
+        .links
+        .iter()
+        .filter(|p| records[p.a as usize].org != records[p.b as usize].org)
+        .count();
     let mut problems: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &records {
         for p in &r.problems {
@@ -247,19 +481,35 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     }
     eprintln!("records read:            {}", records.len());
     eprintln!("persons:                 {persons}");
-    eprintln!("households:              {}", outcome.household.iter().collect::<std::collections::HashSet<_>>().len());
-    eprintln!("linked pairs:            {} ({cross} across members)", outcome.links.len());
+    eprintln!(
+        "households:              {}",
+        outcome
+            .household
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    );
+    eprintln!(
+        "linked pairs:            {} ({cross} across members)",
+        outcome.links.len()
+    );
     eprintln!("pairs for review:        {}", outcome.review.len());
     eprintln!("candidate pairs:         {}", outcome.candidate_pairs);
     for (what, n) in &problems {
         eprintln!("rows with a problem:     {n:>6}  {what} (used as far as possible)");
     }
     for r in &rejected {
-        eprintln!("row not used:            {}:{} {}", r.file, r.line, r.reason);
+        eprintln!(
+            "row not used:            {}:{} {}",
+            r.file, r.line, r.reason
+        );
     }
     for b in &outcome.oversized_blocks {
         eprintln!("warning: blocking key skipped, too common: {b}");
     }
-    eprintln!("time:                    {:.2} s", start.elapsed().as_secs_f64());
+    eprintln!(
+        "time:                    {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -18,21 +18,41 @@ fn birth_year(r: &Record) -> Option<i32> {
 
 /// The rules: each gives zero or more keys per record; records sharing a key are compared.
 pub const RULES: [(&str, KeyFn); 7] = [
-    ("national ID", |r| r.id_digits().map(|d| vec![d.to_owned()]).unwrap_or_default()),
-    ("ID birth part", |r| r.id_digits().filter(|d| d.len() == 14).map(|d| vec![format!("{}|{}", &d[..7], &d[11..])]).unwrap_or_default()),
-    ("ID tail", |r| r.id_digits().filter(|d| d.len() == 14).map(|d| vec![d[5..].to_owned()]).unwrap_or_default()),
+    ("national ID", |r| {
+        r.id_digits()
+            .map(|d| vec![d.to_owned()])
+            .unwrap_or_default()
+    }),
+    ("ID birth part", |r| {
+        r.id_digits()
+            .filter(|d| d.len() == 14)
+            .map(|d| vec![format!("{}|{}", &d[..7], &d[11..])])
+            .unwrap_or_default()
+    }),
+    ("ID tail", |r| {
+        r.id_digits()
+            .filter(|d| d.len() == 14)
+            .map(|d| vec![d[5..].to_owned()])
+            .unwrap_or_default()
+    }),
     ("phone", |r| r.phone.iter().cloned().collect()),
-    ("first name + birth year", |r| match (r.skeletons.first(), birth_year(r)) {
-        (Some(f), Some(y)) => vec![format!("{f}|{y}")],
-        _ => vec![],
+    ("first name + birth year", |r| {
+        match (r.skeletons.first(), birth_year(r)) {
+            (Some(f), Some(y)) => vec![format!("{f}|{y}")],
+            _ => vec![],
+        }
     }),
-    ("first + father name", |r| match (r.skeletons.first(), r.skeletons.get(1)) {
-        (Some(f), Some(p)) => vec![format!("{f}|{p}")],
-        _ => vec![],
+    ("first + father name", |r| {
+        match (r.skeletons.first(), r.skeletons.get(1)) {
+            (Some(f), Some(p)) => vec![format!("{f}|{p}")],
+            _ => vec![],
+        }
     }),
-    ("first + last name + governorate", |r| match (r.skeletons.first(), r.skeletons.last(), r.governorate) {
-        (Some(f), Some(l), Some(g)) if r.skeletons.len() > 1 => vec![format!("{f}|{l}|{g}")],
-        _ => vec![],
+    ("first + last name + governorate", |r| {
+        match (r.skeletons.first(), r.skeletons.last(), r.governorate) {
+            (Some(f), Some(l), Some(g)) if r.skeletons.len() > 1 => vec![format!("{f}|{l}|{g}")],
+            _ => vec![],
+        }
     }),
 ];
 
@@ -51,7 +71,10 @@ pub fn candidate_pairs(records: &[Record], max_block: usize) -> Blocking {
         }
         for (key, members) in blocks {
             if members.len() > max_block {
-                oversized.push((format!("{name}: {} records share one key", members.len()), members.len()));
+                oversized.push((
+                    format!("{name}: {} records share one key", members.len()),
+                    members.len(),
+                ));
                 let _ = key;
                 continue;
             }

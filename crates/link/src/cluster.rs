@@ -3,7 +3,11 @@
 //! twins, namesakes or a whole family into one person.
 
 /// Groups `n` items: returns a group number per item (numbered from 0 in order of first item).
-pub fn cluster(n: usize, links: &mut [(u32, u32, f64)], conflict: impl Fn(u32, u32) -> bool) -> Vec<usize> {
+pub fn cluster(
+    n: usize,
+    links: &mut [(u32, u32, f64)],
+    conflict: impl Fn(u32, u32) -> bool,
+) -> Vec<usize> {
     links.sort_by(|x, y| y.2.total_cmp(&x.2));
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
@@ -19,11 +23,17 @@ pub fn cluster(n: usize, links: &mut [(u32, u32, f64)], conflict: impl Fn(u32, u
         if ra == rb {
             continue;
         }
-        let clash = members[ra as usize].iter().any(|&x| members[rb as usize].iter().any(|&y| conflict(x, y)));
+        let clash = members[ra as usize]
+            .iter()
+            .any(|&x| members[rb as usize].iter().any(|&y| conflict(x, y)));
         if clash {
             continue;
         }
-        let (big, small) = if members[ra as usize].len() >= members[rb as usize].len() { (ra, rb) } else { (rb, ra) };
+        let (big, small) = if members[ra as usize].len() >= members[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
         parent[small as usize] = big;
         let moved = std::mem::take(&mut members[small as usize]);
         members[big as usize].extend(moved);
@@ -31,13 +41,13 @@ pub fn cluster(n: usize, links: &mut [(u32, u32, f64)], conflict: impl Fn(u32, u
     let mut ids = vec![usize::MAX; n];
     let mut next = 0;
     let mut out = vec![0; n];
-    for i in 0..n {
+    for (i, slot) in out.iter_mut().enumerate() {
         let r = find(&mut parent, i as u32) as usize;
         if ids[r] == usize::MAX {
             ids[r] = next;
             next += 1;
         }
-        out[i] = ids[r];
+        *slot = ids[r];
     }
     out
 }

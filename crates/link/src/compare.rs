@@ -6,18 +6,63 @@ use crate::record::Record;
 use strsim::jaro_winkler;
 
 /// The fields compared, in the order of a [`Levels`] vector.
-pub const FIELDS: [&str; 8] = ["national_id", "first_name", "father_name", "later_names", "birth_date", "gender", "phone", "place"];
+pub const FIELDS: [&str; 8] = [
+    "national_id",
+    "first_name",
+    "father_name",
+    "later_names",
+    "birth_date",
+    "gender",
+    "phone",
+    "place",
+];
 
 /// Names of each field's levels (index = level), for explanations.
 pub const LEVEL_NAMES: [&[&str]; 8] = [
-    &["missing", "same", "same but disagrees with birth date or gender", "one digit off", "different"],
-    &["missing", "same", "same spelling family", "similar", "different"],
-    &["missing", "same", "same spelling family", "similar", "different"],
-    &["missing", "all agree", "most agree", "some agree", "none agree"],
-    &["missing", "same date", "day and month swapped", "same year", "within two years", "different"],
+    &[
+        "missing",
+        "same",
+        "same but disagrees with birth date or gender",
+        "one digit off",
+        "different",
+    ],
+    &[
+        "missing",
+        "same",
+        "same spelling family",
+        "similar",
+        "different",
+    ],
+    &[
+        "missing",
+        "same",
+        "same spelling family",
+        "similar",
+        "different",
+    ],
+    &[
+        "missing",
+        "all agree",
+        "most agree",
+        "some agree",
+        "none agree",
+    ],
+    &[
+        "missing",
+        "same date",
+        "day and month swapped",
+        "same year",
+        "within two years",
+        "different",
+    ],
     &["missing", "same", "different"],
     &["missing", "same", "different"],
-    &["missing", "same village", "same district or governorate", "different governorate"],
+    &[
+        "missing",
+        "same village",
+        "same district or governorate",
+        "different governorate",
+    ],
 ];
 
 pub const NID: usize = 0;
@@ -31,6 +76,10 @@ pub const PLACE: usize = 7;
 
 pub type Levels = [u8; 8];
 
+/// Two spellings that each occur at least this often are two names, not a typo of one: a
+/// slip of the keyboard rarely lands on another name that many people carry.
+pub const DISTINCT_NAME_MIN: u32 = 5;
+
 /// How alike two name parts are: 1 same, 2 same spelling family, 3 similar, 4 different.
 pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
     let (na, nb) = (&a.names[ia], &b.names[ib]);
@@ -38,6 +87,10 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
     if !a.latin && !b.latin {
         if na == nb {
             return 1;
+        }
+        let count = |r: &Record, i: usize| r.name_counts.get(i).copied().unwrap_or(0);
+        if count(a, ia).min(count(b, ib)) >= DISTINCT_NAME_MIN {
+            return 4;
         }
         // Arabic on both sides: a typo or spelling variant is close in letters.
         let jw = jaro_winkler(na, nb);
@@ -59,17 +112,28 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
 }
 
 fn later_level(a: &Record, b: &Record) -> u8 {
-    let (ra, rb) = (a.names.len().saturating_sub(2), b.names.len().saturating_sub(2));
+    let (ra, rb) = (
+        a.names.len().saturating_sub(2),
+        b.names.len().saturating_sub(2),
+    );
     if ra == 0 || rb == 0 {
         return 0;
     }
     // Later parts (grandfather, great-grandfather, family) may be dropped or swapped: count
     // how many of the shorter chain's parts appear anywhere in the other's.
-    let (short, long, short_is_a) = if ra <= rb { (a, b, true) } else { (b, a, false) };
+    let (short, long, short_is_a) = if ra <= rb {
+        (a, b, true)
+    } else {
+        (b, a, false)
+    };
     let mut found = 0;
     for i in 2..short.names.len() {
         let hit = (1..long.names.len()).any(|j| {
-            let lvl = if short_is_a { name_level(short, i, long, j) } else { name_level(long, j, short, i) };
+            let lvl = if short_is_a {
+                name_level(short, i, long, j)
+            } else {
+                name_level(long, j, short, i)
+            };
             lvl <= 2
         });
         if hit {
@@ -89,7 +153,9 @@ fn later_level(a: &Record, b: &Record) -> u8 {
 }
 
 fn dob_level(a: &Record, b: &Record) -> u8 {
-    let (Some(x), Some(y)) = (a.dob, b.dob) else { return 0 };
+    let (Some(x), Some(y)) = (a.dob, b.dob) else {
+        return 0;
+    };
     let full = |d: &crate::normalize::date::Dob| d.month.is_some() && !d.is_placeholder_day();
     if full(&x) && full(&y) && !a.dob_approx && !b.dob_approx {
         if x == y {
@@ -144,8 +210,16 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
         },
         _ => 0,
     };
-    let first = if a.names.is_empty() || b.names.is_empty() { 0 } else { name_level(a, 0, b, 0) };
-    let father = if a.names.len() < 2 || b.names.len() < 2 { 0 } else { name_level(a, 1, b, 1) };
+    let first = if a.names.is_empty() || b.names.is_empty() {
+        0
+    } else {
+        name_level(a, 0, b, 0)
+    };
+    let father = if a.names.len() < 2 || b.names.len() < 2 {
+        0
+    } else {
+        name_level(a, 1, b, 1)
+    };
     let gender = match (a.male, b.male) {
         (Some(x), Some(y)) => {
             if x == y {
@@ -166,5 +240,14 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
         }
         _ => 0,
     };
-    [nid, first, father, later_level(a, b), dob_level(a, b), gender, phone, place_level(a, b)]
+    [
+        nid,
+        first,
+        father,
+        later_level(a, b),
+        dob_level(a, b),
+        gender,
+        phone,
+        place_level(a, b),
+    ]
 }

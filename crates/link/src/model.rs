@@ -48,7 +48,10 @@ fn counts_to_probs(counts: &[Vec<f64>]) -> Vec<Vec<f64>> {
 }
 
 fn empty_counts() -> Vec<Vec<f64>> {
-    LEVEL_NAMES.iter().map(|names| vec![0.0; names.len()]).collect()
+    LEVEL_NAMES
+        .iter()
+        .map(|names| vec![0.0; names.len()])
+        .collect()
 }
 
 /// "Matches mostly agree": the starting point of EM, and the answer where no data speaks.
@@ -56,7 +59,15 @@ fn default_m() -> Vec<Vec<f64>> {
     LEVEL_NAMES
         .iter()
         .map(|names| {
-            let mut row: Vec<f64> = (0..names.len()).map(|l| if l == 0 { 1.0 } else { 0.25f64.powi(l as i32 - 1) }).collect();
+            let mut row: Vec<f64> = (0..names.len())
+                .map(|l| {
+                    if l == 0 {
+                        1.0
+                    } else {
+                        0.25f64.powi(l as i32 - 1)
+                    }
+                })
+                .collect();
             let s: f64 = row[1..].iter().sum();
             for v in row.iter_mut().skip(1) {
                 *v /= s;
@@ -80,7 +91,12 @@ fn posterior(l: &Levels, m: &[Vec<f64>], u: &[Vec<f64>], lambda: f64) -> f64 {
 }
 
 /// EM over `levels` with `u` fixed and the `held` fields left out; returns m and the pair count.
-fn em(levels: &[Levels], u: &[Vec<f64>], held: &[usize], iterations: usize) -> (Vec<Vec<f64>>, usize) {
+fn em(
+    levels: &[Levels],
+    u: &[Vec<f64>],
+    held: &[usize],
+    iterations: usize,
+) -> (Vec<Vec<f64>>, usize) {
     let mut m = default_m();
     if levels.is_empty() {
         return (m, 0);
@@ -95,7 +111,10 @@ fn em(levels: &[Levels], u: &[Vec<f64>], held: &[usize], iterations: usize) -> (
     let training: Vec<Levels> = levels.iter().map(strip).collect();
     let mut lambda = 0.5;
     for _ in 0..iterations {
-        let probs: Vec<f64> = training.par_iter().map(|l| posterior(l, &m, u, lambda)).collect();
+        let probs: Vec<f64> = training
+            .par_iter()
+            .map(|l| posterior(l, &m, u, lambda))
+            .collect();
         let mut counts = empty_counts();
         for (l, p) in training.iter().zip(&probs) {
             for (k, &lvl) in l.iter().enumerate() {
@@ -115,7 +134,12 @@ fn em(levels: &[Levels], u: &[Vec<f64>], held: &[usize], iterations: usize) -> (
 
 impl Model {
     /// Estimates the model from the records and their candidate pairs (with their levels).
-    pub fn estimate(records: &[Record], levels: &[Levels], u_samples: usize, iterations: usize) -> Model {
+    pub fn estimate(
+        records: &[Record],
+        levels: &[Levels],
+        u_samples: usize,
+        iterations: usize,
+    ) -> Model {
         // u: agreement among random pairs, almost all of them different people.
         let n = records.len() as u64;
         let mut rng = SplitMix(0x5eed);
@@ -127,7 +151,10 @@ impl Model {
                 .filter(|(a, b)| a != b)
                 .collect()
         };
-        let sample_levels: Vec<Levels> = sample.par_iter().map(|&(a, b)| compare::compare(&records[a], &records[b])).collect();
+        let sample_levels: Vec<Levels> = sample
+            .par_iter()
+            .map(|&(a, b)| compare::compare(&records[a], &records[b]))
+            .collect();
         let mut u_counts = empty_counts();
         for l in &sample_levels {
             for (k, &lvl) in l.iter().enumerate() {
@@ -138,19 +165,41 @@ impl Model {
         // m: expectation maximisation, Splink-style, on two training sets so that no field is
         // judged on pairs chosen for agreeing on it, and fields that members of one family
         // share (phone, place, father) are not mistaken for signs of one person:
-        //  - pairs sharing ID digits: estimates every field but the ID;
+        //  - pairs sharing a valid ID that agrees with both rows (not a relative's ID typed on
+        //    every member of a family): estimates every field but the ID;
         //  - pairs sharing first name and full birth date: estimates every field but those two.
-        let by_id: Vec<Levels> = levels.iter().filter(|l| matches!(l[compare::NID], 1 | 2)).copied().collect();
-        let by_name_dob: Vec<Levels> =
-            levels.iter().filter(|l| l[compare::FIRST] == 1 && l[compare::DOB] == 1).copied().collect();
+        let by_id: Vec<Levels> = levels
+            .iter()
+            .filter(|l| l[compare::NID] == 1)
+            .copied()
+            .collect();
+        let by_name_dob: Vec<Levels> = levels
+            .iter()
+            .filter(|l| l[compare::FIRST] == 1 && l[compare::DOB] == 1)
+            .copied()
+            .collect();
         let runs = [
-            (em(&by_id, &u, &[compare::NID], iterations), [compare::NID].as_slice()),
-            (em(&by_name_dob, &u, &[compare::FIRST, compare::DOB], iterations), [compare::FIRST, compare::DOB].as_slice()),
+            (
+                em(&by_id, &u, &[compare::NID], iterations),
+                [compare::NID].as_slice(),
+            ),
+            (
+                em(
+                    &by_name_dob,
+                    &u,
+                    &[compare::FIRST, compare::DOB],
+                    iterations,
+                ),
+                [compare::FIRST, compare::DOB].as_slice(),
+            ),
         ];
         let mut m = default_m();
         for (k, row) in m.iter_mut().enumerate() {
-            let estimates: Vec<&Vec<f64>> =
-                runs.iter().filter(|((_, n), held)| *n > 0 && !held.contains(&k)).map(|((m, _), _)| &m[k]).collect();
+            let estimates: Vec<&Vec<f64>> = runs
+                .iter()
+                .filter(|((_, n), held)| *n > 0 && !held.contains(&k))
+                .map(|((m, _), _)| &m[k])
+                .collect();
             if !estimates.is_empty() {
                 for (l, v) in row.iter_mut().enumerate().skip(1) {
                     *v = estimates.iter().map(|e| e[l]).sum::<f64>() / estimates.len() as f64;
@@ -160,7 +209,10 @@ impl Model {
         // The share of matches among all candidate pairs, with m and u fixed.
         let mut lambda: f64 = 0.1;
         for _ in 0..iterations {
-            let total: f64 = levels.par_iter().map(|l| posterior(l, &m, &u, lambda)).sum();
+            let total: f64 = levels
+                .par_iter()
+                .map(|l| posterior(l, &m, &u, lambda))
+                .sum();
             lambda = (total / levels.len().max(1) as f64).clamp(1e-4, 0.9999);
         }
         let mut name_freq: [HashMap<String, f64>; 2] = [HashMap::new(), HashMap::new()];
@@ -176,7 +228,12 @@ impl Model {
                 *v /= records.len().max(1) as f64;
             }
         }
-        Model { m, u, lambda, name_freq }
+        Model {
+            m,
+            u,
+            lambda,
+            name_freq,
+        }
     }
 
     /// The match weight of each field (log2 of m/u) for a pair, with the term-frequency
@@ -196,7 +253,10 @@ impl Model {
             };
             if let Some(slot) = slot
                 && l <= 2
-                && let Some(f) = a.skeletons.get(slot).and_then(|s| self.name_freq[slot].get(s))
+                && let Some(f) = a
+                    .skeletons
+                    .get(slot)
+                    .and_then(|s| self.name_freq[slot].get(s))
             {
                 // The chance that two random people share this very name.
                 u = f.max(FLOOR);
@@ -220,7 +280,12 @@ impl Model {
             .iter()
             .enumerate()
             .filter(|(_, l)| **l > 0)
-            .map(|(k, &l)| format!("{}: {} ({:+.1})", FIELDS[k], LEVEL_NAMES[k][l as usize], weights[k]))
+            .map(|(k, &l)| {
+                format!(
+                    "{}: {} ({:+.1})",
+                    FIELDS[k], LEVEL_NAMES[k][l as usize], weights[k]
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }

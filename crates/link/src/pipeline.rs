@@ -87,15 +87,26 @@ fn different_people(a: &Record, b: &Record, levels: &Levels) -> bool {
     levels[compare::GENDER] == 2 && levels[compare::NID] != 1
 }
 
+/// Runs the batch. Call [`crate::record::count_names`] on the records first.
 pub fn run(records: &[Record], config: &Config) -> Outcome {
     let blocking = block::candidate_pairs(records, config.max_block);
-    let levels: Vec<Levels> =
-        blocking.pairs.par_iter().map(|&(a, b)| compare::compare(&records[a as usize], &records[b as usize])).collect();
+    let levels: Vec<Levels> = blocking
+        .pairs
+        .par_iter()
+        .map(|&(a, b)| compare::compare(&records[a as usize], &records[b as usize]))
+        .collect();
     let model = Model::estimate(records, &levels, config.u_samples, config.em_iterations);
-    let index: HashMap<&str, u32> = records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i as u32)).collect();
+    let index: HashMap<&str, u32> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i as u32))
+        .collect();
     let key = |a: u32, b: u32| (a.min(b), a.max(b));
     let resolve = |pairs: &[(String, String)]| -> HashSet<(u32, u32)> {
-        pairs.iter().filter_map(|(x, y)| Some(key(*index.get(x.as_str())?, *index.get(y.as_str())?))).collect()
+        pairs
+            .iter()
+            .filter_map(|(x, y)| Some(key(*index.get(x.as_str())?, *index.get(y.as_str())?)))
+            .collect()
     };
     let same = resolve(&config.known_same);
     let different = resolve(&config.known_different);
@@ -106,25 +117,48 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
         .zip(levels.par_iter())
         .filter_map(|(&(a, b), l)| {
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            if different.contains(&key(a, b)) || (different_people(ra, rb, l) && !same.contains(&key(a, b))) {
+            if different.contains(&key(a, b))
+                || (different_people(ra, rb, l) && !same.contains(&key(a, b)))
+            {
                 return None;
             }
             let weights = model.weights(ra, rb, l);
-            let probability = if same.contains(&key(a, b)) { 1.0 } else { model.probability(&weights) };
-            (probability >= config.review_at).then_some(ScoredPair { a, b, probability, levels: *l, weights })
+            let probability = if same.contains(&key(a, b)) {
+                1.0
+            } else {
+                model.probability(&weights)
+            };
+            (probability >= config.review_at).then_some(ScoredPair {
+                a,
+                b,
+                probability,
+                levels: *l,
+                weights,
+            })
         })
         .collect();
     for &(a, b) in &same {
         if !scored.iter().any(|p| key(p.a, p.b) == (a, b)) {
             let l = compare::compare(&records[a as usize], &records[b as usize]);
             let weights = model.weights(&records[a as usize], &records[b as usize], &l);
-            scored.push(ScoredPair { a, b, probability: 1.0, levels: l, weights });
+            scored.push(ScoredPair {
+                a,
+                b,
+                probability: 1.0,
+                levels: l,
+                weights,
+            });
         }
     }
     scored.sort_by(|x, y| y.probability.total_cmp(&x.probability));
-    let (links, review): (Vec<ScoredPair>, Vec<ScoredPair>) = scored.into_iter().partition(|p| p.probability >= config.link_at);
+    let (links, review): (Vec<ScoredPair>, Vec<ScoredPair>) = scored
+        .into_iter()
+        .partition(|p| p.probability >= config.link_at);
 
-    let mut edges: Vec<(u32, u32, f64)> = links.iter().map(|p| (p.a, p.b, p.weights.iter().sum())).collect();
+    let mut edges: Vec<(u32, u32, f64)> = links
+        .iter()
+        .map(|p| (p.a, p.b, p.weights.iter().sum()))
+        .collect();
     let person = cluster::cluster(records.len(), &mut edges, |x, y| {
         if same.contains(&key(x, y)) {
             return false;

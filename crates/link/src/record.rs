@@ -68,6 +68,9 @@ pub struct Record {
     /// The same parts as consonant skeletons shared by both scripts.
     pub skeletons: Vec<String>,
     pub latin: bool,
+    /// How many times each name part occurs as a name part anywhere in the data (see
+    /// [`count_names`]); 0 until counted.
+    pub name_counts: Vec<u32>,
     pub male: Option<bool>,
     pub dob: Option<Dob>,
     /// The date was derived from an age (±1 year, often rounded).
@@ -97,16 +100,36 @@ impl Record {
 pub fn normalize(raw: &RawRecord, order: Order) -> Record {
     let mut problems = Vec::new();
     let name_text = if raw.full_name.trim().is_empty() {
-        [&raw.first_name, &raw.father_name, &raw.grandfather_name, &raw.family_name].map(|s| s.trim()).join(" ")
+        [
+            &raw.first_name,
+            &raw.father_name,
+            &raw.grandfather_name,
+            &raw.family_name,
+        ]
+        .map(|s| s.trim())
+        .join(" ")
     } else {
         raw.full_name.clone()
     };
     let latin = arabic::is_latin(&name_text);
-    let names = if latin { latin::name_parts(&name_text) } else { arabic::name_parts(&arabic::fold(&name_text)) };
+    let names = if latin {
+        latin::name_parts(&name_text)
+    } else {
+        arabic::name_parts(&arabic::fold(&name_text))
+    };
     if names.is_empty() {
         problems.push(Problem::NoName);
     }
-    let skeletons = names.iter().map(|p| if latin { latin::skeleton(p) } else { arabic::skeleton(p) }).collect();
+    let skeletons = names
+        .iter()
+        .map(|p| {
+            if latin {
+                latin::skeleton(p)
+            } else {
+                arabic::skeleton(p)
+            }
+        })
+        .collect();
     let mut male = gender(&raw.gender);
     let mut dob = date::parse(&raw.date_of_birth, order);
     if dob.is_none() && !raw.date_of_birth.trim().is_empty() {
@@ -127,7 +150,10 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         NationalId::Valid(v) => {
             let birth_ok = dob.is_none_or(|d| {
                 d.year == v.birth.year
-                    && (d.month.is_none() || d.is_placeholder_day() || (d.month == v.birth.month && d.day == v.birth.day) || (d.month == v.birth.day && d.day == v.birth.month))
+                    && (d.month.is_none()
+                        || d.is_placeholder_day()
+                        || (d.month == v.birth.month && d.day == v.birth.day)
+                        || (d.month == v.birth.day && d.day == v.birth.month))
                     || (dob_approx && (d.year - v.birth.year).abs() <= 2)
             });
             let gender_ok = male.is_none_or(|m| m == v.male);
@@ -160,6 +186,7 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         names,
         skeletons,
         latin,
+        name_counts: Vec::new(),
         male,
         dob,
         dob_approx,
@@ -170,5 +197,24 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         district: place::area_key(&raw.district),
         village: place::area_key(&raw.village),
         problems,
+    }
+}
+
+/// Counts how often each name occurs across all records' name parts, and stores the count on
+/// every part. Comparisons use it: two different spellings that are both common names are two
+/// names (حسن and حسين, محمد and محمود), not one name misspelt.
+pub fn count_names(records: &mut [Record]) {
+    let mut counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for r in records.iter() {
+        for n in &r.names {
+            *counts.entry(n.clone()).or_default() += 1;
+        }
+    }
+    for r in records.iter_mut() {
+        r.name_counts = r
+            .names
+            .iter()
+            .map(|n| counts.get(n).copied().unwrap_or(0))
+            .collect();
     }
 }

@@ -14,7 +14,11 @@ pub fn fold(s: &str) -> String {
     for c in s.chars() {
         let mapped = match c {
             '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{0640}' => None,
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' => None,
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}' => None,
             'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
             'ؤ' => Some('و'),
             'ئ' | 'ى' | 'ی' | 'ې' => Some('ي'),
@@ -57,8 +61,22 @@ pub fn is_latin(s: &str) -> bool {
 }
 
 /// Titles that are not part of a name.
-const HONORIFICS: [&str; 14] =
-    ["الحاج", "الحاجه", "الحجه", "حاج", "حاجه", "الشيخ", "شيخ", "الاستاذ", "الاستاذه", "استاذ", "الدكتور", "دكتور", "المهندس", "مهندس"];
+const HONORIFICS: [&str; 14] = [
+    "الحاج",
+    "الحاجه",
+    "الحجه",
+    "حاج",
+    "حاجه",
+    "الشيخ",
+    "شيخ",
+    "الاستاذ",
+    "الاستاذه",
+    "استاذ",
+    "الدكتور",
+    "دكتور",
+    "المهندس",
+    "مهندس",
+];
 
 /// Second halves that make one name with the word before them (منة الله, شمس الدين).
 const JOIN_WITH_PREVIOUS: [&str; 4] = ["الله", "الدين", "الاسلام", "الرحمن"];
@@ -76,7 +94,10 @@ const JOIN_WITH_NEXT: [&str; 2] = ["عبد", "ابو"];
 /// assert_eq!(name_parts(&fold("منة الله أبو بكر")), ["منهالله", "ابوبكر"]);
 /// ```
 pub fn name_parts(folded: &str) -> Vec<String> {
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty() && !HONORIFICS.contains(w)).collect();
+    let words: Vec<&str> = folded
+        .split(' ')
+        .filter(|w| !w.is_empty() && !HONORIFICS.contains(w))
+        .collect();
     let mut parts: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
@@ -86,7 +107,10 @@ pub fn name_parts(folded: &str) -> Vec<String> {
             i += 2;
             continue;
         }
-        if JOIN_WITH_PREVIOUS.contains(&w) && !parts.is_empty() && !parts.last().is_some_and(|p| p.starts_with("عبد")) {
+        if JOIN_WITH_PREVIOUS.contains(&w)
+            && !parts.is_empty()
+            && !parts.last().is_some_and(|p| p.starts_with("عبد"))
+        {
             let last = parts.last_mut().expect("checked");
             last.push_str(w);
         } else {
@@ -94,7 +118,11 @@ pub fn name_parts(folded: &str) -> Vec<String> {
         }
         i += 1;
     }
-    parts.into_iter().map(|p| strip_article(&p)).filter(|p| !p.is_empty()).collect()
+    parts
+        .into_iter()
+        .map(|p| strip_article(&p))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Drops the article from the front of a name part when enough is left to be a name.

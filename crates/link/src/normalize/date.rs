@@ -13,10 +13,18 @@ pub struct Dob {
 
 impl Dob {
     pub fn full(year: i32, month: u8, day: u8) -> Self {
-        Dob { year, month: Some(month), day: Some(day) }
+        Dob {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
     }
     pub fn year_only(year: i32) -> Self {
-        Dob { year, month: None, day: None }
+        Dob {
+            year,
+            month: None,
+            day: None,
+        }
     }
     /// 1 January is what clerks write when only the year is known.
     pub fn is_placeholder_day(&self) -> bool {
@@ -42,7 +50,11 @@ pub fn valid_ymd(y: i32, m: u8, d: u8) -> bool {
 }
 
 fn numbers(raw: &str) -> Vec<u32> {
-    fold(raw).split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect()
+    fold(raw)
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect()
 }
 
 /// Which of D/M and M/D a file uses: a first number above 12 proves day-first, a second
@@ -59,7 +71,11 @@ pub fn infer_order<'a>(values: impl IntoIterator<Item = &'a str>) -> Order {
             }
         }
     }
-    if month_first > day_first { Order::MonthFirst } else { Order::DayFirst }
+    if month_first > day_first {
+        Order::MonthFirst
+    } else {
+        Order::DayFirst
+    }
 }
 
 /// Parses a date of birth; `None` when it cannot be read.
@@ -86,10 +102,15 @@ pub fn parse(raw: &str, order: Order) -> Option<Dob> {
                     Order::MonthFirst => (*a, *b),
                 };
                 // An impossible month in the file's order is the other order typed by mistake.
-                if m > 12 && d <= 12 { (*c, d, m) } else { (*c, m, d) }
+                if m > 12 && d <= 12 {
+                    (*c, d, m)
+                } else {
+                    (*c, m, d)
+                }
             };
             let y = y as i32;
-            (m <= 12 && d <= 31 && valid_ymd(y, m as u8, d as u8)).then(|| Dob::full(y, m as u8, d as u8))
+            (m <= 12 && d <= 31 && valid_ymd(y, m as u8, d as u8))
+                .then(|| Dob::full(y, m as u8, d as u8))
         }
         _ => None,
     }
@@ -138,12 +159,19 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(parse(raw, d), want, "{raw}");
         }
-        assert_eq!(parse("10/26/1987", Order::DayFirst), Some(Dob::full(1987, 10, 26)), "impossible month flips");
+        assert_eq!(
+            parse("10/26/1987", Order::DayFirst),
+            Some(Dob::full(1987, 10, 26)),
+            "impossible month flips"
+        );
     }
 
     #[test]
     fn order_is_inferred_from_the_file() {
-        assert_eq!(infer_order(["10/26/1987", "07/10/1986", "04/12/2008"]), Order::MonthFirst);
+        assert_eq!(
+            infer_order(["10/26/1987", "07/10/1986", "04/12/2008"]),
+            Order::MonthFirst
+        );
         assert_eq!(infer_order(["26/10/1987", "07/10/1986"]), Order::DayFirst);
         assert_eq!(infer_order(["1987-10-26"]), Order::DayFirst);
     }

@@ -5,7 +5,9 @@
 const ARTICLES: [&str; 10] = ["el", "al", "ul", "ol", "il", "l", "ed", "er", "es", "ez"];
 
 /// Second halves joined to the word before (Menna Allah, Shams El Din, Abd Rahman).
-const JOIN_WITH_PREVIOUS: [&str; 8] = ["allah", "ullah", "alla", "din", "deen", "eldin", "eddin", "uddin"];
+const JOIN_WITH_PREVIOUS: [&str; 8] = [
+    "allah", "ullah", "alla", "din", "deen", "eldin", "eddin", "uddin",
+];
 
 /// Splits a Latin name into parts. `FAMILY, First Middle` is reordered to `First Middle FAMILY`;
 /// articles are dropped (or stripped from the front of a part); `Abd`/`Abu` compounds are
@@ -39,7 +41,11 @@ pub fn name_parts(raw: &str) -> Vec<String> {
         if let Some(prefix) = compound_prefix(&w) {
             let rest = &w[prefix.len()..];
             // One spelling per compound: "abd…", and "abou…" whose `ou` keeps the و of أبو.
-            let canonical = if prefix.starts_with("abd") { "abd" } else { "abou" };
+            let canonical = if prefix.starts_with("abd") {
+                "abd"
+            } else {
+                "abou"
+            };
             if rest.is_empty() {
                 pending_compound = Some(canonical.to_owned());
             } else {
@@ -70,7 +76,10 @@ fn compound_prefix(w: &str) -> Option<&'static str> {
         return Some(p);
     }
     // "abu"/"abou" begin many compounds; "abo" only when written alone ("Abo Zeid").
-    ["abou", "abu"].into_iter().find(|p| w.starts_with(p)).or((w == "abo").then_some("abo"))
+    ["abou", "abu"]
+        .into_iter()
+        .find(|p| w.starts_with(p))
+        .or((w == "abo").then_some("abo"))
 }
 
 fn strip_article(w: &str) -> String {
@@ -109,11 +118,16 @@ pub fn skeleton(part: &str) -> String {
             Some(('d', 'h')) => Some('z'),
             Some(('p', 'h')) => Some('f'),
             Some(('o', 'u')) | Some(('o', 'o')) | Some(('u', 'u')) => Some('w'),
-            Some(('e', 'e')) | Some(('e', 'i')) | Some(('e', 'y')) | Some(('i', 'e')) | Some(('i', 'i')) => Some('y'),
+            Some(('e', 'e')) | Some(('e', 'i')) | Some(('e', 'y')) | Some(('i', 'e'))
+            | Some(('i', 'i')) => Some('y'),
             _ => None,
         };
         if let Some(m) = consumed2 {
-            let m = if i == 0 && "aeiou".contains(c) { 'a' } else { m };
+            let m = if i == 0 && "aeiou".contains(c) {
+                'a'
+            } else {
+                m
+            };
             push(&mut out, m);
             i += 2;
             continue;
@@ -212,7 +226,11 @@ mod tests {
 
     #[test]
     fn different_names_keep_different_skeletons() {
-        for (a, b) in [("mohamed", "mahmoud"), ("hassan", "hussein"), ("ahmed", "hamed")] {
+        for (a, b) in [
+            ("mohamed", "mahmoud"),
+            ("hassan", "hussein"),
+            ("ahmed", "hamed"),
+        ] {
             assert_ne!(skeleton(a), skeleton(b), "{a} {b}");
         }
     }

@@ -41,10 +41,24 @@ pub fn relation(raw: &str) -> Option<Relation> {
     let f = f.trim();
     Some(match f {
         "" => return None,
-        "1" | "head" | "hoh" | "head of household" | "رب الاسره" | "ربه الاسره" | "رب اسره" | "ربه اسره" | "رب الأسرة" => Relation::Head,
-        "2" | "wife" | "husband" | "spouse" | "زوجه" | "الزوجه" | "زوج" | "الزوج" => Relation::Spouse,
-        "3" | "son" | "daughter" | "child" | "ابن" | "ابنه" | "بنت" | "الابن" | "الابنه" => Relation::Child,
-        "4" | "mother" | "father" | "parent" | "ام" | "اب" | "الام" | "الاب" => Relation::Parent,
+        "1"
+        | "head"
+        | "hoh"
+        | "head of household"
+        | "رب الاسره"
+        | "ربه الاسره"
+        | "رب اسره"
+        | "ربه اسره"
+        | "رب الأسرة" => Relation::Head,
+        "2" | "wife" | "husband" | "spouse" | "زوجه" | "الزوجه" | "زوج" | "الزوج" => {
+            Relation::Spouse
+        }
+        "3" | "son" | "daughter" | "child" | "ابن" | "ابنه" | "بنت" | "الابن" | "الابنه" => {
+            Relation::Child
+        }
+        "4" | "mother" | "father" | "parent" | "ام" | "اب" | "الام" | "الاب" => {
+            Relation::Parent
+        }
         _ => Relation::Other,
     })
 }

@@ -31,8 +31,8 @@ const PLACEHOLDERS: [&str; 8] = ["-", "لا يوجد", "لايوجد", "بدون
 
 /// Governorate codes used in IDs (88 = born abroad).
 const GOVERNORATE_CODES: [&str; 28] = [
-    "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "22", "23", "24", "25", "26", "27",
-    "28", "29", "31", "32", "33", "34", "35", "88",
+    "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "22", "23",
+    "24", "25", "26", "27", "28", "29", "31", "32", "33", "34", "35", "88",
 ];
 
 /// Reads an ID as typed, repairing what Excel does to it (a leading `'`, a trailing `.0`).
@@ -87,7 +87,13 @@ fn structure(d: &str) -> Option<ValidId> {
         return None;
     }
     let male = (b[12] - b'0') % 2 == 1;
-    Some(ValidId { digits: d.to_owned(), birth: Dob::full(year, month, day), male, governorate, check_digit_ok: check_digit_ok(d) })
+    Some(ValidId {
+        digits: d.to_owned(),
+        birth: Dob::full(year, month, day),
+        male,
+        governorate,
+        check_digit_ok: check_digit_ok(d),
+    })
 }
 
 /// The unofficial weighted mod-11 check digit.
@@ -117,15 +123,29 @@ pub fn compare(a: &str, b: &str) -> IdAgreement {
     if a.len() != b.len() {
         // A dropped digit: the shorter is the longer with one digit removed.
         let (s, l) = if a.len() < b.len() { (a, b) } else { (b, a) };
-        if l.len() == s.len() + 1 && (0..l.len()).any(|i| format!("{}{}", &l[..i], &l[i + 1..]) == s) {
+        if l.len() == s.len() + 1
+            && (0..l.len()).any(|i| format!("{}{}", &l[..i], &l[i + 1..]) == s)
+        {
             return IdAgreement::OneOff;
         }
         return IdAgreement::Different;
     }
-    let diffs: Vec<usize> = a.bytes().zip(b.bytes()).enumerate().filter(|(_, (x, y))| x != y).map(|(i, _)| i).collect();
+    let diffs: Vec<usize> = a
+        .bytes()
+        .zip(b.bytes())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, _)| i)
+        .collect();
     match diffs.as_slice() {
         [_] => IdAgreement::OneOff,
-        [i, j] if *j == i + 1 && a.as_bytes()[*i] == b.as_bytes()[*j] && a.as_bytes()[*j] == b.as_bytes()[*i] => IdAgreement::OneOff,
+        [i, j]
+            if *j == i + 1
+                && a.as_bytes()[*i] == b.as_bytes()[*j]
+                && a.as_bytes()[*j] == b.as_bytes()[*i] =>
+        {
+            IdAgreement::OneOff
+        }
         _ => IdAgreement::Different,
     }
 }
@@ -147,17 +167,28 @@ mod tests {
         for p in ["", "0", "-", "لا يوجد", "بدون", "00000000000000"] {
             assert_eq!(parse(p), NationalId::Missing, "{p}");
         }
-        assert_eq!(parse("2900101123456"), NationalId::Malformed("2900101123456".into()), "truncated");
-        assert!(matches!(parse("29013401234567"), NationalId::Malformed(_)), "month 13");
+        assert_eq!(
+            parse("2900101123456"),
+            NationalId::Malformed("2900101123456".into()),
+            "truncated"
+        );
+        assert!(
+            matches!(parse("29013401234567"), NationalId::Malformed(_)),
+            "month 13"
+        );
     }
 
     #[test]
     fn structure_gives_birth_date_gender_and_governorate() {
-        let NationalId::Valid(v) = parse("29912252501234") else { panic!() };
+        let NationalId::Valid(v) = parse("29912252501234") else {
+            panic!()
+        };
         assert_eq!(v.birth, Dob::full(1999, 12, 25));
         assert_eq!(v.governorate, "25");
         assert!(v.male == (3 % 2 == 1));
-        let NationalId::Valid(v) = parse("30502121402122") else { panic!() };
+        let NationalId::Valid(v) = parse("30502121402122") else {
+            panic!()
+        };
         assert_eq!(v.birth, Dob::full(2005, 2, 12));
         assert!(!v.male);
         assert!(v.check_digit_ok);
@@ -167,8 +198,20 @@ mod tests {
     fn typing_mistakes_are_one_off() {
         assert_eq!(compare(GOOD, GOOD), IdAgreement::Same);
         assert_eq!(compare(GOOD, "29001011234568"), IdAgreement::OneOff);
-        assert_eq!(compare(GOOD, "29001011234576"), IdAgreement::OneOff, "transposed");
-        assert_eq!(compare(GOOD, "2900101123456"), IdAgreement::OneOff, "dropped digit");
-        assert_eq!(compare(GOOD, "29001011234589"), IdAgreement::Different, "twins differ in two digits");
+        assert_eq!(
+            compare(GOOD, "29001011234576"),
+            IdAgreement::OneOff,
+            "transposed"
+        );
+        assert_eq!(
+            compare(GOOD, "2900101123456"),
+            IdAgreement::OneOff,
+            "dropped digit"
+        );
+        assert_eq!(
+            compare(GOOD, "29001011234589"),
+            IdAgreement::Different,
+            "twins differ in two digits"
+        );
     }
 }

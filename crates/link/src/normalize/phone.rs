@@ -20,7 +20,9 @@ pub fn parse(raw: &str) -> Option<String> {
     } else {
         digits
     };
-    let ok = national.len() == 11 && national.starts_with("01") && matches!(national.as_bytes()[2], b'0' | b'1' | b'2' | b'5');
+    let ok = national.len() == 11
+        && national.starts_with("01")
+        && matches!(national.as_bytes()[2], b'0' | b'1' | b'2' | b'5');
     ok.then_some(national)
 }
 
@@ -28,7 +30,15 @@ pub fn parse(raw: &str) -> Option<String> {
 mod tests {
     #[test]
     fn forms() {
-        for raw in ["01012345678", "+201012345678", "00201012345678", "1012345678", "010 1234 5678", "٠١٠١٢٣٤٥٦٧٨", "'01012345678"] {
+        for raw in [
+            "01012345678",
+            "+201012345678",
+            "00201012345678",
+            "1012345678",
+            "010 1234 5678",
+            "٠١٠١٢٣٤٥٦٧٨",
+            "'01012345678",
+        ] {
             assert_eq!(super::parse(raw).as_deref(), Some("01012345678"), "{raw}");
         }
         for raw in ["", "0", "0101234567", "02 2345 6789", "01312345678"] {

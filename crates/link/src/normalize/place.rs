@@ -20,39 +20,108 @@ macro_rules! gov {
 /// The 27 governorates, in the order of their codes.
 pub const GOVERNORATES: [Governorate; 27] = [
     gov!("01", "القاهرة", "Cairo", ["kairo", "el qahira", "qahira"]),
-    gov!("02", "الإسكندرية", "Alexandria", ["alex", "eskendereya", "iskandariya"]),
+    gov!(
+        "02",
+        "الإسكندرية",
+        "Alexandria",
+        ["alex", "eskendereya", "iskandariya"]
+    ),
     gov!("03", "بورسعيد", "Port Said", ["portsaid", "bur said"]),
     gov!("04", "السويس", "Suez", ["el suez"]),
     gov!("11", "دمياط", "Damietta", ["dumyat", "domiat"]),
-    gov!("12", "الدقهلية", "Dakahlia", ["dakahleya", "daqahliya", "dakahlya"]),
-    gov!("13", "الشرقية", "Sharqia", ["sharkia", "sharkeya", "sharqiya", "el sharkia"]),
-    gov!("14", "القليوبية", "Qalyubia", ["kalyoubia", "qalyoubia", "kaliobeya", "qaliubiya"]),
-    gov!("15", "كفر الشيخ", "Kafr El Sheikh", ["kafr el-sheikh", "kafrelsheikh", "kafr elsheikh"]),
-    gov!("16", "الغربية", "Gharbia", ["gharbeya", "gharbiya", "el gharbia"]),
-    gov!("17", "المنوفية", "Monufia", ["menoufia", "menofia", "minufiya", "monofia"]),
-    gov!("18", "البحيرة", "Beheira", ["behera", "buhayrah", "beheria", "el beheira"]),
+    gov!(
+        "12",
+        "الدقهلية",
+        "Dakahlia",
+        ["dakahleya", "daqahliya", "dakahlya"]
+    ),
+    gov!(
+        "13",
+        "الشرقية",
+        "Sharqia",
+        ["sharkia", "sharkeya", "sharqiya", "el sharkia"]
+    ),
+    gov!(
+        "14",
+        "القليوبية",
+        "Qalyubia",
+        ["kalyoubia", "qalyoubia", "kaliobeya", "qaliubiya"]
+    ),
+    gov!(
+        "15",
+        "كفر الشيخ",
+        "Kafr El Sheikh",
+        ["kafr el-sheikh", "kafrelsheikh", "kafr elsheikh"]
+    ),
+    gov!(
+        "16",
+        "الغربية",
+        "Gharbia",
+        ["gharbeya", "gharbiya", "el gharbia"]
+    ),
+    gov!(
+        "17",
+        "المنوفية",
+        "Monufia",
+        ["menoufia", "menofia", "minufiya", "monofia"]
+    ),
+    gov!(
+        "18",
+        "البحيرة",
+        "Beheira",
+        ["behera", "buhayrah", "beheria", "el beheira"]
+    ),
     gov!("19", "الإسماعيلية", "Ismailia", ["ismailiya", "esmailia"]),
     gov!("21", "الجيزة", "Giza", ["gizah", "el giza", "geeza"]),
-    gov!("22", "بني سويف", "Beni Suef", ["bani sweif", "beni sweif", "benisuef"]),
+    gov!(
+        "22",
+        "بني سويف",
+        "Beni Suef",
+        ["bani sweif", "beni sweif", "benisuef"]
+    ),
     gov!("23", "الفيوم", "Faiyum", ["fayoum", "fayum", "el fayoum"]),
-    gov!("24", "المنيا", "Minya", ["menia", "minia", "el minya", "el menia"]),
-    gov!("25", "أسيوط", "Assiut", ["asyut", "assiout", "asiut", "assuit"]),
+    gov!(
+        "24",
+        "المنيا",
+        "Minya",
+        ["menia", "minia", "el minya", "el menia"]
+    ),
+    gov!(
+        "25",
+        "أسيوط",
+        "Assiut",
+        ["asyut", "assiout", "asiut", "assuit"]
+    ),
     gov!("26", "سوهاج", "Sohag", ["suhag", "sohaj"]),
     gov!("27", "قنا", "Qena", ["kena", "qina"]),
     gov!("28", "أسوان", "Aswan", ["assuan"]),
     gov!("29", "الأقصر", "Luxor", ["el uqsur", "uqsur"]),
     gov!("31", "البحر الأحمر", "Red Sea", ["el bahr el ahmar"]),
-    gov!("32", "الوادي الجديد", "New Valley", ["el wadi el gedid", "wadi gedid"]),
+    gov!(
+        "32",
+        "الوادي الجديد",
+        "New Valley",
+        ["el wadi el gedid", "wadi gedid"]
+    ),
     gov!("33", "مطروح", "Matrouh", ["marsa matrouh", "matruh"]),
     gov!("34", "شمال سيناء", "North Sinai", ["shamal sina"]),
-    gov!("35", "جنوب سيناء", "South Sinai", ["ganoub sina", "janub sina"]),
+    gov!(
+        "35",
+        "جنوب سيناء",
+        "South Sinai",
+        ["ganoub sina", "janub sina"]
+    ),
 ];
 
 /// A comparable key for a place name: folded, the article and spaces removed.
 fn key(s: &str) -> String {
     fold(s)
         .split(' ')
-        .map(|w| w.strip_prefix("ال").filter(|r| r.chars().count() >= 2).unwrap_or(w))
+        .map(|w| {
+            w.strip_prefix("ال")
+                .filter(|r| r.chars().count() >= 2)
+                .unwrap_or(w)
+        })
         .map(|w| w.strip_prefix("el").filter(|r| r.len() >= 3).unwrap_or(w))
         .collect::<Vec<_>>()
         .join("")
@@ -67,19 +136,45 @@ fn key(s: &str) -> String {
 /// ```
 pub fn governorate_code(raw: &str) -> Option<&'static str> {
     let folded = fold(raw);
-    let stripped = folded.strip_prefix("محافظه").unwrap_or(&folded).trim().to_owned();
-    let stripped = stripped.strip_suffix("governorate").unwrap_or(&stripped).trim().to_owned();
+    let stripped = folded
+        .strip_prefix("محافظه")
+        .unwrap_or(&folded)
+        .trim()
+        .to_owned();
+    let stripped = stripped
+        .strip_suffix("governorate")
+        .unwrap_or(&stripped)
+        .trim()
+        .to_owned();
     if stripped.is_empty() {
         return None;
     }
     let k = key(&stripped);
     GOVERNORATES
         .iter()
-        .find(|g| key(g.name_ar) == k || key(g.name_en) == k || g.aliases.iter().any(|a| key(a) == k) || g.code == stripped)
+        .find(|g| {
+            key(g.name_ar) == k
+                || key(g.name_en) == k
+                || g.aliases.iter().any(|a| key(a) == k)
+                || g.code == stripped
+        })
         .map(|g| g.code)
 }
 
-const AREA_PREFIXES: [&str; 12] = ["مركز", "قسم", "حي", "مدينه", "قريه", "م", "ق", "markaz", "qism", "hay", "city", "village"];
+const AREA_PREFIXES: [&str; 12] = [
+    "مركز",
+    "قسم",
+    "حي",
+    "مدينه",
+    "قريه",
+    "م",
+    "ق",
+    "markaz",
+    "qism",
+    "hay",
+    "city",
+    "village",
+];
 
 /// A district or village as a comparable key: prefixes such as مركز، م/، قسم، قرية، ق/ removed,
 /// folded, the article and spaces dropped.
@@ -131,7 +226,14 @@ mod tests {
 
     #[test]
     fn area_prefixes() {
-        for (a, b) in [("مركز طوخ", "طوخ"), ("م. طوخ", "طوخ"), ("م/طوخ", "طوخ"), ("قسم أول", "اول"), ("ق/منشأة جمعة", "منشاه جمعه"), ("قريه كفر سعد الله", "كفر سعد الله")] {
+        for (a, b) in [
+            ("مركز طوخ", "طوخ"),
+            ("م. طوخ", "طوخ"),
+            ("م/طوخ", "طوخ"),
+            ("قسم أول", "اول"),
+            ("ق/منشأة جمعة", "منشاه جمعه"),
+            ("قريه كفر سعد الله", "كفر سعد الله"),
+        ] {
             assert_eq!(area_key(a), area_key(b), "{a}");
         }
     }

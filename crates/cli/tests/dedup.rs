@@ -1,0 +1,163 @@
+//! `mizalla dedup` on the labelled dev-small set, and on broken files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev-small");
+    if dir.join("truth_records.csv").exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI=true but ../shared/data/dev-small is missing"
+    );
+    eprintln!("skipped: dedup quality test (../shared/data/dev-small not found)");
+    None
+}
+
+fn read_pairs(path: &Path, key: &str, value: &str) -> HashMap<String, String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let (k, v) = (
+        headers.iter().position(|h| h == key).unwrap(),
+        headers.iter().position(|h| h == value).unwrap(),
+    );
+    r.records()
+        .map(|row| row.unwrap())
+        .map(|row| (row[k].to_owned(), row[v].to_owned()))
+        .collect()
+}
+
+/// Pairwise precision, recall and F1 of a clustering against the truth.
+fn pairwise_f1(pred: &HashMap<String, String>, truth: &HashMap<String, String>) -> (f64, f64, f64) {
+    let pairs = |groups: &HashMap<String, String>| -> std::collections::HashSet<(String, String)> {
+        let mut by: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (rec, g) in groups {
+            by.entry(g).or_default().push(rec);
+        }
+        let mut out = std::collections::HashSet::new();
+        for members in by.values() {
+            for i in 0..members.len() {
+                for j in i + 1..members.len() {
+                    let (a, b) = if members[i] < members[j] {
+                        (members[i], members[j])
+                    } else {
+                        (members[j], members[i])
+                    };
+                    out.insert((a.to_owned(), b.to_owned()));
+                }
+            }
+        }
+        out
+    };
+    let (p, t) = (pairs(pred), pairs(truth));
+    let tp = p.intersection(&t).count() as f64;
+    let precision = tp / p.len().max(1) as f64;
+    let recall = tp / t.len().max(1) as f64;
+    (
+        precision,
+        recall,
+        2.0 * precision * recall / (precision + recall).max(1e-9),
+    )
+}
+
+#[test]
+fn dedup_finds_persons_and_households_on_dev_small() {
+    let Some(dir) = data_dir() else { return };
+    let out = std::env::temp_dir().join(format!("mizalla-dedup-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    let files: Vec<PathBuf> = (1..=8)
+        .map(|i| dir.join(format!("ngo{i:02}.csv")))
+        .collect();
+    let status = Command::new(env!("CARGO_BIN_EXE_mizalla"))
+        .arg("dedup")
+        .args(&files)
+        .arg("--out")
+        .arg(out.join("clusters.csv"))
+        .arg("--households")
+        .arg(out.join("households.csv"))
+        .arg("--review")
+        .arg(out.join("review.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let clusters = read_pairs(&out.join("clusters.csv"), "record_id", "cluster_id");
+    assert_eq!(clusters.len(), 2001, "one row per input record");
+    let persons = read_pairs(&dir.join("truth_records.csv"), "record_id", "person_id");
+    let (p, r, f1) = pairwise_f1(&clusters, &persons);
+    eprintln!("person level: precision {p:.4} recall {r:.4} F1 {f1:.4}");
+    assert!(f1 >= 0.97, "person-level F1 {f1:.4} below 0.97");
+    let households = read_pairs(&out.join("households.csv"), "record_id", "household_id");
+    let truth_households = read_pairs(&dir.join("truth_records.csv"), "record_id", "household_id");
+    let (_, _, hf1) = pairwise_f1(&households, &truth_households);
+    eprintln!("household level: F1 {hf1:.4}");
+    assert!(hf1 >= 0.93, "household-level F1 {hf1:.4}");
+    let review = std::fs::read_to_string(out.join("review.csv")).unwrap();
+    assert!(review.starts_with("record_id_l,record_id_r,probability,explanation"));
+}
+
+fn dedup_stderr(files: &[&Path]) -> (bool, String) {
+    let out = std::env::temp_dir().join(format!("mizalla-dedup-bad-{}.csv", std::process::id()));
+    let o = Command::new(env!("CARGO_BIN_EXE_mizalla"))
+        .arg("dedup")
+        .args(files)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn broken_files_get_errors_naming_the_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("mizalla-dedup-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let header = "record_id,member_org,full_name,national_id\n";
+    // Windows-1256 bytes are not UTF-8.
+    let cp1256 = dir.join("cp1256.csv");
+    std::fs::write(
+        &cp1256,
+        [header.as_bytes(), b"a1,org,\xe3\xcd\xe3\xcf,\n"].concat(),
+    )
+    .unwrap();
+    let (ok, err) = dedup_stderr(&[&cp1256]);
+    assert!(
+        !ok && err.contains("cp1256.csv: line 2 is not UTF-8"),
+        "{err}"
+    );
+    // No name column.
+    let noname = dir.join("noname.csv");
+    std::fs::write(&noname, "record_id,phone\nx,010\n").unwrap();
+    let (ok, err) = dedup_stderr(&[&noname]);
+    assert!(!ok && err.contains("noname.csv: no name column"), "{err}");
+    // A ragged row and an empty id are reported, the rest is used; a BOM and CRLF are fine.
+    let ragged = dir.join("ragged.csv");
+    std::fs::write(
+        &ragged,
+        format!(
+            "\u{feff}{}a1,org,محمد أحمد,\r\na2,org\r\n,org,علي,\r\na3,org,Mohamed Ahmed,\r\n",
+            header.replace('\n', "\r\n")
+        ),
+    )
+    .unwrap();
+    let (ok, err) = dedup_stderr(&[&ragged]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("ragged.csv:3 2 columns where the header has 4"),
+        "{err}"
+    );
+    assert!(err.contains("ragged.csv:4 empty record_id"), "{err}");
+    assert!(err.contains("records read:            2"), "{err}");
+    // A missing file.
+    let (ok, err) = dedup_stderr(&[&dir.join("nope.csv")]);
+    assert!(!ok && err.contains("cannot read"), "{err}");
+}
