@@ -555,7 +555,16 @@ async fn parties_of(db: &Db, ids: &[i64]) -> Result<Vec<Party>> {
     Ok(q.fetch_all(&db.pool).await?)
 }
 
+/// A value bound to a placeholder of a query built from the filters in use.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
 /// One page of the agreements the actor may see, newest first, and the number that match.
+///
+/// Only the filters in use become SQL conditions, so an unfiltered page walks the `held_on`
+/// index and stops after one page; the point counts are then read for that page's rows only.
 pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summary>, i64)> {
     let status = filter.status.as_deref().map(str::trim).unwrap_or("");
     if !status.is_empty() && !STATUSES.contains(&status) {
@@ -565,70 +574,114 @@ pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summar
     if q.chars().count() > 200 {
         return Err(Error::field("q", "err-too-long"));
     }
-    let like = if q.is_empty() {
-        String::new()
-    } else {
+    let today = db::today();
+    let page = filter.page.unwrap_or(1).clamp(1, 1_000_000);
+    let mut conditions: Vec<String> = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    let param = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    if !actor.sees_all() {
+        let p = param(&mut binds, Bind::Int(actor.org_id));
+        conditions.push(format!(
+            "a.id IN (SELECT agreement_id FROM agreement_members WHERE org_id = {p})"
+        ));
+    }
+    if let Some(member) = filter.member {
+        let p = param(&mut binds, Bind::Int(member));
+        conditions.push(format!(
+            "a.id IN (SELECT agreement_id FROM agreement_members WHERE org_id = {p})"
+        ));
+    }
+    if !status.is_empty() {
+        let p = param(&mut binds, Bind::Text(status.to_owned()));
+        conditions.push(format!(
+            "a.id IN (SELECT agreement_id FROM agreement_points WHERE status = {p})"
+        ));
+    }
+    if filter.overdue.unwrap_or(false) {
+        let p = param(&mut binds, Bind::Text(today.clone()));
+        conditions.push(format!(
+            "a.id IN (SELECT agreement_id FROM agreement_points WHERE status IN ('open', 'in_progress') AND due_on < {p})"
+        ));
+    }
+    if !q.is_empty() {
         // Escape LIKE's own wildcards so a search for "50%" means the text "50%".
         let escaped = q
             .to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        format!("%{escaped}%")
+        let p = param(&mut binds, Bind::Text(format!("%{escaped}%")));
+        conditions.push(format!(
+            "(LOWER(a.title) LIKE {p} ESCAPE '\\' OR LOWER(a.place) LIKE {p} ESCAPE '\\' OR LOWER(a.summary) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    let where_sql = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
     };
-    let today = db::today();
-    let page = filter.page.unwrap_or(1).clamp(1, 1_000_000);
-    let where_sql = "WHERE ($1 = 1 OR EXISTS (SELECT 1 FROM agreement_members m WHERE m.agreement_id = a.id AND m.org_id = $2)) \
-        AND ($3 = 0 OR EXISTS (SELECT 1 FROM agreement_members m WHERE m.agreement_id = a.id AND m.org_id = $3)) \
-        AND ($4 = '' OR EXISTS (SELECT 1 FROM agreement_points p WHERE p.agreement_id = a.id AND p.status = $4)) \
-        AND ($5 = 0 OR EXISTS (SELECT 1 FROM agreement_points p WHERE p.agreement_id = a.id \
-             AND p.status IN ('open', 'in_progress') AND p.due_on < $6)) \
-        AND ($7 = '' OR LOWER(a.title) LIKE $7 ESCAPE '\\' OR LOWER(a.place) LIKE $7 ESCAPE '\\' \
-             OR LOWER(a.summary) LIKE $7 ESCAPE '\\')";
-    let sql = format!(
-        "SELECT a.id, a.kind, a.title, a.held_on, a.place, \
-         (SELECT COUNT(*) FROM agreement_points p WHERE p.agreement_id = a.id) AS points, \
-         (SELECT COUNT(*) FROM agreement_points p WHERE p.agreement_id = a.id AND p.status = 'done') AS done, \
-         (SELECT COUNT(*) FROM agreement_points p WHERE p.agreement_id = a.id AND p.status IN ('open', 'in_progress') \
-          AND p.due_on < $6) AS overdue \
-         FROM agreements a {where_sql} ORDER BY a.held_on DESC, a.id DESC LIMIT $8 OFFSET $9"
+    let limit = param(&mut binds, Bind::Int(PAGE_SIZE));
+    let offset = param(&mut binds, Bind::Int((page - 1) * PAGE_SIZE));
+    let page_sql = format!(
+        "SELECT a.id, a.kind, a.title, a.held_on, a.place, CAST(0 AS BIGINT) AS points, CAST(0 AS BIGINT) AS done, \
+         CAST(0 AS BIGINT) AS overdue FROM agreements a \
+         {where_sql} ORDER BY a.held_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
     );
-    let bind_all = |sql: String| {
-        sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(sql))
-            .bind(i64::from(actor.sees_all()))
-            .bind(actor.org_id)
-            .bind(filter.member.unwrap_or(0))
-            .bind(status.to_owned())
-            .bind(i64::from(filter.overdue.unwrap_or(false)))
-            .bind(today.clone())
-            .bind(like.clone())
-    };
-    let mut rows = bind_all(sql)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(&db.pool)
-        .await?;
-    let count_sql = format!("SELECT COUNT(*) FROM agreements a {where_sql}");
-    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(count_sql))
-        .bind(i64::from(actor.sees_all()))
-        .bind(actor.org_id)
-        .bind(filter.member.unwrap_or(0))
-        .bind(status)
-        .bind(i64::from(filter.overdue.unwrap_or(false)))
-        .bind(&today)
-        .bind(&like)
-        .fetch_one(&db.pool)
-        .await?;
+    let mut page_query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(page_sql));
+    for b in &binds {
+        page_query = match b {
+            Bind::Int(v) => page_query.bind(*v),
+            Bind::Text(v) => page_query.bind(v.clone()),
+        };
+    }
+    let mut rows = page_query.fetch_all(&db.pool).await?;
+    let mut count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM agreements a {where_sql}"
+    )));
+    for b in &binds[..binds.len() - 2] {
+        count_query = match b {
+            Bind::Int(v) => count_query.bind(*v),
+            Bind::Text(v) => count_query.bind(v.clone()),
+        };
+    }
+    let (total,) = count_query.fetch_one(&db.pool).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let parties = parties_of(db, &ids).await?;
+    let counts = point_counts(db, &ids, &today).await?;
     for r in &mut rows {
         r.parties = parties
             .iter()
             .filter(|p| p.agreement_id == r.id)
             .cloned()
             .collect();
+        if let Some(&(_, points, done, overdue)) = counts.iter().find(|c| c.0 == r.id) {
+            (r.points, r.done, r.overdue) = (points, done, overdue);
+        }
     }
     Ok((rows, total))
+}
+
+/// `(agreement, points, done, overdue)` for the given agreements.
+async fn point_counts(db: &Db, ids: &[i64], today: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT agreement_id, COUNT(*), \
+         COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status IN ('open', 'in_progress') AND due_on < $1 THEN 1 ELSE 0 END), 0) \
+         FROM agreement_points WHERE agreement_id IN ({}) GROUP BY agreement_id",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today.to_owned());
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&db.pool).await?)
 }
 
 /// Counts for the home page: the actor's organisation's open and overdue points.

@@ -20,7 +20,7 @@ static_loader! {
 static AR: LanguageIdentifier = langid!("ar");
 static EN: LanguageIdentifier = langid!("en");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
@@ -96,7 +96,10 @@ impl Locale {
 
     /// The message `key`, or the key itself when it is missing (a test keeps that from happening).
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.langid(), key)
+        match plain_messages().get(&(self, key.to_owned())) {
+            Some(text) => text.clone(),
+            None => LOCALES.lookup(self.langid(), key),
+        }
     }
 
     /// The message `key` with named arguments (strings or numbers).
@@ -167,27 +170,40 @@ impl From<i64> for Arg {
     }
 }
 
-/// Every message key of a locale's files (for the completeness test).
+/// The message files, embedded (the same files `static_loader!` reads).
+const FILES: [(Locale, &str); 4] = [
+    (Locale::Ar, include_str!("../../../../locales/ar/main.ftl")),
+    (Locale::Ar, include_str!("../../../../locales/ar/errors.ftl")),
+    (Locale::En, include_str!("../../../../locales/en/main.ftl")),
+    (Locale::En, include_str!("../../../../locales/en/errors.ftl")),
+];
+
+/// Every message key of a locale's files.
 pub fn keys(locale: Locale) -> Vec<String> {
-    let dir = format!(
-        "{}/../../locales/{}",
-        env!("CARGO_MANIFEST_DIR"),
-        locale.code()
-    );
-    let mut keys = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        for line in text.lines() {
-            let first = line.chars().next();
-            if first.is_some_and(|c| c.is_ascii_alphabetic())
-                && let Some((key, _)) = line.split_once('=')
-            {
-                keys.push(key.trim().to_owned());
-            }
-        }
-    }
+    let mut keys: Vec<String> = FILES
+        .iter()
+        .filter(|(l, _)| *l == locale)
+        .flat_map(|(_, text)| text.lines())
+        .filter(|line| line.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|line| line.split_once('=').map(|(k, _)| k.trim().to_owned()))
+        .collect();
     keys.sort();
     keys
+}
+
+/// Messages without arguments, formatted once: pages ask for hundreds of them per request.
+fn plain_messages() -> &'static HashMap<(Locale, String), String> {
+    static CACHE: std::sync::OnceLock<HashMap<(Locale, String), String>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| {
+        Locale::ALL
+            .into_iter()
+            .flat_map(|l| keys(l).into_iter().map(move |k| (l, k)))
+            .map(|(l, k)| {
+                let text = LOCALES.lookup(l.langid(), &k);
+                ((l, k), text)
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
