@@ -173,9 +173,15 @@ impl From<i64> for Arg {
 /// The message files, embedded (the same files `static_loader!` reads).
 const FILES: [(Locale, &str); 4] = [
     (Locale::Ar, include_str!("../../../../locales/ar/main.ftl")),
-    (Locale::Ar, include_str!("../../../../locales/ar/errors.ftl")),
+    (
+        Locale::Ar,
+        include_str!("../../../../locales/ar/errors.ftl"),
+    ),
     (Locale::En, include_str!("../../../../locales/en/main.ftl")),
-    (Locale::En, include_str!("../../../../locales/en/errors.ftl")),
+    (
+        Locale::En,
+        include_str!("../../../../locales/en/errors.ftl"),
+    ),
 ];
 
 /// Every message key of a locale's files.
@@ -193,7 +199,8 @@ pub fn keys(locale: Locale) -> Vec<String> {
 
 /// Messages without arguments, formatted once: pages ask for hundreds of them per request.
 fn plain_messages() -> &'static HashMap<(Locale, String), String> {
-    static CACHE: std::sync::OnceLock<HashMap<(Locale, String), String>> = std::sync::OnceLock::new();
+    static CACHE: std::sync::OnceLock<HashMap<(Locale, String), String>> =
+        std::sync::OnceLock::new();
     CACHE.get_or_init(|| {
         Locale::ALL
             .into_iter()

@@ -419,6 +419,7 @@ impl ActorRow {
 
 /// What a live session cookie stands for: the user, the session's CSRF token, and the names of
 /// the user's organisation (for the page header), in one query.
+#[derive(Clone)]
 pub struct LiveSession {
     pub actor: Actor,
     pub csrf: String,

@@ -122,6 +122,7 @@ async fn view_user_active_post(
     let actor = ctx.actor()?;
     let user = super::get(&app.db, id).await?;
     super::set_active(&app.db, actor, id, form.active == "1").await?;
+    app.sessions.clear();
     Ok(Redirect::to(&format!("/orgs/{}#users", user.org_id)).into_response())
 }
 
@@ -159,10 +160,13 @@ async fn view_password_post(
         );
     }
     match super::change_password(&app.db, actor, &form.current, &form.new).await {
-        Ok(()) => ctx.page(
-            "account/password.html",
-            minijinja::context! { saved => true },
-        ),
+        Ok(()) => {
+            app.sessions.clear();
+            ctx.page(
+                "account/password.html",
+                minijinja::context! { saved => true },
+            )
+        }
         Err(Error::Validation(errs)) => ctx.form_errors(
             "account/password.html",
             &errs,

@@ -75,7 +75,7 @@ pub async fn authenticate(
             Err(Error::Unauthorized)
         };
     };
-    let Some(session) = users::session_actor(&app.db, cookie.value()).await? else {
+    let Some(session) = app.sessions.get_or_load(&app.db, cookie.value()).await? else {
         // A stale cookie: carry on signed out, and drop it.
         let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
         return if public {
@@ -137,6 +137,56 @@ fn constant_eq(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// Live sessions recently read from the database, so that a busy page does not pay a query per
+/// request. An entry lives a few seconds; logging out, switching a user off or changing a
+/// password clears the cache at once on this server (other servers catch up within the TTL).
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, (Instant, std::sync::Arc<users::LiveSession>)>>,
+    ttl: Duration,
+}
+
+impl SessionCache {
+    pub fn new(ttl: Duration) -> Self {
+        SessionCache {
+            entries: Mutex::new(HashMap::new()),
+            ttl,
+        }
+    }
+
+    async fn get_or_load(
+        &self,
+        db: &crate::db::Db,
+        token: &str,
+    ) -> Result<Option<users::LiveSession>> {
+        let key = users::token_hash(token);
+        {
+            let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((at, s)) = entries.get(&key)
+                && at.elapsed() < self.ttl
+            {
+                return Ok(Some((**s).clone()));
+            }
+        }
+        let loaded = users::session_actor(db, token).await?;
+        if let Some(s) = &loaded {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if entries.len() > 10_000 {
+                entries.clear();
+            }
+            entries.insert(key, (Instant::now(), std::sync::Arc::new(s.clone())));
+        }
+        Ok(loaded)
+    }
+
+    /// Forgets every cached session (after a change that may end some).
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
 }
 
 /// Failed logins per key (an account, a client address) within a window.
@@ -272,6 +322,7 @@ pub async fn view_login_post(
 pub async fn view_logout_post(State(app): State<AppState>, jar: CookieJar) -> Result<Response> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
         users::end_session(&app.db, c.value()).await?;
+        app.sessions.clear();
     }
     Ok((
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),

@@ -32,6 +32,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub templates: Arc<Templates>,
     pub throttle: Arc<auth::Throttle>,
+    pub sessions: Arc<auth::SessionCache>,
 }
 
 impl AppState {
@@ -42,6 +43,7 @@ impl AppState {
             settings: Arc::new(settings),
             templates: Arc::new(Templates::new()?),
             throttle: Arc::new(throttle),
+            sessions: Arc::new(auth::SessionCache::new(Duration::from_secs(5))),
         })
     }
 }
