@@ -80,9 +80,6 @@ pub struct Summary {
     pub points: i64,
     pub done: i64,
     pub overdue: i64,
-    /// How many agreements match the list's filters (the same on every row of a page).
-    #[serde(skip)]
-    pub total: i64,
     #[sqlx(skip)]
     pub parties: Vec<Party>,
 }
@@ -628,53 +625,63 @@ pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summar
     };
     let limit = param(&mut binds, Bind::Int(PAGE_SIZE));
     let offset = param(&mut binds, Bind::Int((page - 1) * PAGE_SIZE));
-    let today_p = param(&mut binds, Bind::Text(today));
-    // One query: the page (walking the held_on index), the number of matches (a window over
-    // the same rows), and the point counts of the page's rows only.
-    let sql = format!(
-        "WITH page AS (SELECT a.id, a.kind, a.title, a.held_on, a.place, COUNT(*) OVER () AS total \
-         FROM agreements a {where_sql} ORDER BY a.held_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}) \
-         SELECT page.id, page.kind, page.title, page.held_on, page.place, page.total, \
-         (SELECT COUNT(*) FROM agreement_points p WHERE p.agreement_id = page.id) AS points, \
-         (SELECT COUNT(*) FROM agreement_points p WHERE p.agreement_id = page.id AND p.status = 'done') AS done, \
-         (SELECT COUNT(*) FROM agreement_points p WHERE p.agreement_id = page.id AND p.status IN ('open', 'in_progress') \
-          AND p.due_on < {today_p}) AS overdue \
-         FROM page ORDER BY page.held_on DESC, page.id DESC"
+    let page_sql = format!(
+        "SELECT a.id, a.kind, a.title, a.held_on, a.place, CAST(0 AS BIGINT) AS points, CAST(0 AS BIGINT) AS done, \
+         CAST(0 AS BIGINT) AS overdue FROM agreements a \
+         {where_sql} ORDER BY a.held_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
     );
-    let mut query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(sql));
+    let mut page_query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(page_sql));
     for b in &binds {
-        query = match b {
-            Bind::Int(v) => query.bind(*v),
-            Bind::Text(v) => query.bind(v.clone()),
+        page_query = match b {
+            Bind::Int(v) => page_query.bind(*v),
+            Bind::Text(v) => page_query.bind(v.clone()),
         };
     }
-    let mut rows = query.fetch_all(&db.pool).await?;
-    let total = match rows.first() {
-        Some(r) => r.total,
-        // Past the last page the window has no row to ride on: count on its own.
-        None => {
-            let mut count = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM agreements a {where_sql}"
-            )));
-            for b in &binds[..binds.len() - 3] {
-                count = match b {
-                    Bind::Int(v) => count.bind(*v),
-                    Bind::Text(v) => count.bind(v.clone()),
-                };
-            }
-            count.fetch_one(&db.pool).await?.0
-        }
-    };
+    let mut rows = page_query.fetch_all(&db.pool).await?;
+    let mut count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM agreements a {where_sql}"
+    )));
+    for b in &binds[..binds.len() - 2] {
+        count_query = match b {
+            Bind::Int(v) => count_query.bind(*v),
+            Bind::Text(v) => count_query.bind(v.clone()),
+        };
+    }
+    let (total,) = count_query.fetch_one(&db.pool).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let parties = parties_of(db, &ids).await?;
+    let counts = point_counts(db, &ids, &today).await?;
     for r in &mut rows {
         r.parties = parties
             .iter()
             .filter(|p| p.agreement_id == r.id)
             .cloned()
             .collect();
+        if let Some(&(_, points, done, overdue)) = counts.iter().find(|c| c.0 == r.id) {
+            (r.points, r.done, r.overdue) = (points, done, overdue);
+        }
     }
     Ok((rows, total))
+}
+
+/// `(agreement, points, done, overdue)` for the given agreements.
+async fn point_counts(db: &Db, ids: &[i64], today: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT agreement_id, COUNT(*), \
+         COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status IN ('open', 'in_progress') AND due_on < $1 THEN 1 ELSE 0 END), 0) \
+         FROM agreement_points WHERE agreement_id IN ({}) GROUP BY agreement_id",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today.to_owned());
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&db.pool).await?)
 }
 
 /// Counts for the home page: the actor's organisation's open and overdue points.
