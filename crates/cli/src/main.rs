@@ -2,6 +2,11 @@
 
 mod dedup;
 
+// glibc's allocator spent a fifth of a loaded server's time in malloc and its locks (measured
+// with perf); mimalloc's per-thread heaps avoid that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use mizalla::config::{DatabaseUrl, Settings};
