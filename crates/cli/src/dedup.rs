@@ -281,14 +281,16 @@ pub fn read_file(
                 continue;
             }
         };
-        let line = row
-            .position()
-            .map(|p| line_of(bytes, p.byte()))
-            .unwrap_or(0);
+        // Counting lines is linear in the file: only for rows that are reported.
+        let line = || {
+            row.position()
+                .map(|p| line_of(bytes, p.byte()))
+                .unwrap_or(0)
+        };
         if row.len() != headers.len() {
             rejected.push(Rejected {
                 file: path.display().to_string(),
-                line,
+                line: line(),
                 reason: format!(
                     "{} columns where the header has {}",
                     row.len(),
@@ -306,7 +308,7 @@ pub fn read_file(
         if raw.record_id.trim().is_empty() {
             rejected.push(Rejected {
                 file: path.display().to_string(),
-                line,
+                line: line(),
                 reason: "empty record_id".into(),
             });
             continue;
