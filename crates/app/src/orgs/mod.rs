@@ -1,8 +1,10 @@
 //! The alliance's organisations: the technical secretariat and its member foundations, with
 //! their profile, the governorates they cover and their membership history.
 
-pub mod governorates;
 pub mod routes;
+
+/// Egypt's governorates, shared with the linkage engine's place normaliser.
+pub use link::normalize::place as governorates;
 
 use crate::audit;
 use crate::db::{self, Db};

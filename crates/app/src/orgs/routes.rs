@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The form's choices: sectors and governorates with their labels.
 fn choices() -> minijinja::Value {
-    let govs: Vec<_> = governorates::ALL
+    let govs: Vec<_> = governorates::GOVERNORATES
         .iter()
         .map(|g| minijinja::context! { code => g.code, name_ar => g.name_ar, name_en => g.name_en })
         .collect();

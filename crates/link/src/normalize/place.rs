@@ -113,6 +113,11 @@ pub const GOVERNORATES: [Governorate; 27] = [
     ),
 ];
 
+/// The governorate with this two-digit code.
+pub fn by_code(code: &str) -> Option<&'static Governorate> {
+    GOVERNORATES.iter().find(|g| g.code == code)
+}
+
 /// A comparable key for a place name: folded, the article and spaces removed.
 fn key(s: &str) -> String {
     fold(s)
