@@ -170,24 +170,7 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
         different_people(rx, ry, &compare::compare(rx, ry))
     });
 
-    // Households: a member's own registration, joined across members through shared persons.
-    let mut first_of: HashMap<&str, u32> = HashMap::new();
-    let mut first_of_person: HashMap<usize, u32> = HashMap::new();
-    let mut hh_edges = Vec::new();
-    for (i, r) in records.iter().enumerate() {
-        let i = i as u32;
-        if let Some(&j) = first_of.get(r.household.as_str()) {
-            hh_edges.push((j, i));
-        } else {
-            first_of.insert(&r.household, i);
-        }
-        if let Some(&j) = first_of_person.get(&person[i as usize]) {
-            hh_edges.push((j, i));
-        } else {
-            first_of_person.insert(person[i as usize], i);
-        }
-    }
-    let household = cluster::components(records.len(), hh_edges);
+    let household = households(records, &person);
     Outcome {
         person,
         household,
@@ -197,4 +180,54 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
         oversized_blocks: blocking.oversized.into_iter().map(|(s, _)| s).collect(),
         model,
     }
+}
+
+/// Households: each member's own registration, joined to another registration when they share
+/// two persons, or one person who heads the family (or is the head's spouse) in both. One shared
+/// child or relative alone is weaker evidence: a single wrong person link would otherwise merge
+/// two whole families.
+fn households(records: &[Record], person: &[usize]) -> Vec<usize> {
+    use crate::normalize::Relation;
+    let mut registration: HashMap<&str, u32> = HashMap::new();
+    let reg_of: Vec<u32> = records
+        .iter()
+        .map(|r| {
+            let next = registration.len() as u32;
+            *registration.entry(r.household.as_str()).or_insert(next)
+        })
+        .collect();
+    // person -> registrations it appears in, with whether it is head or spouse there.
+    let mut appearances: HashMap<usize, Vec<(u32, bool)>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let core = matches!(
+            r.relation,
+            None | Some(Relation::Head) | Some(Relation::Spouse)
+        );
+        appearances
+            .entry(person[i])
+            .or_default()
+            .push((reg_of[i], core));
+    }
+    // (registration, registration) -> (shared persons, a shared head or spouse in both)
+    let mut shared: HashMap<(u32, u32), (u32, bool)> = HashMap::new();
+    for regs in appearances.values() {
+        let mut seen: HashSet<(u32, u32)> = HashSet::new();
+        for x in 0..regs.len() {
+            for y in x + 1..regs.len() {
+                let (a, b) = (regs[x].0.min(regs[y].0), regs[x].0.max(regs[y].0));
+                if a == b || !seen.insert((a, b)) {
+                    continue;
+                }
+                let e = shared.entry((a, b)).or_default();
+                e.0 += 1;
+                e.1 |= regs[x].1 && regs[y].1;
+            }
+        }
+    }
+    let joined = shared
+        .into_iter()
+        .filter(|(_, (n, core))| *n >= 2 || *core)
+        .map(|(pair, _)| pair);
+    let groups = cluster::components(registration.len(), joined);
+    reg_of.iter().map(|&r| groups[r as usize]).collect()
 }

@@ -2,7 +2,7 @@
 
 use crate::normalize::date::{self, Dob, Order};
 use crate::normalize::national_id::{self, NationalId};
-use crate::normalize::{arabic, gender, latin, phone, place};
+use crate::normalize::{Relation, arabic, gender, latin, phone, place, relation};
 
 /// One registration as a member typed it. Every field is text; empty means not recorded.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
@@ -63,6 +63,8 @@ pub struct Record {
     pub org: String,
     /// The member's own household registration (`org` + `household_ref`).
     pub household: String,
+    /// Relation to the head of that registration, when given.
+    pub relation: Option<Relation>,
     /// Name parts: folded Arabic, or lower-case Latin for transliterated names.
     pub names: Vec<String>,
     /// The same parts as consonant skeletons shared by both scripts.
@@ -183,6 +185,7 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         id: raw.record_id.clone(),
         org: raw.member_org.clone(),
         household: format!("{}\u{1f}{}", raw.member_org, raw.household_ref),
+        relation: relation(&raw.relation_to_head),
         names,
         skeletons,
         latin,
