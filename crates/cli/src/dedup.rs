@@ -25,6 +25,11 @@ pub struct DedupArgs {
     /// Where to write uncertain pairs for people to review.
     #[arg(long)]
     review: Option<PathBuf>,
+    /// Decisions people took on earlier review lists: a CSV `record_id_l,record_id_r,decision`
+    /// with `same` or `different` (also `نفس الشخص` / `مختلف`). They are respected: a pair
+    /// decided different is never linked or proposed again.
+    #[arg(long)]
+    decisions: Option<PathBuf>,
     /// Where to write the estimated model (m and u per field and level) as JSON.
     #[arg(long)]
     model: Option<PathBuf>,
@@ -359,6 +364,38 @@ fn read_mapping(path: &Path) -> anyhow::Result<HashMap<String, String>> {
     Ok(map)
 }
 
+/// Reads review decisions into the pairs known to be one person and those known not to be.
+/// Pairs of record ids.
+type Pairs = Vec<(String, String)>;
+
+fn read_decisions(path: &Path) -> anyhow::Result<(Pairs, Pairs)> {
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read decisions {}", path.display()))?;
+    let (mut same, mut different) = (Vec::new(), Vec::new());
+    for (i, row) in reader.records().enumerate() {
+        let row = row.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        let (Some(a), Some(b), Some(d)) = (row.get(0), row.get(1), row.get(2)) else {
+            bail!(
+                "{}: line {}: expected record_id_l,record_id_r,decision",
+                path.display(),
+                i + 2
+            );
+        };
+        let pair = (a.trim().to_owned(), b.trim().to_owned());
+        match header_key(d).as_str() {
+            "same" | "نفس الشخص" | "نفس" => same.push(pair),
+            "different" | "مختلف" | "مختلفان" => different.push(pair),
+            "unsure" | "غير متاكد" => {}
+            other => bail!(
+                "{}: line {}: decision '{other}' is not same, different or unsure",
+                path.display(),
+                i + 2
+            ),
+        }
+    }
+    Ok((same, different))
+}
+
 fn progress(message: &str) -> indicatif::ProgressBar {
     let bar = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new_spinner()
@@ -412,7 +449,11 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     }
     record::count_names(&mut records);
     bar.set_message(format!("matching {} records", records.len()));
-    let outcome = link::pipeline::run(&records, &link::pipeline::Config::default());
+    let mut config = link::pipeline::Config::default();
+    if let Some(path) = &args.decisions {
+        (config.known_same, config.known_different) = read_decisions(path)?;
+    }
+    let outcome = link::pipeline::run(&records, &config);
     bar.finish_and_clear();
 
     write_csv(

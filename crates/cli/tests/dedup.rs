@@ -161,3 +161,81 @@ fn broken_files_get_errors_naming_the_file_and_line() {
     let (ok, err) = dedup_stderr(&[&dir.join("nope.csv")]);
     assert!(!ok && err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn decisions_taken_by_people_are_respected_on_the_next_run() {
+    let Some(data) = data_dir() else { return };
+    let dir = std::env::temp_dir().join(format!("mizalla-dedup-decisions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files: Vec<PathBuf> = (1..=8)
+        .map(|i| data.join(format!("ngo{i:02}.csv")))
+        .collect();
+    let run = |decisions: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mizalla"));
+        cmd.arg("dedup")
+            .args(&files)
+            .arg("--out")
+            .arg(dir.join("clusters.csv"))
+            .arg("--pairs")
+            .arg(dir.join("pairs.csv"));
+        if let Some(d) = decisions {
+            cmd.arg("--decisions").arg(d);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        read_pairs(&dir.join("clusters.csv"), "record_id", "cluster_id")
+    };
+    let before = run(None);
+    // A linked pair in a cluster of exactly two records, and two records in different clusters.
+    let mut sizes: HashMap<&str, usize> = HashMap::new();
+    for c in before.values() {
+        *sizes.entry(c).or_default() += 1;
+    }
+    let mut pair_of_two: Vec<&String> = before
+        .iter()
+        .filter(|(_, c)| sizes[c.as_str()] == 2)
+        .map(|(r, _)| r)
+        .collect();
+    pair_of_two.sort();
+    let (x, y) = pair_of_two
+        .iter()
+        .flat_map(|a| pair_of_two.iter().map(move |b| (*a, *b)))
+        .find(|(a, b)| a < b && before[*a] == before[*b])
+        .unwrap();
+    let (p, q) = (
+        x.clone(),
+        before
+            .keys()
+            .find(|k| before[*k] != before[x])
+            .unwrap()
+            .clone(),
+    );
+    let decisions = dir.join("decisions.csv");
+    std::fs::write(
+        &decisions,
+        format!("record_id_l,record_id_r,decision\n{x},{y},different\n{p},{q},same\n"),
+    )
+    .unwrap();
+    let after = run(Some(&decisions));
+    assert_ne!(after[x], after[y], "a pair decided different stays apart");
+    assert_eq!(after[&p], after[&q], "a pair decided same is one person");
+    std::fs::write(
+        &decisions,
+        "record_id_l,record_id_r,decision\na1,b1,maybe\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mizalla"))
+        .arg("dedup")
+        .arg(&files[0])
+        .arg("--out")
+        .arg(dir.join("x.csv"))
+        .arg("--decisions")
+        .arg(&decisions)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("decision 'maybe' is not same, different or unsure")
+    );
+}

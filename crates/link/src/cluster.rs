@@ -3,6 +3,7 @@
 //! twins, namesakes or a whole family into one person.
 
 /// Groups `n` items: returns a group number per item (numbered from 0 in order of first item).
+/// Links of weight `+∞` are decisions taken by people and join their groups unconditionally.
 pub fn cluster(
     n: usize,
     links: &mut [(u32, u32, f64)],
@@ -18,14 +19,18 @@ pub fn cluster(
         }
         x
     }
-    for &(a, b, _) in links.iter() {
+    for (a, b, w) in links.iter() {
+        let (a, b) = (*a, *b);
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra == rb {
             continue;
         }
-        let clash = members[ra as usize]
-            .iter()
-            .any(|&x| members[rb as usize].iter().any(|&y| conflict(x, y)));
+        // An infinite weight is a person's decision: it is not second-guessed.
+        let forced = w.is_infinite() && *w > 0.0;
+        let clash = !forced
+            && members[ra as usize]
+                .iter()
+                .any(|&x| members[rb as usize].iter().any(|&y| conflict(x, y)));
         if clash {
             continue;
         }

@@ -157,7 +157,15 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
 
     let mut edges: Vec<(u32, u32, f64)> = links
         .iter()
-        .map(|p| (p.a, p.b, p.weights.iter().sum()))
+        .map(|p| {
+            // A person's "same" decision is final (see cluster::cluster).
+            let w = if same.contains(&key(p.a, p.b)) {
+                f64::INFINITY
+            } else {
+                p.weights.iter().sum()
+            };
+            (p.a, p.b, w)
+        })
         .collect();
     let person = cluster::cluster(records.len(), &mut edges, |x, y| {
         if same.contains(&key(x, y)) {
