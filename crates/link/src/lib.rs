@@ -9,7 +9,8 @@
 //! - [`model`]: a Fellegi–Sunter model whose parameters are estimated from the data (EM), with
 //!   term-frequency adjustment for common first names;
 //! - [`cluster`]: linked pairs into persons, resistant to chaining; households;
-//! - [`pipeline`]: the whole run, with an explanation for every pair.
+//! - [`pipeline`]: the whole run, with an explanation for every pair;
+//! - [`online`]: one new record against an indexed registry ("already registered?").
 //!
 //! No I/O, no async, no database: callers bring rows and take results.
 
@@ -18,5 +19,6 @@ pub mod cluster;
 pub mod compare;
 pub mod model;
 pub mod normalize;
+pub mod online;
 pub mod pipeline;
 pub mod record;

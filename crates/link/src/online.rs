@@ -1,0 +1,101 @@
+//! Online mode: "is this person already registered?" for one new record, answered from an
+//! index of a registry built once, with scores and explanations.
+
+use crate::block::RULES;
+use crate::compare;
+use crate::model::Model;
+use crate::record::Record;
+use std::collections::HashMap;
+
+/// A registered record that may be the probe's person.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Position of the record in the index.
+    pub record: u32,
+    pub probability: f64,
+    pub levels: compare::Levels,
+    pub weights: [f64; 8],
+}
+
+impl Candidate {
+    pub fn explanation(&self) -> String {
+        Model::explain(&self.levels, &self.weights)
+    }
+}
+
+/// A registry's records indexed by every blocking key.
+pub struct Index {
+    records: Vec<Record>,
+    keys: HashMap<String, Vec<u32>>,
+    model: Model,
+    max_block: usize,
+}
+
+impl Index {
+    /// Indexes `records` (with names counted, see [`crate::record::count_names`]) under `model`,
+    /// usually the one a batch run estimated.
+    pub fn build(records: Vec<Record>, model: Model, max_block: usize) -> Index {
+        let mut keys: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, r) in records.iter().enumerate() {
+            for (rule, (_, key_of)) in RULES.iter().enumerate() {
+                for key in key_of(r) {
+                    keys.entry(format!("{rule}\u{1f}{key}"))
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
+        }
+        Index {
+            records,
+            keys,
+            model,
+            max_block,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn record(&self, i: u32) -> &Record {
+        &self.records[i as usize]
+    }
+
+    /// Registered records that may be the same person as `probe`, most likely first, down to
+    /// probability `at_least`.
+    pub fn query(&self, probe: &Record, at_least: f64) -> Vec<Candidate> {
+        let mut seen: Vec<u32> = Vec::new();
+        for (rule, (_, key_of)) in RULES.iter().enumerate() {
+            for key in key_of(probe) {
+                if let Some(ids) = self.keys.get(&format!("{rule}\u{1f}{key}"))
+                    && ids.len() <= self.max_block
+                {
+                    seen.extend_from_slice(ids);
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        let mut out: Vec<Candidate> = seen
+            .into_iter()
+            .filter_map(|i| {
+                let r = &self.records[i as usize];
+                let levels = compare::compare(r, probe);
+                let weights = self.model.weights(r, probe, &levels);
+                let probability = self.model.probability(&weights);
+                (probability >= at_least).then_some(Candidate {
+                    record: i,
+                    probability,
+                    levels,
+                    weights,
+                })
+            })
+            .collect();
+        out.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+        out
+    }
+}

@@ -1,0 +1,75 @@
+//! Online mode on dev-small: one member's records asked one by one against an index of the
+//! other members' registrations.
+
+use link::normalize::date;
+use link::online::Index;
+use link::pipeline::{self, Config};
+use link::record::{self, RawRecord, Record};
+use std::collections::HashMap;
+use std::path::Path;
+
+fn load(dir: &Path, file: &str) -> Vec<Record> {
+    let mut reader = csv::Reader::from_path(dir.join(file)).unwrap();
+    let raws: Vec<RawRecord> = reader.deserialize().map(|r| r.unwrap()).collect();
+    let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
+    raws.iter().map(|r| record::normalize(r, order)).collect()
+}
+
+#[test]
+fn a_new_registration_finds_its_person_in_the_registry() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev-small");
+    if !dir.exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but ../shared/data/dev-small is missing"
+        );
+        eprintln!("skipped: online-mode test (../shared/data/dev-small not found)");
+        return;
+    }
+    let truth: HashMap<String, String> = csv::Reader::from_path(dir.join("truth_records.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_owned(), r[2].to_owned()))
+        .collect();
+    let mut registry: Vec<Record> = (1..=7)
+        .flat_map(|i| load(&dir, &format!("ngo{i:02}.csv")))
+        .collect();
+    let mut probes = load(&dir, "ngo08.csv");
+    let mut all: Vec<Record> = registry.iter().chain(&probes).cloned().collect();
+    record::count_names(&mut all);
+    let (reg_part, probe_part) = all.split_at(registry.len());
+    registry = reg_part.to_vec();
+    probes = probe_part.to_vec();
+    let model = pipeline::run(&registry, &Config::default()).model;
+    let registered: std::collections::HashSet<&str> =
+        registry.iter().map(|r| truth[&r.id].as_str()).collect();
+    let index = Index::build(registry, model, 400);
+    let (mut found, mut should_find, mut false_alarm, mut new_people) = (0, 0, 0, 0);
+    for probe in &probes {
+        let candidates = index.query(probe, 0.5);
+        let top = candidates.first().filter(|c| c.probability >= 0.9);
+        let person = truth[&probe.id].as_str();
+        if registered.contains(person) {
+            should_find += 1;
+            if top.is_some_and(|c| truth[&index.record(c.record).id] == person) {
+                found += 1;
+                assert!(top.unwrap().explanation().contains("first_name"));
+            }
+        } else {
+            new_people += 1;
+            if top.is_some() {
+                false_alarm += 1;
+            }
+        }
+    }
+    eprintln!("found {found}/{should_find}; false alarms {false_alarm}/{new_people}");
+    assert!(
+        found as f64 >= 0.9 * should_find as f64,
+        "found {found}/{should_find}"
+    );
+    assert!(
+        false_alarm as f64 <= 0.05 * new_people.max(1) as f64,
+        "false alarms {false_alarm}/{new_people}"
+    );
+}
