@@ -349,5 +349,6 @@ pub async fn bulk_agreements(db: &Db, n: usize) -> anyhow::Result<()> {
         }
         tx.commit().await?;
     }
+    agreements::LIST_CACHE.invalidate();
     Ok(())
 }

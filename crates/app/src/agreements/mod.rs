@@ -13,6 +13,7 @@ use crate::db::{self, Db};
 use crate::error::{Error, FieldErrors, Result};
 use crate::users::Actor;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 pub const KINDS: [&str; 3] = ["visit", "meeting", "memorandum"];
 pub const STATUSES: [&str; 4] = ["open", "in_progress", "done", "dropped"];
@@ -347,6 +348,7 @@ pub async fn create(db: &Db, actor: &Actor, mut input: AgreementInput) -> Result
         insert_point(&mut tx, actor, id, p, &now).await?;
     }
     tx.commit().await?;
+    LIST_CACHE.invalidate();
     Ok(id)
 }
 
@@ -398,6 +400,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: AgreementInput) 
     )
     .await?;
     tx.commit().await?;
+    LIST_CACHE.invalidate();
     Ok(())
 }
 
@@ -420,6 +423,7 @@ pub async fn add_point(
     let mut tx = db.begin().await?;
     let id = insert_point(&mut tx, actor, agreement_id, &input, &db::now()).await?;
     tx.commit().await?;
+    LIST_CACHE.invalidate();
     Ok(id)
 }
 
@@ -486,6 +490,7 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
     )
     .await?;
     tx.commit().await?;
+    LIST_CACHE.invalidate();
     Ok(id)
 }
 
@@ -555,6 +560,78 @@ async fn parties_of(db: &Db, ids: &[i64]) -> Result<Vec<Party>> {
     Ok(q.fetch_all(&db.pool).await?)
 }
 
+/// Recently computed list pages. Lists are read far more often than agreements change: a page is
+/// kept until any agreement, point or organisation name changes on this server (every write
+/// path calls [`ListCache::invalidate`]), and at most two seconds, which bounds how stale a page
+/// can be when another server made the change.
+/// When a page was computed, under which version, and the page with its total.
+type CachedPage = (std::time::Instant, u64, std::sync::Arc<(Vec<Summary>, i64)>);
+
+pub struct ListCache {
+    version: std::sync::atomic::AtomicU64,
+    pages: std::sync::Mutex<HashMap<String, CachedPage>>,
+}
+
+pub static LIST_CACHE: std::sync::LazyLock<ListCache> = std::sync::LazyLock::new(|| ListCache {
+    version: std::sync::atomic::AtomicU64::new(0),
+    pages: std::sync::Mutex::new(HashMap::new()),
+});
+
+const LIST_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl ListCache {
+    pub fn invalidate(&self) {
+        self.version
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.pages.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+/// One page of the agreements the actor may see, newest first, and the number that match.
+pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summary>, i64)> {
+    // Whom the page is for: everyone who sees all shares one entry; a member its own.
+    let scope = if actor.sees_all() {
+        "all".to_owned()
+    } else {
+        actor.org_id.to_string()
+    };
+    let key = format!(
+        "{}|{scope}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        db.id,
+        filter.member,
+        filter.status,
+        filter.overdue,
+        filter.q,
+        filter.page,
+        db::today()
+    );
+    let version = LIST_CACHE.version.load(std::sync::atomic::Ordering::SeqCst);
+    if let Some((at, v, page)) = LIST_CACHE
+        .pages
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+        && *v == version
+        && at.elapsed() < LIST_TTL
+    {
+        return Ok((page.0.clone(), page.1));
+    }
+    let page = list_uncached(db, actor, filter).await?;
+    let mut pages = LIST_CACHE.pages.lock().unwrap_or_else(|p| p.into_inner());
+    if pages.len() > 1_000 {
+        pages.clear();
+    }
+    pages.insert(
+        key,
+        (
+            std::time::Instant::now(),
+            version,
+            std::sync::Arc::new(page.clone()),
+        ),
+    );
+    Ok(page)
+}
+
 /// A value bound to a placeholder of a query built from the filters in use.
 enum Bind {
     Int(i64),
@@ -565,7 +642,7 @@ enum Bind {
 ///
 /// Only the filters in use become SQL conditions, so an unfiltered page walks the `held_on`
 /// index and stops after one page; the point counts are then read for that page's rows only.
-pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summary>, i64)> {
+async fn list_uncached(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summary>, i64)> {
     let status = filter.status.as_deref().map(str::trim).unwrap_or("");
     if !status.is_empty() && !STATUSES.contains(&status) {
         return Err(Error::field("status", "err-choice"));

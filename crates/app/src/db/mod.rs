@@ -44,6 +44,8 @@ impl Kind {
 pub struct Db {
     pub pool: AnyPool,
     pub kind: Kind,
+    /// Distinguishes databases opened by one process, for in-process caches.
+    pub id: u64,
 }
 
 impl Db {
@@ -82,7 +84,9 @@ impl Db {
             .connect_with(options)
             .await
             .context("could not connect to the database")?;
-        let db = Db { pool, kind };
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let db = Db { pool, kind, id };
         db.migrate().await?;
         Ok(db)
     }

@@ -293,6 +293,8 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: OrgInput) -> Res
     )
     .await?;
     tx.commit().await?;
+    // Agreement lists show organisation names.
+    crate::agreements::LIST_CACHE.invalidate();
     Ok(())
 }
 

@@ -43,6 +43,24 @@ async fn the_secretariat_records_an_agreement_and_a_member_follows_up_its_point(
         "a point due in the past and still open is overdue"
     );
 
+    // The list (read now, so that it is cached) counts no point done yet.
+    let token = app.token("auditor@secretariat.demo").await;
+    let done_of = |id: i64| {
+        let req = TestApp::client()
+            .get(app.url("/api/v1/agreements?page=1"))
+            .bearer_auth(&token);
+        async move {
+            let v: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["id"] == id)
+                .map(|a| a["done"].as_i64().unwrap())
+        }
+    };
+    assert_eq!(done_of(id).await, Some(0));
+
     // The member owning the first point marks it done with a note.
     let member = app.login("staff@amal.demo").await;
     let point = detail.points[0].id;
@@ -69,10 +87,14 @@ async fn the_secretariat_records_an_agreement_and_a_member_follows_up_its_point(
         .unwrap();
     assert!(page.contains("تم تبادل القوائم"));
     assert!(page.contains("status-done"));
+    assert_eq!(
+        done_of(id).await,
+        Some(1),
+        "the list shows the change at once"
+    );
 
     // The filters find it: by member, by status, by overdue, by words.
     let api = TestApp::client();
-    let token = app.token("auditor@secretariat.demo").await;
     let find = |query: String| {
         let req = api
             .get(app.url(&format!("/api/v1/agreements?{query}")))
