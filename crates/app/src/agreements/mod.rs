@@ -638,6 +638,19 @@ enum Bind {
     Text(String),
 }
 
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    binds: &[Bind],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    for b in binds {
+        query = match b {
+            Bind::Int(v) => query.bind(*v),
+            Bind::Text(v) => query.bind(v.clone()),
+        };
+    }
+    query
+}
+
 /// One page of the agreements the actor may see, newest first, and the number that match.
 ///
 /// Only the filters in use become SQL conditions, so an unfiltered page walks the `held_on`
@@ -707,24 +720,15 @@ async fn list_uncached(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<S
          CAST(0 AS BIGINT) AS overdue FROM agreements a \
          {where_sql} ORDER BY a.held_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
     );
-    let mut page_query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(page_sql));
-    for b in &binds {
-        page_query = match b {
-            Bind::Int(v) => page_query.bind(*v),
-            Bind::Text(v) => page_query.bind(v.clone()),
-        };
-    }
-    let mut rows = page_query.fetch_all(&db.pool).await?;
-    let mut count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+    let page_query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(page_sql));
+    let mut rows = bind_all(page_query, &binds).fetch_all(&db.pool).await?;
+    let count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM agreements a {where_sql}"
     )));
-    for b in &binds[..binds.len() - 2] {
-        count_query = match b {
-            Bind::Int(v) => count_query.bind(*v),
-            Bind::Text(v) => count_query.bind(v.clone()),
-        };
-    }
-    let (total,) = count_query.fetch_one(&db.pool).await?;
+    // The count takes the filters' values, not the page's limit and offset.
+    let (total,) = bind_all(count_query, &binds[..binds.len() - 2])
+        .fetch_one(&db.pool)
+        .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let parties = parties_of(db, &ids).await?;
     let counts = point_counts(db, &ids, &today).await?;
