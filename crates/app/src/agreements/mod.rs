@@ -427,8 +427,18 @@ pub async fn add_point(
     Ok(id)
 }
 
-/// Posts a follow-up on a point, optionally changing its status. The secretariat may follow up
-/// any point; a member the points its own organisation owns.
+/// The agreement a point belongs to.
+pub async fn agreement_of_point(db: &Db, point_id: i64) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as("SELECT agreement_id FROM agreement_points WHERE id = $1")
+        .bind(point_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(id)
+}
+
+/// Posts a follow-up on a point, optionally changing its status, and returns the point's
+/// agreement. The secretariat may follow up any point; a member the points its own
+/// organisation owns.
 pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInput) -> Result<i64> {
     let (agreement_id, owner, status): (i64, i64, String) = sqlx::query_as(
         "SELECT agreement_id, owner_org_id, status FROM agreement_points WHERE id = $1",
@@ -461,9 +471,9 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
     errs.check()?;
     let now = db::now();
     let mut tx = db.begin().await?;
-    let (id,): (i64,) = sqlx::query_as(
+    sqlx::query(
         "INSERT INTO point_updates (point_id, author_id, note, status_from, status_to, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(point_id)
     .bind(actor.user_id)
@@ -471,7 +481,7 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
     .bind(&status)
     .bind(&new_status)
     .bind(&now)
-    .fetch_one(&mut *tx)
+    .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE agreement_points SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(&new_status)
@@ -491,7 +501,7 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
     .await?;
     tx.commit().await?;
     LIST_CACHE.invalidate();
-    Ok(id)
+    Ok(agreement_id)
 }
 
 /// An agreement with its parties, points and their updates, if the actor may see it.

@@ -328,16 +328,14 @@ async fn view_updates_post(
     HtmlForm(input): HtmlForm<UpdateInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    let (agreement_id,): (i64,) =
-        sqlx::query_as("SELECT agreement_id FROM agreement_points WHERE id = $1")
-            .bind(point_id)
-            .fetch_one(&app.db.pool)
-            .await?;
     match super::post_update(&app.db, actor, point_id, input.clone()).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/agreements/{agreement_id}#point-{point_id}")).into_response(),
-        ),
+        Ok(agreement_id) => Ok(Redirect::to(&format!(
+            "/agreements/{agreement_id}#point-{point_id}"
+        ))
+        .into_response()),
         Err(Error::Validation(errs)) => {
+            // Validation runs after the visibility check, so the agreement may be shown.
+            let agreement_id = super::agreement_of_point(&app.db, point_id).await?;
             detail_page(
                 &app,
                 &ctx,
@@ -431,12 +429,7 @@ async fn api_updates_post(
     Json(input): Json<UpdateInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    super::post_update(&app.db, actor, point_id, input).await?;
-    let (agreement_id,): (i64,) =
-        sqlx::query_as("SELECT agreement_id FROM agreement_points WHERE id = $1")
-            .bind(point_id)
-            .fetch_one(&app.db.pool)
-            .await?;
+    let agreement_id = super::post_update(&app.db, actor, point_id, input).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(super::get(&app.db, actor, agreement_id).await?),
