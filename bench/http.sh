@@ -34,8 +34,10 @@ for backend in sqlite postgres; do
   jar="$WORK/$backend.cookies"
   curl -sf -c "$jar" -o /dev/null -d 'email=staff@secretariat.demo&password=mizalla-demo' "http://127.0.0.1:$port/login"
   session=$(awk '$6 == "mizalla_session" {print $7}' "$jar")
-  for endpoint in /agreements /api/v1/agreements; do
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: mizalla_session=$session" "http://127.0.0.1:$port$endpoint")
+  for endpoint in /agreements /api/v1/agreements "/agreements?page=RANDOM"; do
+    script=()
+    case "$endpoint" in *RANDOM) script=(-s bench/pages.lua);; esac
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" -H "Cookie: mizalla_session=$session" "http://127.0.0.1:$port${endpoint%\?*}")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')

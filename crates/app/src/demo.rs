@@ -349,6 +349,8 @@ pub async fn bulk_agreements(db: &Db, n: usize) -> anyhow::Result<()> {
         }
         tx.commit().await?;
     }
-    agreements::LIST_CACHE.invalidate();
+    // Fresh statistics, so that the planner knows the tables' new sizes at once.
+    sqlx::query("ANALYZE").execute(&db.pool).await?;
+    agreements::invalidate_lists();
     Ok(())
 }

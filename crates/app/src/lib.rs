@@ -8,6 +8,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod demo;

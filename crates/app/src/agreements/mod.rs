@@ -9,11 +9,11 @@
 pub mod routes;
 
 use crate::audit;
+use crate::cache::Cache;
 use crate::db::{self, Db};
 use crate::error::{Error, FieldErrors, Result};
 use crate::users::Actor;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 pub const KINDS: [&str; 3] = ["visit", "meeting", "memorandum"];
 pub const STATUSES: [&str; 4] = ["open", "in_progress", "done", "dropped"];
@@ -348,7 +348,7 @@ pub async fn create(db: &Db, actor: &Actor, mut input: AgreementInput) -> Result
         insert_point(&mut tx, actor, id, p, &now).await?;
     }
     tx.commit().await?;
-    LIST_CACHE.invalidate();
+    invalidate_lists();
     Ok(id)
 }
 
@@ -400,7 +400,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: AgreementInput) 
     )
     .await?;
     tx.commit().await?;
-    LIST_CACHE.invalidate();
+    invalidate_lists();
     Ok(())
 }
 
@@ -423,7 +423,7 @@ pub async fn add_point(
     let mut tx = db.begin().await?;
     let id = insert_point(&mut tx, actor, agreement_id, &input, &db::now()).await?;
     tx.commit().await?;
-    LIST_CACHE.invalidate();
+    invalidate_lists();
     Ok(id)
 }
 
@@ -500,7 +500,7 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
     )
     .await?;
     tx.commit().await?;
-    LIST_CACHE.invalidate();
+    invalidate_lists();
     Ok(agreement_id)
 }
 
@@ -572,74 +572,50 @@ async fn parties_of(db: &Db, ids: &[i64]) -> Result<Vec<Party>> {
 
 /// Recently computed list pages. Lists are read far more often than agreements change: a page is
 /// kept until any agreement, point or organisation name changes on this server (every write
-/// path calls [`ListCache::invalidate`]), and at most two seconds, which bounds how stale a page
-/// can be when another server made the change.
-/// When a page was computed, under which version, and the page with its total.
-type CachedPage = (std::time::Instant, u64, std::sync::Arc<(Vec<Summary>, i64)>);
+/// path calls [`invalidate_lists`]), and at most two seconds, which bounds how stale a page can be
+/// when another server made the change.
+static LIST_CACHE: std::sync::LazyLock<Cache<(Vec<Summary>, i64)>> =
+    std::sync::LazyLock::new(|| Cache::new(LIST_TTL, 1_000));
+/// How many agreements match a filter, shared by all its pages (counting is the costly part of
+/// a page far from the first).
+static COUNT_CACHE: std::sync::LazyLock<Cache<i64>> =
+    std::sync::LazyLock::new(|| Cache::new(LIST_TTL, 1_000));
 
-pub struct ListCache {
-    version: std::sync::atomic::AtomicU64,
-    pages: std::sync::Mutex<HashMap<String, CachedPage>>,
-}
+pub(crate) const LIST_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub static LIST_CACHE: std::sync::LazyLock<ListCache> = std::sync::LazyLock::new(|| ListCache {
-    version: std::sync::atomic::AtomicU64::new(0),
-    pages: std::sync::Mutex::new(HashMap::new()),
-});
-
-const LIST_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
-impl ListCache {
-    pub fn invalidate(&self) {
-        self.version
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.pages.lock().unwrap_or_else(|p| p.into_inner()).clear();
-    }
+/// Forgets the cached list pages, data and rendered alike (after any write they may show).
+pub fn invalidate_lists() {
+    LIST_CACHE.invalidate();
+    COUNT_CACHE.invalidate();
+    routes::LIST_HTML.invalidate();
 }
 
 /// One page of the agreements the actor may see, newest first, and the number that match.
-pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summary>, i64)> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &Filter,
+) -> Result<std::sync::Arc<(Vec<Summary>, i64)>> {
     // Whom the page is for: everyone who sees all shares one entry; a member its own.
     let scope = if actor.sees_all() {
         "all".to_owned()
     } else {
         actor.org_id.to_string()
     };
-    let key = format!(
-        "{}|{scope}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+    let filter_key = format!(
+        "{}|{scope}|{:?}|{:?}|{:?}|{:?}|{}",
         db.id,
         filter.member,
         filter.status,
         filter.overdue,
         filter.q,
-        filter.page,
         db::today()
     );
-    let version = LIST_CACHE.version.load(std::sync::atomic::Ordering::SeqCst);
-    if let Some((at, v, page)) = LIST_CACHE
-        .pages
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&key)
-        && *v == version
-        && at.elapsed() < LIST_TTL
-    {
-        return Ok((page.0.clone(), page.1));
-    }
-    let page = list_uncached(db, actor, filter).await?;
-    let mut pages = LIST_CACHE.pages.lock().unwrap_or_else(|p| p.into_inner());
-    if pages.len() > 1_000 {
-        pages.clear();
-    }
-    pages.insert(
-        key,
-        (
-            std::time::Instant::now(),
-            version,
-            std::sync::Arc::new(page.clone()),
-        ),
-    );
-    Ok(page)
+    LIST_CACHE
+        .get_or_load(format!("{filter_key}|{:?}", filter.page), || {
+            list_uncached(db, actor, filter, filter_key)
+        })
+        .await
 }
 
 /// A value bound to a placeholder of a query built from the filters in use.
@@ -665,7 +641,12 @@ fn bind_all<'q, O>(
 ///
 /// Only the filters in use become SQL conditions, so an unfiltered page walks the `held_on`
 /// index and stops after one page; the point counts are then read for that page's rows only.
-async fn list_uncached(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Summary>, i64)> {
+async fn list_uncached(
+    db: &Db,
+    actor: &Actor,
+    filter: &Filter,
+    filter_key: String,
+) -> Result<(Vec<Summary>, i64)> {
     let status = filter.status.as_deref().map(str::trim).unwrap_or("");
     if !status.is_empty() && !STATUSES.contains(&status) {
         return Err(Error::field("status", "err-choice"));
@@ -732,12 +713,17 @@ async fn list_uncached(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<S
     );
     let page_query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(page_sql));
     let mut rows = bind_all(page_query, &binds).fetch_all(&db.pool).await?;
-    let count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM agreements a {where_sql}"
-    )));
-    // The count takes the filters' values, not the page's limit and offset.
-    let (total,) = bind_all(count_query, &binds[..binds.len() - 2])
-        .fetch_one(&db.pool)
+    let total = *COUNT_CACHE
+        .get_or_load(filter_key, || async {
+            let count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM agreements a {where_sql}"
+            )));
+            // The count takes the filters' values, not the page's limit and offset.
+            let (total,) = bind_all(count_query, &binds[..binds.len() - 2])
+                .fetch_one(&db.pool)
+                .await?;
+            Ok::<_, Error>(total)
+        })
         .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let parties = parties_of(db, &ids).await?;

@@ -1,8 +1,7 @@
 //! Pages and API for agreements, their points and follow-ups; the home page's counters.
 
-use super::{
-    AgreementInput, Detail, Filter, KINDS, PAGE_SIZE, PointInput, STATUSES, Summary, UpdateInput,
-};
+use super::{AgreementInput, Detail, Filter, KINDS, PAGE_SIZE, PointInput, STATUSES, UpdateInput};
+use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::render::{Ctx, HtmlForm, Pager};
@@ -42,8 +41,12 @@ pub fn routes() -> Router<AppState> {
 async fn view_home_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
     let actor = ctx.actor()?;
     let (open, overdue) = super::my_counts(&app.db, actor).await?;
-    let (recent, total) = super::list(&app.db, actor, &Filter::default()).await?;
-    ctx.page("home.html", minijinja::context! { open => open, overdue => overdue, recent => recent.into_iter().take(5).collect::<Vec<_>>(), total => total })
+    let page = super::list(&app.db, actor, &Filter::default()).await?;
+    let (recent, total) = (&page.0[..page.0.len().min(5)], page.1);
+    ctx.page(
+        "home.html",
+        minijinja::context! { open => open, overdue => overdue, recent => recent, total => total },
+    )
 }
 
 /// The list's filters as they arrive from a form: empty fields mean "any".
@@ -83,6 +86,12 @@ impl FilterQuery {
     }
 }
 
+/// Rendered bodies of list pages, kept as long as the page data they show (see
+/// [`super::invalidate_lists`]): rendering 25 rows of translated labels and dates costs more than
+/// fetching them from the cache, and the same few pages are asked for again and again.
+pub(super) static LIST_HTML: std::sync::LazyLock<Cache<String>> =
+    std::sync::LazyLock::new(|| Cache::new(super::LIST_TTL, 1_000));
+
 async fn view_agreements_get(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -90,20 +99,43 @@ async fn view_agreements_get(
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let filter = fq.filter()?;
-    let (rows, total) = super::list(&app.db, actor, &filter).await?;
-    let pager = Pager::new(&ctx.path, filter.page, total, PAGE_SIZE);
-    let members = if actor.sees_all() {
-        crate::orgs::list(&app.db)
-            .await?
-            .into_iter()
-            .filter(|o| o.kind == "member")
-            .collect()
-    } else {
-        vec![]
-    };
+    // The body depends on the rows (whom they are for), the query (filters, pager links), the
+    // language and whether the user may create; not on who the user is beyond that.
+    let key = format!(
+        "{}|{}|{}|{}|{}|{}",
+        app.db.id,
+        if actor.sees_all() {
+            "all".to_owned()
+        } else {
+            actor.org_id.to_string()
+        },
+        actor.coordinates(),
+        ctx.locale.code(),
+        ctx.path,
+        crate::db::today()
+    );
+    let body = LIST_HTML
+        .get_or_load(key, || async {
+            let page = super::list(&app.db, actor, &filter).await?;
+            let pager = Pager::new(&ctx.path, filter.page, page.1, PAGE_SIZE);
+            let members: Vec<_> = if actor.sees_all() {
+                crate::orgs::list(&app.db)
+                    .await?
+                    .into_iter()
+                    .filter(|o| o.kind == "member")
+                    .collect()
+            } else {
+                vec![]
+            };
+            ctx.fragment(
+                "agreements/list_body.html",
+                minijinja::context! { rows => page.0, pager => pager, f => fq, members => members, statuses => STATUSES, can_create => actor.coordinates() },
+            )
+        })
+        .await?;
     ctx.page(
         "agreements/list.html",
-        minijinja::context! { rows => rows, pager => pager, f => fq, members => members, statuses => STATUSES, can_create => actor.coordinates() },
+        minijinja::context! { body => minijinja::Value::from_safe_string((*body).clone()) },
     )
 }
 
@@ -352,8 +384,8 @@ async fn view_updates_post(
 }
 
 #[derive(Serialize)]
-struct Page<T> {
-    items: Vec<T>,
+struct Page<'a, T> {
+    items: &'a [T],
     total: i64,
     page: i64,
     page_size: i64,
@@ -363,15 +395,16 @@ async fn api_agreements_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(fq): Query<FilterQuery>,
-) -> Result<Json<Page<Summary>>> {
+) -> Result<Response> {
     let filter = fq.filter()?;
-    let (items, total) = super::list(&app.db, ctx.actor()?, &filter).await?;
+    let page = super::list(&app.db, ctx.actor()?, &filter).await?;
     Ok(Json(Page {
-        items,
-        total,
+        items: &page.0,
+        total: page.1,
         page: filter.page.unwrap_or(1).max(1),
         page_size: PAGE_SIZE,
-    }))
+    })
+    .into_response())
 }
 
 async fn api_agreement_get(

@@ -294,7 +294,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: OrgInput) -> Res
     .await?;
     tx.commit().await?;
     // Agreement lists show organisation names.
-    crate::agreements::LIST_CACHE.invalidate();
+    crate::agreements::invalidate_lists();
     Ok(())
 }
 

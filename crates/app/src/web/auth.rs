@@ -142,17 +142,11 @@ fn constant_eq(a: &str, b: &str) -> bool {
 /// Live sessions recently read from the database, so that a busy page does not pay a query per
 /// request. An entry lives a few seconds; logging out, switching a user off or changing a
 /// password clears the cache at once on this server (other servers catch up within the TTL).
-pub struct SessionCache {
-    entries: Mutex<HashMap<String, (Instant, std::sync::Arc<users::LiveSession>)>>,
-    ttl: Duration,
-}
+pub struct SessionCache(crate::cache::Cache<Option<users::LiveSession>>);
 
 impl SessionCache {
     pub fn new(ttl: Duration) -> Self {
-        SessionCache {
-            entries: Mutex::new(HashMap::new()),
-            ttl,
-        }
+        SessionCache(crate::cache::Cache::new(ttl, 10_000))
     }
 
     async fn get_or_load(
@@ -160,32 +154,16 @@ impl SessionCache {
         db: &crate::db::Db,
         token: &str,
     ) -> Result<Option<users::LiveSession>> {
-        let key = users::token_hash(token);
-        {
-            let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((at, s)) = entries.get(&key)
-                && at.elapsed() < self.ttl
-            {
-                return Ok(Some((**s).clone()));
-            }
-        }
-        let loaded = users::session_actor(db, token).await?;
-        if let Some(s) = &loaded {
-            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if entries.len() > 10_000 {
-                entries.clear();
-            }
-            entries.insert(key, (Instant::now(), std::sync::Arc::new(s.clone())));
-        }
-        Ok(loaded)
+        let session = self
+            .0
+            .get_or_load(users::token_hash(token), || users::session_actor(db, token))
+            .await?;
+        Ok((*session).clone())
     }
 
     /// Forgets every cached session (after a change that may end some).
     pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.0.invalidate();
     }
 }
 

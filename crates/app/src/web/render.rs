@@ -171,6 +171,13 @@ impl Ctx {
         )
     }
 
+    /// A part of a page (no layout) in the user's language, to be placed into a page later.
+    pub fn fragment(&self, name: &str, ctx: Value) -> Result<String> {
+        self.templates
+            .render_bare(self.locale, name, ctx)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("template {name}: {e:#}")))
+    }
+
     pub fn page_with(&self, status: StatusCode, name: &str, ctx: Value) -> Result<Response> {
         let lang_url = |l: Locale| with_param(&self.path, "lang", l.code());
         let base = minijinja::context! {

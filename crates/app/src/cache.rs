@@ -1,0 +1,134 @@
+//! Short-lived in-process caches for data read far more often than it changes (live sessions,
+//! list pages). Each entry lives at most `ttl`, which bounds how stale it can be when another
+//! server made a change; a change on this server calls [`Cache::invalidate`] at once.
+//!
+//! An expired or missing entry is loaded once: requests that arrive while it loads wait for that
+//! load instead of each querying the database (no stampede when a busy page expires).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
+
+type Slot<V> = Arc<OnceCell<Arc<V>>>;
+
+pub struct Cache<V> {
+    ttl: Duration,
+    capacity: usize,
+    entries: Mutex<HashMap<String, (Instant, Slot<V>)>>,
+}
+
+impl<V> Cache<V> {
+    /// A cache whose entries live `ttl`; past `capacity` entries it starts again from empty, so
+    /// that requests with ever new keys cannot make it grow without bound.
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Cache {
+            ttl,
+            capacity,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The value under `key`, loading it with `load` when missing or expired. A failed load is
+    /// not kept: the next request tries again.
+    pub async fn get_or_load<F, Fut, E>(&self, key: String, load: F) -> Result<Arc<V>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let slot = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            match entries.get(&key) {
+                Some((at, slot)) if at.elapsed() < self.ttl => slot.clone(),
+                _ => {
+                    if entries.len() >= self.capacity {
+                        entries.clear();
+                    }
+                    let slot: Slot<V> = Arc::new(OnceCell::new());
+                    entries.insert(key, (Instant::now(), slot.clone()));
+                    slot
+                }
+            }
+        };
+        slot.get_or_try_init(|| async { load().await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    /// Forgets every entry (after a change that may alter them). A load already under way
+    /// finishes for the requests waiting on it, which arrived before the change.
+    pub fn invalidate(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn loads_once_until_invalidated_or_expired() {
+        let cache: Cache<usize> = Cache::new(Duration::from_millis(200), 10);
+        let loads = AtomicUsize::new(0);
+        let load = || async { Ok::<_, ()>(loads.fetch_add(1, Ordering::SeqCst)) };
+        assert_eq!(*cache.get_or_load("a".into(), load).await.unwrap(), 0);
+        assert_eq!(*cache.get_or_load("a".into(), load).await.unwrap(), 0);
+        cache.invalidate();
+        assert_eq!(*cache.get_or_load("a".into(), load).await.unwrap(), 1);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(*cache.get_or_load("a".into(), load).await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_share_one_load() {
+        let cache: Arc<Cache<usize>> = Arc::new(Cache::new(Duration::from_secs(5), 10));
+        let loads = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let (cache, loads) = (cache.clone(), loads.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get_or_load("k".into(), || async {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok::<_, ()>(loads.fetch_add(1, Ordering::SeqCst))
+                    })
+                    .await
+                    .map(|v| *v)
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), Ok(0));
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn failed_load_is_retried_and_capacity_bounds_size() {
+        let cache: Cache<u8> = Cache::new(Duration::from_secs(5), 3);
+        assert_eq!(
+            cache
+                .get_or_load("x".into(), || async { Err::<u8, _>("down") })
+                .await,
+            Err("down")
+        );
+        assert_eq!(
+            *cache
+                .get_or_load("x".into(), || async { Ok::<_, &str>(7) })
+                .await
+                .unwrap(),
+            7
+        );
+        for k in ["a", "b", "c", "d"] {
+            cache
+                .get_or_load(k.into(), || async { Ok::<_, ()>(1) })
+                .await
+                .unwrap();
+        }
+        assert!(cache.entries.lock().unwrap().len() <= 3);
+    }
+}
