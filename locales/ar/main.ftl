@@ -188,3 +188,16 @@ month-9 = سبتمبر
 month-10 = أكتوبر
 month-11 = نوفمبر
 month-12 = ديسمبر
+
+## السجل الموحد
+action-new-person = شخص جديد
+action-linked = مسجل من قبل (تم الربط)
+action-review = أُحيل للمراجعة
+action-unchanged = بدون تغيير
+problem-no-name = لا يوجد اسم
+problem-id-excel = الرقم القومي أتلفه إكسل (ظهر بصيغة 2.9E+13): اكتبه مرة أخرى كنص
+problem-id-malformed = الرقم القومي ليس رقمًا صحيحًا من 14 خانة
+problem-id-inconsistent = الرقم القومي لا يتفق مع تاريخ الميلاد أو النوع
+problem-date = تعذرت قراءة تاريخ الميلاد
+problem-phone = رقم الهاتف ليس رقم محمول مصريًا
+problem-governorate = محافظة غير معروفة

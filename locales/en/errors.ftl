@@ -36,3 +36,22 @@ err-too-large = The file or data sent is larger than allowed.
 err-content-type = This kind of data is not accepted here.
 err-too-many = Too many attempts. Wait a quarter of an hour and try again.
 err-internal = Something went wrong on our side. Nothing from this request was saved. Please try again, and tell the secretariat if it happens again.
+
+## Members' files (registry imports and `mizalla dedup`)
+file-old-excel = This is an old Excel file (.xls). Save it as "Excel Workbook (.xlsx)" or "CSV UTF-8" and try again.
+file-not-utf8 = line { $line } is not UTF-8 text: save the file as "CSV UTF-8" from Excel, or upload the .xlsx file itself.
+file-empty = The file is empty.
+file-no-header = The first line (the column names) cannot be read: { $detail }
+file-too-many-rows = The file has more than { $detail } rows. Split it into smaller files.
+file-bad-xlsx = The Excel file cannot be opened (it may be damaged or cut short): { $detail }
+file-no-record-id = no record_id column: choose which column holds your own record number.
+file-no-name = no name column: choose which column holds the full name (or the first name).
+file-field-twice = Two columns are mapped to the same field ({ $detail }).
+row-unreadable = line { $line }: the row cannot be read ({ $detail }).
+row-columns = line { $line }: the row has a different number of columns than the header ({ $detail }).
+row-cell-too-long = line { $line }: a cell is longer than { $detail } characters.
+row-formula = line { $line }: the { $detail } cell holds a spreadsheet formula; type the value itself.
+row-no-record-id = line { $line }: empty record_id.
+row-duplicate-key = line { $line }: this record number was already used on line { $detail }.
+
+err-import-not-member = Only a member organisation imports beneficiaries.

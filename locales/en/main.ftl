@@ -185,3 +185,16 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## The shared registry
+action-new-person = New person
+action-linked = Already registered (linked)
+action-review = Sent for review
+action-unchanged = Unchanged
+problem-no-name = No name
+problem-id-excel = National ID damaged by Excel (shown as 2.9E+13): type it again as text
+problem-id-malformed = National ID is not a valid 14-digit number
+problem-id-inconsistent = National ID does not match the birth date or gender
+problem-date = Date of birth cannot be read
+problem-phone = Phone is not an Egyptian mobile number
+problem-governorate = Unknown governorate

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod orgs;
+pub mod registry;
 pub mod telemetry;
 pub mod users;
 pub mod web;

@@ -1,6 +1,7 @@
 //! `mizalla`: the platform's one binary.
 
 mod dedup;
+mod registry;
 
 // glibc's allocator spent a fifth of a loaded server's time in malloc and its locks (measured
 // with perf); mimalloc's per-thread heaps avoid that.
@@ -51,11 +52,54 @@ enum Command {
     },
     /// Find the same person and household across members' CSV files.
     Dedup(dedup::DedupArgs),
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Bring a member's list (CSV or XLSX) into the shared registry: each row is matched against
+    /// every member's registrations.
+    Import {
+        /// The member's code.
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+        /// Show what would happen to each row, and save nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write data out of the platform.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Seed the demo alliance, optionally with many agreements for load tests.
     Demo {
         /// Extra agreements to add (three points each).
         #[arg(long, default_value_t = 0)]
         agreements: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add a member organisation.
+    Add {
+        /// A short code (letters, digits, - and _), e.g. `amal`.
+        code: String,
+        /// Its name (Arabic or English; both can be edited on the platform).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// `record_id,person_id,household_id`: every registration with its registry person and
+    /// household.
+    Registry {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -102,6 +146,18 @@ fn read_password(email: &str) -> anyhow::Result<(String, bool)> {
     } else {
         Ok((password, false))
     }
+}
+
+/// A spinner with a message on a terminal (nothing when the output is a file or a pipe).
+fn progress(message: &str) -> indicatif::ProgressBar {
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 #[tokio::main]
@@ -191,6 +247,22 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Dedup(args) => dedup::run(args)?,
+        Command::Org {
+            command: OrgCommand::Add { code, name },
+        } => {
+            let db = mizalla::open(&settings).await?;
+            registry::org_add(&db, code, name).await?;
+        }
+        Command::Import { org, file, dry_run } => {
+            let db = mizalla::open(&settings).await?;
+            registry::import(&db, org, file, *dry_run).await?;
+        }
+        Command::Export {
+            command: ExportCommand::Registry { out },
+        } => {
+            let db = mizalla::open(&settings).await?;
+            registry::export_registry(&db, out).await?;
+        }
         Command::Demo { agreements } => {
             let db = mizalla::open(&settings).await?;
             mizalla::demo::seed(&db).await?;

@@ -1,71 +1,17 @@
 //! `mizalla dedup` on the labelled dev-small set, and on broken files.
 
+mod common;
+
+use common::{data_dir, pairwise_f1, read_pairs};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev-small");
-    if dir.join("truth_records.csv").exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").is_err(),
-        "CI=true but ../shared/data/dev-small is missing"
-    );
-    eprintln!("skipped: dedup quality test (../shared/data/dev-small not found)");
-    None
-}
-
-fn read_pairs(path: &Path, key: &str, value: &str) -> HashMap<String, String> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    let (k, v) = (
-        headers.iter().position(|h| h == key).unwrap(),
-        headers.iter().position(|h| h == value).unwrap(),
-    );
-    r.records()
-        .map(|row| row.unwrap())
-        .map(|row| (row[k].to_owned(), row[v].to_owned()))
-        .collect()
-}
-
-/// Pairwise precision, recall and F1 of a clustering against the truth.
-fn pairwise_f1(pred: &HashMap<String, String>, truth: &HashMap<String, String>) -> (f64, f64, f64) {
-    let pairs = |groups: &HashMap<String, String>| -> std::collections::HashSet<(String, String)> {
-        let mut by: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (rec, g) in groups {
-            by.entry(g).or_default().push(rec);
-        }
-        let mut out = std::collections::HashSet::new();
-        for members in by.values() {
-            for i in 0..members.len() {
-                for j in i + 1..members.len() {
-                    let (a, b) = if members[i] < members[j] {
-                        (members[i], members[j])
-                    } else {
-                        (members[j], members[i])
-                    };
-                    out.insert((a.to_owned(), b.to_owned()));
-                }
-            }
-        }
-        out
-    };
-    let (p, t) = (pairs(pred), pairs(truth));
-    let tp = p.intersection(&t).count() as f64;
-    let precision = tp / p.len().max(1) as f64;
-    let recall = tp / t.len().max(1) as f64;
-    (
-        precision,
-        recall,
-        2.0 * precision * recall / (precision + recall).max(1e-9),
-    )
-}
-
 #[test]
 fn dedup_finds_persons_and_households_on_dev_small() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = data_dir("dev-small") else {
+        return;
+    };
     let out = std::env::temp_dir().join(format!("mizalla-dedup-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     let files: Vec<PathBuf> = (1..=8)
@@ -152,10 +98,12 @@ fn broken_files_get_errors_naming_the_file_and_line() {
     let (ok, err) = dedup_stderr(&[&ragged]);
     assert!(ok, "{err}");
     assert!(
-        err.contains("ragged.csv:3 2 columns where the header has 4"),
+        err.contains(
+            "ragged.csv: line 3: the row has a different number of columns than the header (2 / 4)"
+        ),
         "{err}"
     );
-    assert!(err.contains("ragged.csv:4 empty record_id"), "{err}");
+    assert!(err.contains("ragged.csv: line 4: empty record_id"), "{err}");
     assert!(err.contains("records read:            2"), "{err}");
     // A missing file.
     let (ok, err) = dedup_stderr(&[&dir.join("nope.csv")]);
@@ -164,7 +112,9 @@ fn broken_files_get_errors_naming_the_file_and_line() {
 
 #[test]
 fn decisions_taken_by_people_are_respected_on_the_next_run() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = data_dir("dev-small") else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("mizalla-dedup-decisions-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let files: Vec<PathBuf> = (1..=8)

@@ -121,7 +121,7 @@ impl Locale {
     /// are tried with a value for each placeholder the files use.
     pub fn has(self, key: &str) -> bool {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
-            ["page", "pages", "total", "done", "count", "from", "to"]
+            ["page", "pages", "total", "done", "count", "from", "to", "line", "detail"]
                 .into_iter()
                 .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))
                 .collect();

@@ -1,0 +1,642 @@
+//! The shared beneficiary registry: members bring their lists, and the same person and household
+//! registered by several members is recognised (by the linkage engine, `crates/link`).
+//!
+//! An import is planned first (a dry run that says what will happen to every row) and then
+//! committed in one transaction: the member's rows are added or updated under the member's own
+//! record key, and the whole registry is re-linked, so the result does not depend on the order in
+//! which members imported. Person and household numbers stay stable across re-links: a cluster
+//! keeps the number most of its registrations had.
+//!
+//! Privacy: a member sees in full only what it registered; of other members' registrations only
+//! overlap facts ("already registered by another member").
+
+pub mod file;
+pub mod linking;
+
+use crate::audit;
+use crate::db::{self, Db, Tx};
+use crate::error::{Error, Result};
+use crate::users::Actor;
+use link::normalize::date::{self, Order};
+use link::record::{Problem, RawRecord};
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub use linking::Linking;
+
+/// Imports (and re-links) one at a time on this server: each re-links the whole registry.
+static IMPORT_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// What will happen (or happened) to one row of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// A person not yet in the registry.
+    NewPerson,
+    /// The same person as one already registered (by this member or another).
+    Linked,
+    /// Perhaps someone already registered: people will decide.
+    Review,
+    /// Already imported with the same key and the same values.
+    Unchanged,
+}
+
+impl Action {
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::NewPerson => "action-new-person",
+            Action::Linked => "action-linked",
+            Action::Review => "action-review",
+            Action::Unchanged => "action-unchanged",
+        }
+    }
+}
+
+/// The message key of a problem found in a row (the row is still used).
+pub fn problem_key(p: Problem) -> &'static str {
+    match p {
+        Problem::NoName => "problem-no-name",
+        Problem::IdDamagedByExcel => "problem-id-excel",
+        Problem::IdMalformed => "problem-id-malformed",
+        Problem::IdInconsistent => "problem-id-inconsistent",
+        Problem::DateUnreadable => "problem-date",
+        Problem::PhoneUnreadable => "problem-phone",
+        Problem::GovernorateUnknown => "problem-governorate",
+    }
+}
+
+/// One row of a planned import.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowPlan {
+    pub line: u64,
+    pub member_key: String,
+    pub action: Action,
+    /// The row replaces an earlier import's values under the same key.
+    pub updated: bool,
+    pub problems: Vec<&'static str>,
+}
+
+/// What an import will do: every usable row's fate, and every unusable row with the reason.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Plan {
+    pub rows: Vec<RowPlan>,
+    pub rejected: Vec<file::RowIssue>,
+    pub new_persons: usize,
+    pub linked: usize,
+    pub review: usize,
+    pub unchanged: usize,
+    pub updated: usize,
+}
+
+/// A member's rows ready to import: the raw records with their lines, and the file's date order.
+pub struct Incoming {
+    pub rows: Vec<(u64, RawRecord)>,
+    pub rejected: Vec<file::RowIssue>,
+    pub order: Order,
+}
+
+impl Incoming {
+    /// Reads the rows of `table` under `mapping`.
+    pub fn from_table(table: &file::Table, mapping: &[Option<&'static str>]) -> Self {
+        let (rows, rejected) = file::records(table, mapping);
+        let order = date::infer_order(rows.iter().map(|(_, r)| r.date_of_birth.as_str()));
+        Incoming {
+            rows,
+            rejected,
+            order,
+        }
+    }
+}
+
+fn order_code(o: Order) -> &'static str {
+    match o {
+        Order::DayFirst => "dmy",
+        Order::MonthFirst => "mdy",
+    }
+}
+
+fn parse_order(s: &str) -> Order {
+    if s == "mdy" {
+        Order::MonthFirst
+    } else {
+        Order::DayFirst
+    }
+}
+
+/// The stored fields of a registration, in [`RawRecord`]'s order.
+const RAW_COLUMNS: &str = "household_ref, relation_to_head, full_name, first_name, father_name, grandfather_name, family_name, gender, \
+     date_of_birth, age, national_id, phone, governorate, district, village, address, registered_at";
+
+fn raw_values(r: &RawRecord) -> [&str; 17] {
+    [
+        &r.household_ref,
+        &r.relation_to_head,
+        &r.full_name,
+        &r.first_name,
+        &r.father_name,
+        &r.grandfather_name,
+        &r.family_name,
+        &r.gender,
+        &r.date_of_birth,
+        &r.age,
+        &r.national_id,
+        &r.phone,
+        &r.governorate,
+        &r.district,
+        &r.village,
+        &r.address,
+        &r.registered_at,
+    ]
+}
+
+/// One stored registration with what linkage needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Stored {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_code: String,
+    pub member_key: String,
+    pub household_ref: String,
+    pub relation_to_head: String,
+    pub full_name: String,
+    pub first_name: String,
+    pub father_name: String,
+    pub grandfather_name: String,
+    pub family_name: String,
+    pub gender: String,
+    pub date_of_birth: String,
+    pub age: String,
+    pub national_id: String,
+    pub phone: String,
+    pub governorate: String,
+    pub district: String,
+    pub village: String,
+    pub address: String,
+    pub registered_at: String,
+    pub date_order: String,
+    pub person_id: i64,
+    pub household_id: i64,
+}
+
+impl Stored {
+    pub fn raw(&self) -> RawRecord {
+        RawRecord {
+            record_id: self.id.to_string(),
+            member_org: self.org_code.clone(),
+            household_ref: self.household_ref.clone(),
+            relation_to_head: self.relation_to_head.clone(),
+            full_name: self.full_name.clone(),
+            first_name: self.first_name.clone(),
+            father_name: self.father_name.clone(),
+            grandfather_name: self.grandfather_name.clone(),
+            family_name: self.family_name.clone(),
+            gender: self.gender.clone(),
+            date_of_birth: self.date_of_birth.clone(),
+            age: self.age.clone(),
+            national_id: self.national_id.clone(),
+            phone: self.phone.clone(),
+            governorate: self.governorate.clone(),
+            district: self.district.clone(),
+            village: self.village.clone(),
+            address: self.address.clone(),
+            registered_at: self.registered_at.clone(),
+        }
+    }
+
+    fn same_values(&self, raw: &RawRecord, order: Order) -> bool {
+        raw_values(&self.raw()) == raw_values(raw) && self.date_order == order_code(order)
+    }
+}
+
+const STORED_SELECT: &str = "SELECT r.id, r.org_id, o.code AS org_code, r.member_key, r.household_ref, r.relation_to_head, r.full_name, \
+     r.first_name, r.father_name, r.grandfather_name, r.family_name, r.gender, r.date_of_birth, r.age, r.national_id, r.phone, \
+     r.governorate, r.district, r.village, r.address, r.registered_at, r.date_order, r.person_id, r.household_id \
+     FROM registry_records r JOIN orgs o ON o.id = r.org_id";
+
+async fn load_all(tx: &mut Tx<'_>) -> Result<Vec<Stored>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{STORED_SELECT} ORDER BY r.id"
+    )))
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// People's decisions on pairs: (record, record, same?).
+async fn decisions(tx: &mut Tx<'_>) -> Result<Vec<(i64, i64, bool)>> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT record_l, record_r, status FROM registry_pairs WHERE status IN ('same', 'different')",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(l, r, s)| (l, r, s == "same"))
+        .collect())
+}
+
+/// Plans (`commit = false`) or performs an import of `incoming` for organisation `org_id`.
+pub async fn import(
+    db: &Db,
+    actor: Option<&Actor>,
+    org_id: i64,
+    file_name: &str,
+    incoming: Incoming,
+    commit: bool,
+) -> Result<Plan> {
+    if let Some(a) = actor
+        && !(a.org_id == org_id && a.can_write())
+    {
+        return Err(Error::Forbidden);
+    }
+    let org = crate::orgs::get(db, org_id).await?;
+    if org.kind != "member" {
+        return Err(Error::BadRequest("err-import-not-member"));
+    }
+    let _guard = IMPORT_LOCK.lock().await;
+    let mut tx = db.begin().await?;
+    let mut stored = load_all(&mut tx).await?;
+    let by_key: HashMap<&str, usize> = stored
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.org_id == org_id)
+        .map(|(i, s)| (s.member_key.as_str(), i))
+        .collect();
+    // Each incoming row: the stored registration it replaces, if any, and whether it changed.
+    let matches: Vec<(Option<usize>, bool)> = incoming
+        .rows
+        .iter()
+        .map(|(_, raw)| match by_key.get(raw.record_id.as_str()) {
+            Some(&i) => (Some(i), !stored[i].same_values(raw, incoming.order)),
+            None => (None, true),
+        })
+        .collect();
+    let now = db::now();
+
+    if !commit {
+        // The registry as it would be: stored rows (replaced where the file updates them) and
+        // the new ones, linked together exactly as a commit would.
+        let mut entries: Vec<linking::Entry> = stored.iter().map(linking::Entry::stored).collect();
+        let mut index_of_row = Vec::with_capacity(incoming.rows.len());
+        for ((_, raw), (existing, _)) in incoming.rows.iter().zip(&matches) {
+            let entry = linking::Entry::incoming(
+                raw,
+                &org.code,
+                incoming.order,
+                existing.map(|i| &stored[i]),
+            );
+            match existing {
+                Some(i) => {
+                    entries[*i] = entry;
+                    index_of_row.push(*i);
+                }
+                None => {
+                    index_of_row.push(entries.len());
+                    entries.push(entry);
+                }
+            }
+        }
+        let decided = decisions(&mut tx).await?;
+        tx.rollback().await?;
+        let linked = tokio::task::spawn_blocking(move || {
+            let l = linking::link(&entries, &decided);
+            (l, entries)
+        })
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))?;
+        return Ok(plan(
+            &incoming,
+            &matches,
+            &index_of_row,
+            &linked.0,
+            &linked.1,
+        ));
+    }
+
+    // Commit: write the rows, then re-link the whole registry in the same transaction.
+    let (mut new_rows, mut updated_rows) = (0usize, 0usize);
+    let import_id: (i64,) = sqlx::query_as(
+        "INSERT INTO registry_imports (org_id, file_name, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, \
+         linked, for_review, created_by, created_at) VALUES ($1, $2, $3, 0, 0, 0, $4, 0, 0, $5, $6) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(file_name)
+    .bind((incoming.rows.len() + incoming.rejected.len()) as i64)
+    .bind(incoming.rejected.len() as i64)
+    .bind(actor.map(|a| a.user_id))
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let import_id = import_id.0;
+    let mut row_ids: Vec<i64> = Vec::with_capacity(incoming.rows.len());
+    for ((_, raw), (existing, changed)) in incoming.rows.iter().zip(&matches) {
+        match existing {
+            Some(i) if !changed => row_ids.push(stored[*i].id),
+            Some(i) => {
+                let values = raw_values(raw);
+                let mut q = sqlx::query(
+                    "UPDATE registry_records SET household_ref = $1, relation_to_head = $2, full_name = $3, first_name = $4, \
+                     father_name = $5, grandfather_name = $6, family_name = $7, gender = $8, date_of_birth = $9, age = $10, \
+                     national_id = $11, phone = $12, governorate = $13, district = $14, village = $15, address = $16, \
+                     registered_at = $17, date_order = $18, import_id = $19, updated_at = $20 WHERE id = $21",
+                );
+                for v in values {
+                    q = q.bind(v);
+                }
+                q.bind(order_code(incoming.order))
+                    .bind(import_id)
+                    .bind(&now)
+                    .bind(stored[*i].id)
+                    .execute(&mut *tx)
+                    .await?;
+                row_ids.push(stored[*i].id);
+                updated_rows += 1;
+            }
+            None => {
+                let values = raw_values(raw);
+                let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO registry_records (org_id, member_key, {RAW_COLUMNS}, date_order, import_id, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) \
+                     RETURNING id"
+                )))
+                .bind(org_id)
+                .bind(&raw.record_id);
+                for v in values {
+                    q = q.bind(v);
+                }
+                let (id,) = q
+                    .bind(order_code(incoming.order))
+                    .bind(import_id)
+                    .bind(&now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                row_ids.push(id);
+                new_rows += 1;
+            }
+        }
+    }
+    stored = load_all(&mut tx).await?;
+    let position: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let index_of_row: Vec<usize> = row_ids.iter().map(|id| position[id]).collect();
+    let (linked, entries) = relink_loaded(&mut tx, actor, stored).await?;
+    let plan = plan(&incoming, &matches, &index_of_row, &linked, &entries);
+    sqlx::query(
+        "UPDATE registry_imports SET rows_new = $1, rows_updated = $2, rows_unchanged = $3, linked = $4, for_review = $5 WHERE id = $6",
+    )
+    .bind(new_rows as i64)
+    .bind(updated_rows as i64)
+    .bind(plan.unchanged as i64)
+    .bind(plan.linked as i64)
+    .bind(plan.review as i64)
+    .bind(import_id)
+    .execute(&mut *tx)
+    .await?;
+    // Counts and keys only: the rows' personal data stays out of the audit trail's JSON.
+    audit::record(
+        &mut tx,
+        actor,
+        "import",
+        "registry_import",
+        Some(import_id),
+        None,
+        Some(serde_json::json!({
+            "org": org.code, "file": file_name, "new": new_rows, "updated": updated_rows,
+            "unchanged": plan.unchanged, "rejected": plan.rejected.len(),
+            "new_persons": plan.new_persons, "linked": plan.linked, "review": plan.review,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(import_id, org = %org.code, rows = incoming.rows.len(), "registry import committed");
+    Ok(plan)
+}
+
+/// Every row's fate, from the linkage of the registry with the rows in it.
+fn plan(
+    incoming: &Incoming,
+    matches: &[(Option<usize>, bool)],
+    index_of_row: &[usize],
+    linked: &Linking,
+    entries: &[linking::Entry],
+) -> Plan {
+    let mut p = Plan {
+        rejected: incoming.rejected.clone(),
+        ..Plan::default()
+    };
+    // Persons that hold a registration outside this file.
+    let in_file: std::collections::HashSet<usize> = index_of_row.iter().copied().collect();
+    let mut known_persons: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for (i, &person) in linked.person.iter().enumerate() {
+        if !in_file.contains(&i) {
+            known_persons.insert(person);
+        }
+    }
+    let mut in_review: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for pair in &linked.review {
+        // A doubt between two rows of this file alone is the member's own matter, still listed.
+        in_review.insert(pair.0);
+        in_review.insert(pair.1);
+    }
+    for (((line, raw), (existing, changed)), &i) in
+        incoming.rows.iter().zip(matches).zip(index_of_row)
+    {
+        let action = if existing.is_some() && !changed {
+            Action::Unchanged
+        } else if known_persons.contains(&linked.person[i]) {
+            Action::Linked
+        } else if in_review.contains(&i) {
+            Action::Review
+        } else {
+            Action::NewPerson
+        };
+        match action {
+            Action::NewPerson => p.new_persons += 1,
+            Action::Linked => p.linked += 1,
+            Action::Review => p.review += 1,
+            Action::Unchanged => p.unchanged += 1,
+        }
+        let updated = existing.is_some() && *changed;
+        p.updated += updated as usize;
+        p.rows.push(RowPlan {
+            line: *line,
+            member_key: raw.record_id.clone(),
+            action,
+            updated,
+            problems: entries[i]
+                .problems
+                .iter()
+                .map(|x| problem_key(*x))
+                .collect(),
+        });
+    }
+    p
+}
+
+/// Re-links the whole registry (after people's decisions, a merge or a split).
+pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
+    let _guard = IMPORT_LOCK.lock().await;
+    let mut tx = db.begin().await?;
+    let stored = load_all(&mut tx).await?;
+    relink_loaded(&mut tx, actor, stored).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links `stored` (the whole registry, read in `tx`), writes the persons, households and pairs
+/// for review that changed, and audits merges and splits.
+async fn relink_loaded(
+    tx: &mut Tx<'_>,
+    actor: Option<&Actor>,
+    stored: Vec<Stored>,
+) -> Result<(Linking, Vec<linking::Entry>)> {
+    let decided = decisions(tx).await?;
+    let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
+    let old_household: Vec<i64> = stored.iter().map(|s| s.household_id).collect();
+    let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();
+    let (linked, entries) = tokio::task::spawn_blocking(move || {
+        let entries: Vec<linking::Entry> = stored.iter().map(linking::Entry::stored).collect();
+        (linking::link(&entries, &decided), entries)
+    })
+    .await
+    .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))?;
+    let (max_person, max_household): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(MAX(person_id), 0), COALESCE(MAX(household_id), 0) FROM registry_records",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let persons = linking::stable_ids(&old_person, &linked.person, max_person);
+    let households = linking::stable_ids(&old_household, &linked.household, max_household);
+    let mut changed = 0usize;
+    for i in 0..ids.len() {
+        if persons[i] != old_person[i] || households[i] != old_household[i] {
+            sqlx::query(
+                "UPDATE registry_records SET person_id = $1, household_id = $2 WHERE id = $3",
+            )
+            .bind(persons[i])
+            .bind(households[i])
+            .bind(ids[i])
+            .execute(&mut **tx)
+            .await?;
+            if old_person[i] != 0 {
+                changed += 1;
+            }
+        }
+    }
+    // Pairs for review: open ones no longer uncertain go; new ones come; decided ones stay.
+    let now = db::now();
+    let mut keep: Vec<(i64, i64)> = Vec::with_capacity(linked.review.len());
+    for (a, b, probability, explanation) in &linked.review {
+        let (l, r) = (ids[*a].min(ids[*b]), ids[*a].max(ids[*b]));
+        keep.push((l, r));
+        sqlx::query(
+            "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
+             VALUES ($1, $2, $3, $4, 'open', $5) ON CONFLICT (record_l, record_r) DO UPDATE \
+             SET probability = $3, explanation = $4 WHERE registry_pairs.status = 'open'",
+        )
+        .bind(l)
+        .bind(r)
+        .bind(*probability)
+        .bind(explanation)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let open: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT id, record_l, record_r FROM registry_pairs WHERE status = 'open'")
+            .fetch_all(&mut **tx)
+            .await?;
+    let keep: std::collections::HashSet<(i64, i64)> = keep.into_iter().collect();
+    for (id, l, r) in open {
+        if !keep.contains(&(l, r)) {
+            sqlx::query("DELETE FROM registry_pairs WHERE id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    if changed > 0 {
+        audit::record(
+            tx,
+            actor,
+            "relink",
+            "registry",
+            None,
+            None,
+            Some(serde_json::json!({ "registrations_moved": changed, "pairs_for_review": linked.review.len() })),
+        )
+        .await?;
+    }
+    Ok((linked, entries))
+}
+
+/// `record_id,person_id,household_id` for every registration (the member's own record key).
+pub async fn export_rows(db: &Db) -> Result<Vec<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT member_key, person_id, household_id FROM registry_records ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The saved mapping of this member for files with these headers, if any.
+pub async fn saved_mapping(
+    db: &Db,
+    org_id: i64,
+    headers: &[String],
+) -> Result<Option<HashMap<String, String>>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT mapping_json FROM registry_mappings WHERE org_id = $1 AND signature = $2",
+    )
+    .bind(org_id)
+    .bind(signature(headers))
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(|(j,)| serde_json::from_str(&j).ok()))
+}
+
+/// Saves a member's confirmed mapping (folded header → field) for files with these headers.
+pub async fn save_mapping(
+    db: &Db,
+    actor: Option<&Actor>,
+    org_id: i64,
+    headers: &[String],
+    mapping: &[Option<&'static str>],
+) -> Result<()> {
+    let map: HashMap<String, String> = headers
+        .iter()
+        .zip(mapping)
+        .map(|(h, f)| (file::header_key(h), f.unwrap_or("").to_owned()))
+        .collect();
+    let json = serde_json::to_string(&map).map_err(|e| Error::Internal(e.into()))?;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO registry_mappings (org_id, signature, mapping_json, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (org_id, signature) DO UPDATE SET mapping_json = $3, updated_at = $4",
+    )
+    .bind(org_id)
+    .bind(signature(headers))
+    .bind(&json)
+    .bind(db::now())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "save",
+        "registry_mapping",
+        Some(org_id),
+        None,
+        Some(serde_json::from_str(&json).unwrap_or_default()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Files with the same headers (folded, in order) share a saved mapping.
+fn signature(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| file::header_key(h))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}

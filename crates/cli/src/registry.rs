@@ -1,0 +1,122 @@
+//! `mizalla org add`, `mizalla import` and `mizalla export registry`: batch work on the shared
+//! registry from the command line.
+
+use anyhow::Context as _;
+use mizalla::db::Db;
+use mizalla::i18n::Locale;
+use mizalla::registry::{self, file};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Adds a member organisation (its Arabic and English names both `name` until edited).
+pub async fn org_add(db: &Db, code: &str, name: &str) -> anyhow::Result<()> {
+    let input = mizalla::orgs::OrgInput {
+        code: code.to_owned(),
+        name_ar: name.to_owned(),
+        name_en: name.to_owned(),
+        ..Default::default()
+    };
+    match mizalla::orgs::create(db, None, "member", input).await {
+        Ok(id) => {
+            println!("Member {code} added (id {id}).");
+            Ok(())
+        }
+        Err(mizalla::error::Error::Validation(errs)) => {
+            let msgs: Vec<String> = errs
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, Locale::En.t(e.key)))
+                .collect();
+            anyhow::bail!("organisation not added: {}", msgs.join("; "))
+        }
+        Err(e) => anyhow::bail!("organisation not added: {e}"),
+    }
+}
+
+/// Imports one member's file (CSV or XLSX) into the registry, or shows what it would do.
+pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let org = mizalla::orgs::by_code(db, org_code).await.map_err(|_| {
+        anyhow::anyhow!("no organisation with code '{org_code}' (add it with `mizalla org add`)")
+    })?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let table = file::read_table(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let saved = registry::saved_mapping(db, org.id, &table.headers)
+        .await?
+        .unwrap_or_default();
+    let mapping = file::auto_mapping(&table.headers, &saved);
+    file::check_mapping(&mapping).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e} (headers: {}); map the columns once on the import page, the mapping is then reused",
+            path.display(),
+            table.headers.join(", ")
+        )
+    })?;
+    let incoming = registry::Incoming::from_table(&table, &mapping);
+    let bar = crate::progress(&format!(
+        "matching {} rows against the registry",
+        incoming.rows.len()
+    ));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let plan = registry::import(db, None, org.id, &name, incoming, !dry_run).await;
+    bar.finish_and_clear();
+    let plan = plan.map_err(|e| anyhow::anyhow!("import failed, nothing was saved: {e}"))?;
+    let verb = if dry_run { "would be" } else { "were" };
+    eprintln!(
+        "rows read:                       {}",
+        plan.rows.len() + plan.rejected.len()
+    );
+    eprintln!("new persons:                     {}", plan.new_persons);
+    eprintln!("already registered (linked):     {}", plan.linked);
+    eprintln!("sent for review:                 {}", plan.review);
+    eprintln!("unchanged since the last import: {}", plan.unchanged);
+    eprintln!("updated from the last import:    {}", plan.updated);
+    let mut problems: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in &plan.rows {
+        for p in &r.problems {
+            *problems.entry(p).or_default() += 1;
+        }
+    }
+    for (key, n) in problems {
+        eprintln!(
+            "rows with a problem:     {n:>6}  {} (used as far as possible)",
+            Locale::En.t(key)
+        );
+    }
+    for r in &plan.rejected {
+        eprintln!("row not used:            {}: {r}", path.display());
+    }
+    eprintln!(
+        "{} rows {verb} imported into {} in {:.2} s{}",
+        plan.rows.len(),
+        org.code,
+        start.elapsed().as_secs_f64(),
+        if dry_run {
+            " (dry run: nothing saved)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// Writes `record_id,person_id,household_id` for every registration.
+pub async fn export_registry(db: &Db, out: &PathBuf) -> anyhow::Result<()> {
+    let rows = registry::export_rows(db).await?;
+    let mut w =
+        csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
+    w.write_record(["record_id", "person_id", "household_id"])?;
+    for (key, person, household) in &rows {
+        w.write_record([
+            file::neutralise_formula(key).as_ref(),
+            &person.to_string(),
+            &household.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    eprintln!("{} registrations written to {}", rows.len(), out.display());
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! The shared registry from the command line: `org add`, `import`, `export registry`, on SQLite
+//! and PostgreSQL.
+
+mod common;
+
+use common::{data_dir, fresh_database_url, mizalla, mizalla_ok, read_pairs, score_py};
+use std::path::{Path, PathBuf};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mizalla-registry-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `mizalla export registry` as `record_id,cluster_id` (persons), the form score.py reads.
+fn export_persons(url: &str, dir: &Path) -> (PathBuf, usize) {
+    let out = dir.join("registry.csv");
+    mizalla_ok(&[
+        "export",
+        "registry",
+        "--out",
+        out.to_str().unwrap(),
+        "--database-url",
+        url,
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("record_id,person_id,household_id\n"),
+        "{}",
+        &text[..60.min(text.len())]
+    );
+    let mut persons = String::from("record_id,cluster_id\n");
+    for line in text.lines().skip(1) {
+        let mut cells = line.split(',');
+        persons.push_str(&format!(
+            "{},{}\n",
+            cells.next().unwrap(),
+            cells.next().unwrap()
+        ));
+    }
+    let path = dir.join("persons.csv");
+    std::fs::write(&path, persons).unwrap();
+    (path, text.lines().count() - 1)
+}
+
+async fn member_by_member_import_reaches_dedup_quality(postgres: bool) {
+    let Some(data) = data_dir("dev-small") else {
+        return;
+    };
+    let Some(url) = fresh_database_url(postgres).await else {
+        return;
+    };
+    let dir = temp_dir(if postgres { "pg" } else { "sqlite" });
+    // What `mizalla dedup` reaches on the same files, all at once.
+    let files: Vec<PathBuf> = (1..=8)
+        .map(|i| data.join(format!("ngo{i:02}.csv")))
+        .collect();
+    let clusters = dir.join("dedup.csv");
+    let mut args = vec!["dedup".to_owned()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    args.extend(["--out".to_owned(), clusters.display().to_string()]);
+    mizalla_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let dedup_f1 = score_py(&clusters, &data);
+
+    // The registry, member by member, in an order other than the files' own.
+    for i in [5, 2, 8, 1, 7, 3, 6, 4] {
+        let code = format!("ngo{i:02}");
+        mizalla_ok(&[
+            "org",
+            "add",
+            &code,
+            "--name",
+            &format!("جمعية {i}"),
+            "--database-url",
+            &url,
+        ]);
+        let err = mizalla_ok(&[
+            "import",
+            "--org",
+            &code,
+            files[i - 1].to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]);
+        assert!(err.contains("rows were imported"), "{err}");
+    }
+    let (persons, n) = export_persons(&url, &dir);
+    assert_eq!(n, 2001, "every imported record is exported");
+    let registry_f1 = score_py(&persons, &data);
+    eprintln!("person F1: registry {registry_f1:.4}, dedup {dedup_f1:.4}");
+    assert!(
+        (registry_f1 - dedup_f1).abs() <= 0.01,
+        "registry F1 {registry_f1:.4} is not within 0.01 of dedup's {dedup_f1:.4}"
+    );
+
+    // Importing the same file again changes nothing and duplicates nothing; person numbers stay.
+    let before = read_pairs(&dir.join("registry.csv"), "record_id", "person_id");
+    let err = mizalla_ok(&[
+        "import",
+        "--org",
+        "ngo01",
+        files[0].to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(
+        err.contains("unchanged since the last import: 590"),
+        "{err}"
+    );
+    let (_, n) = export_persons(&url, &dir);
+    assert_eq!(n, 2001);
+    assert_eq!(
+        read_pairs(&dir.join("registry.csv"), "record_id", "person_id"),
+        before
+    );
+
+    // An updated version of a file: a changed row is updated in place, a new row is added.
+    let text = std::fs::read_to_string(&files[1]).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header = lines[0].split(',').position(|h| h == "phone").unwrap();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[header] = "01011112222".into();
+    lines[1] = cells.join(",");
+    let mut extra: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    extra[0] = "ngo02-extra-1".into();
+    lines.push(extra.join(","));
+    let updated = dir.join("ngo02-v2.csv");
+    std::fs::write(&updated, lines.join("\n")).unwrap();
+    // A dry run says so and saves nothing.
+    let err = mizalla_ok(&[
+        "import",
+        "--dry-run",
+        "--org",
+        "ngo02",
+        updated.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(err.contains("updated from the last import:    1"), "{err}");
+    assert!(err.contains("nothing saved"), "{err}");
+    assert_eq!(export_persons(&url, &dir).1, 2001);
+    mizalla_ok(&[
+        "import",
+        "--org",
+        "ngo02",
+        updated.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(export_persons(&url, &dir).1, 2002);
+}
+
+#[tokio::test]
+async fn member_by_member_import_reaches_dedup_quality_on_sqlite() {
+    member_by_member_import_reaches_dedup_quality(false).await;
+}
+
+#[tokio::test]
+async fn member_by_member_import_reaches_dedup_quality_on_postgres() {
+    member_by_member_import_reaches_dedup_quality(true).await;
+}
+
+#[tokio::test]
+async fn broken_files_give_clear_errors_and_store_nothing() {
+    let url = fresh_database_url(false).await.unwrap();
+    let dir = temp_dir("broken");
+    mizalla_ok(&[
+        "org",
+        "add",
+        "amal",
+        "--name",
+        "جمعية الأمل",
+        "--database-url",
+        &url,
+    ]);
+    let import = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let o = mizalla(&[
+            "import",
+            "--org",
+            "amal",
+            path.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]);
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let header = "record_id,full_name,national_id,date_of_birth,gender\n";
+    // A truncated workbook.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .write_string(0, 0, "record_id")
+        .unwrap();
+    let xlsx = book.save_to_buffer().unwrap();
+    let (ok, err) = import("cut.xlsx", &xlsx[..xlsx.len() / 2]);
+    assert!(
+        !ok && err.contains("cut.xlsx: The Excel file cannot be opened"),
+        "{err}"
+    );
+    // Windows-1256 text.
+    let (ok, err) = import(
+        "cp1256.csv",
+        &[header.as_bytes(), b"1,\xe3\xcd\xe3\xcf,,,\n"].concat(),
+    );
+    assert!(!ok && err.contains("line 2 is not UTF-8"), "{err}");
+    // An unknown organisation.
+    let o = mizalla(&[
+        "import",
+        "--org",
+        "nobody",
+        dir.join("cp1256.csv").to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(
+        !o.status.success()
+            && String::from_utf8_lossy(&o.stderr).contains("no organisation with code 'nobody'")
+    );
+    let (_, n) = export_persons(&url, &dir);
+    assert_eq!(n, 0, "nothing stored from broken files");
+    // A formula and a 10 MB cell: those rows are refused with their reason, the others kept.
+    let big = "ب".repeat(5 * 1024 * 1024);
+    let csv = format!(
+        "{header}1,محمد أحمد علي,29001011234567,1990-01-01,ذكر\n2,=HYPERLINK(\"http://evil\"),,,\n3,{big},,,\n4,فاطمة محمود,,1985-05-05,أنثى\n"
+    );
+    let (ok, err) = import("mixed.csv", csv.as_bytes());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("line 3: the full_name cell holds a spreadsheet formula"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4: a cell is longer than 1000 characters"),
+        "{err}"
+    );
+    assert!(err.contains("new persons:                     2"), "{err}");
+    assert!(err.len() < 10_000, "the huge cell is not echoed back");
+    assert_eq!(export_persons(&url, &dir).1, 2);
+    // A record number a spreadsheet would read as a formula comes out neutralised.
+    let (ok, err) = import(
+        "plus.csv",
+        format!("{header}+20-1,سعاد علي,,,\n").as_bytes(),
+    );
+    assert!(ok, "{err}");
+    let export = std::fs::read_to_string(dir.join("registry.csv")).unwrap();
+    assert!(!export.contains("\n+20-1,"), "{export}");
+    export_persons(&url, &dir);
+    let export = std::fs::read_to_string(dir.join("registry.csv")).unwrap();
+    assert!(export.contains("\n'+20-1,"), "{export}");
+}
+
+/// Killing the command in the middle of an import leaves the registry as it was before it.
+#[tokio::test]
+async fn a_killed_import_leaves_no_half_batch() {
+    let Some(data) = data_dir("dev") else { return };
+    let url = fresh_database_url(false).await.unwrap();
+    let dir = temp_dir("kill");
+    for code in ["ngo01", "ngo04"] {
+        mizalla_ok(&["org", "add", code, "--name", code, "--database-url", &url]);
+    }
+    mizalla_ok(&[
+        "import",
+        "--org",
+        "ngo01",
+        data.join("ngo01.csv").to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    let (_, before) = export_persons(&url, &dir);
+    for delay_ms in [300, 1500, 3000] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mizalla"))
+            .args([
+                "import",
+                "--org",
+                "ngo04",
+                data.join("ngo04.csv").to_str().unwrap(),
+                "--database-url",
+                &url,
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        let (_, n) = export_persons(&url, &dir);
+        if finished {
+            break;
+        }
+        assert_eq!(
+            n, before,
+            "killed after {delay_ms} ms: all of the import or none of it"
+        );
+    }
+    let o = mizalla_ok(&[
+        "import",
+        "--org",
+        "ngo04",
+        data.join("ngo04.csv").to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(o.contains("rows were imported"));
+    assert!(export_persons(&url, &dir).1 > before);
+}
