@@ -201,3 +201,132 @@ problem-id-inconsistent = الرقم القومي لا يتفق مع تاريخ 
 problem-date = تعذرت قراءة تاريخ الميلاد
 problem-phone = رقم الهاتف ليس رقم محمول مصريًا
 problem-governorate = محافظة غير معروفة
+nav-registry = المستفيدون
+nav-review = قائمة المراجعة
+nav-assistance = المساعدات
+nav-overlaps = التكرارات
+registry-title = السجل الموحد للمستفيدين
+registry-import = استيراد كشف
+registry-search-label = الاسم أو الرقم القومي أو رقم المحمول
+registry-search-hint = ابحث بالاسم بأي طريقة كتابة (عربي أو إنجليزي)، أو بالرقم القومي (14 رقمًا)، أو برقم المحمول. لا توجد قائمة بكل المستفيدين: لا تظهر بيانات مستفيدي الجمعيات الأخرى لأي جمعية.
+registry-person = رقم الشخص في السجل
+registry-household = رقم الأسرة
+registry-birth-year = سنة الميلاد
+registry-elsewhere = { $count ->
+    [one] مسجل أيضًا لدى جمعية أخرى
+    [two] مسجل أيضًا لدى جمعيتين أخريين
+    [few] مسجل أيضًا لدى { $count } جمعيات أخرى
+   *[other] مسجل أيضًا لدى { $count } جمعية أخرى
+}
+registry-others = { $count ->
+    [one] يوجد تسجيل واحد مطابق لدى جمعية أخرى. تبقى بياناته لدى تلك الجمعية.
+    [two] يوجد تسجيلان مطابقان لدى جمعيات أخرى. تبقى بياناتهما لدى تلك الجمعيات.
+    [few] توجد { $count } تسجيلات مطابقة لدى جمعيات أخرى. تبقى بياناتها لدى تلك الجمعيات.
+   *[other] يوجد { $count } تسجيلًا مطابقًا لدى جمعيات أخرى. تبقى بياناتها لدى تلك الجمعيات.
+}
+registry-masked-note = البيانات الشخصية لمستفيدي الجمعيات مخفية جزئيًا. يمكن لموظف الأمانة فتح زوج في قائمة المراجعة مع ذكر السبب، ويُسجَّل ذلك.
+registry-none = لا يوجد تسجيل مطابق.
+field-member_key = رقم السجل
+field-record_id = رقم السجل (لديكم)
+field-member_org = الجمعية
+field-household_ref = رقم الأسرة / الملف
+field-relation_to_head = صلة القرابة برب الأسرة
+field-full_name = الاسم بالكامل
+field-first_name = الاسم الأول
+field-father_name = اسم الأب
+field-grandfather_name = اسم الجد
+field-family_name = اسم العائلة
+field-gender = النوع
+field-date_of_birth = تاريخ الميلاد
+field-age = السن
+field-national_id = الرقم القومي
+field-phone = المحمول
+field-governorate = المحافظة
+field-district = المركز / القسم
+field-village = القرية / المنطقة
+field-address = العنوان
+field-registered_at = تاريخ التسجيل
+field-category = نوع المساعدة
+field-scope = لمن
+field-quantity = الكمية
+field-value = القيمة (جنيه)
+field-given_on = تاريخ الصرف
+field-programme = البرنامج
+field-window_days = خلال (يوم)
+import-file = الملف (إكسل ‎.xlsx‎ أو CSV)
+import-file-hint = حتى { $mb } ميجابايت. يجب أن يحتوي الصف الأول على أسماء الأعمدة؛ تُفهم الأسماء بالعربية أو الإنجليزية.
+import-upload = رفع ومعاينة
+import-recent = عمليات استيراد سابقة
+import-when = التاريخ
+import-rows = الصفوف
+import-rejected = صفوف لم تُستخدم
+import-none = لم يُستورد أي كشف بعد.
+import-preview = معاينة
+import-again = اختيار ملف آخر
+import-mapping = أي عمود فيه أي بيان
+import-column = العمود في ملفكم
+import-sample = الصف الأول
+import-field = البيان
+import-field-none = (غير مستخدم)
+import-save-mapping = حفظ الأعمدة والمعاينة مرة أخرى
+import-what-happens = ما سيحدث عند الاستيراد
+import-rejected-rows = صفوف لن تُستورد
+import-rows-title = الصفوف (ما يحتاج إلى مراجعة أولًا)
+import-line = السطر
+import-action = ما سيحدث
+import-problems = ملاحظات
+import-updated = تحديث
+import-more-rows = { $count ->
+    [one] وصف آخر بلا ملاحظات.
+    [two] وصفان آخران بلا ملاحظات.
+    [few] و{ $count } صفوف أخرى بلا ملاحظات.
+   *[other] و{ $count } صفًا آخر بلا ملاحظات.
+}
+import-commit = استيراد الآن
+import-done = تم الاستيراد
+import-done-summary = استُورد { $rows } صف: { $new } شخص جديد، و{ $linked } مسجل من قبل، و{ $review } أُحيل للمراجعة.
+review-title = تكرارات محتملة للمراجعة
+review-hint = كل زوج قد يكون الشخص نفسه مسجلًا مرتين. قرّر بالبيانات المخفية جزئيًا وشرح المحرك؛ ولا تفتح البيانات كاملة إلا عند الحاجة (يُسجَّل السبب).
+review-left = التسجيل الأول
+review-right = التسجيل الثاني
+review-probability = احتمال أن يكونا الشخص نفسه: { $percent }%
+review-same = الشخص نفسه
+review-different = شخصان مختلفان
+review-unsure = غير متأكد
+review-reveal = فتح البيانات كاملة
+review-reason = سبب الحاجة إلى البيانات كاملة
+review-reveal-button = فتح (يُسجَّل في سجل المراجعة)
+review-revealed-note = فتحت البيانات الشخصية لمستفيدي هذه الجمعيات. سُجّل ذلك في سجل المراجعة مع السبب.
+review-empty = لا يوجد ما يُراجع.
+assistance-title = المساعدات المقدمة
+assistance-hint = يُحفظ كل قيد دائمًا. لتصحيح قيد ألغِه: يُضاف قيد عكسي.
+assistance-empty = لم تُسجّل مساعدات بعد.
+assistance-record = تسجيل مساعدة
+assistance-save = تسجيل
+assistance-recorded = تم تسجيل المساعدة
+assistance-no-overlap = تم التسجيل. لم تقدم جمعية أخرى المساعدة نفسها لهذه الأسرة مؤخرًا.
+assistance-back = العودة إلى المستفيد
+assistance-reverse = إلغاء هذا القيد
+assistance-reversal = يلغي القيد { $id }
+overlap-warning-title = سبق تقديم مساعدة من جمعية أخرى
+overlap-warning = قدمت جمعية أخرى { $category } بتاريخ { $date } (القاعدة: خلال { $days } يومًا).
+scope-household = الأسرة
+scope-person = الشخص
+category-food_box = كرتونة مواد غذائية
+category-cash = مساعدة نقدية
+category-medical = مساعدة طبية
+category-education_kit = حقيبة مدرسية
+category-rent = إيجار سكن
+category-clothing = كسوة
+category-blankets = بطاطين
+rules-title = قواعد التكرار
+rules-hint = تنبّه القاعدة الجمعية التي تسجل مساعدة إذا كانت جمعية أخرى قد قدمت المساعدة من النوع نفسه للشخص أو للأسرة نفسها خلال المدة.
+rules-empty = لا توجد قواعد بعد.
+rules-new = قاعدة جديدة
+overlaps-title = المساعدات المتكررة
+overlaps-total = حالات التكرار
+overlaps-by-member = حسب الجمعية
+overlaps-by-governorate = حسب المحافظة
+overlaps-by-month = حسب الشهر
+overlaps-unknown = غير مسجلة
+overlaps-none = لم يُكتشف تكرار حتى الآن.

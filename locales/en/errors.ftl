@@ -55,3 +55,13 @@ row-no-record-id = line { $line }: empty record_id.
 row-duplicate-key = line { $line }: this record number was already used on line { $detail }.
 
 err-import-not-member = Only a member organisation imports beneficiaries.
+
+## Assistance ledger
+err-quantity = Enter a whole number from 1 to 100,000.
+err-amount = Enter an amount in pounds, such as 250 or 250.50.
+err-date-range = The date must be between the year 2000 and today.
+err-window = Enter a number of days from 1 to 3650.
+err-already-reversed = This entry has already been corrected.
+err-upload = The file could not be received. Please choose it again.
+err-no-file = Choose a file to upload.
+err-reason = Give a reason of at least 5 characters.

@@ -30,13 +30,29 @@ CREATE TABLE registry_records (
     person_id         INTEGER NOT NULL DEFAULT 0,
     household_id      INTEGER NOT NULL DEFAULT 0,
     import_id         INTEGER,
+    -- Search keys from the linkage engine's normalisers: name skeletons (the same for Arabic
+    -- and Latin spellings) between spaces, the national ID's digits, the canonical mobile.
+    name_key          TEXT NOT NULL DEFAULT '',
+    nid_key           TEXT NOT NULL DEFAULT '',
+    phone_key         TEXT NOT NULL DEFAULT '',
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
     UNIQUE (org_id, member_key)
 );
 CREATE INDEX registry_records_person ON registry_records(person_id);
 CREATE INDEX registry_records_household ON registry_records(household_id);
-CREATE INDEX registry_records_national_id ON registry_records(national_id);
+CREATE INDEX registry_records_nid_key ON registry_records(nid_key);
+CREATE INDEX registry_records_phone_key ON registry_records(phone_key);
+
+-- A file uploaded on the import page, kept between its preview and its commit.
+CREATE TABLE registry_uploads (
+    id              INTEGER PRIMARY KEY,
+    org_id          INTEGER NOT NULL REFERENCES orgs(id),
+    user_id         INTEGER NOT NULL REFERENCES users(id),
+    file_name       TEXT NOT NULL,
+    content         BLOB NOT NULL,
+    created_at      TEXT NOT NULL
+);
 
 CREATE TABLE registry_imports (
     id              INTEGER PRIMARY KEY,

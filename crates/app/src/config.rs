@@ -82,6 +82,8 @@ pub struct Settings {
     pub session_hours: i64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest file accepted on the import page, in bytes.
+    pub max_upload_bytes: usize,
     /// Failed logins allowed per account (and per client address) in `throttle_minutes`.
     pub login_attempts: u32,
     pub throttle_minutes: i64,
@@ -97,6 +99,7 @@ impl Default for Settings {
             cookie_secure: None,
             session_hours: 12,
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 50 * 1024 * 1024,
             login_attempts: 5,
             throttle_minutes: 15,
             log_format: "pretty".into(),
@@ -104,12 +107,13 @@ impl Default for Settings {
     }
 }
 
-const ENV_KEYS: [&str; 8] = [
+const ENV_KEYS: [&str; 9] = [
     "database_url",
     "listen",
     "cookie_secure",
     "session_hours",
     "max_body_bytes",
+    "max_upload_bytes",
     "login_attempts",
     "throttle_minutes",
     "log_format",

@@ -291,7 +291,208 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             point_no += 1;
         }
     }
+    seed_registry(db).await?;
     Ok(true)
+}
+
+/// One person of the demo families, as two members registered them.
+struct DemoPerson {
+    household: &'static str,
+    relation: &'static str,
+    /// The name as Al-Amal wrote it.
+    amal: &'static str,
+    /// As Al-Nour wrote it (its own spelling), or empty when Al-Nour did not register them.
+    nour: &'static str,
+    gender: &'static str,
+    born: &'static str,
+    national_id: &'static str,
+    village: &'static str,
+}
+
+/// A person from its fields in [`DemoPerson`]'s order.
+const fn p(f: [&'static str; 8]) -> DemoPerson {
+    DemoPerson {
+        household: f[0],
+        relation: f[1],
+        amal: f[2],
+        nour: f[3],
+        gender: f[4],
+        born: f[5],
+        national_id: f[6],
+        village: f[7],
+    }
+}
+
+/// Four families; the first two are registered by both members, so their assistance overlaps.
+const FAMILIES: [DemoPerson; 9] = [
+    p([
+        "A1",
+        "رب الأسرة",
+        "محمد عبد الرحمن السيد الشناوي",
+        "محمد عبدالرحمن السيد شناوى",
+        "ذكر",
+        "1978-04-12",
+        "27804120101234",
+        "قرية ميت غمر",
+    ]),
+    p([
+        "A1",
+        "زوجة",
+        "فاطمة أحمد علي حسن",
+        "فاطمه احمد على حسن",
+        "أنثى",
+        "1983-09-02",
+        "28309020101245",
+        "قرية ميت غمر",
+    ]),
+    p([
+        "A1",
+        "ابن",
+        "أحمد محمد عبد الرحمن السيد",
+        "",
+        "ذكر",
+        "2008-01-20",
+        "30801200101231",
+        "قرية ميت غمر",
+    ]),
+    p([
+        "A2",
+        "رب الأسرة",
+        "منة الله إبراهيم محمود",
+        "منه الله ابراهيم محمود",
+        "أنثى",
+        "1990-12-01",
+        "29012010201248",
+        "قسم أول",
+    ]),
+    p([
+        "A2",
+        "ابنة",
+        "مريم خالد عبد الله",
+        "",
+        "أنثى",
+        "2015-06-30",
+        "31506300201246",
+        "قسم أول",
+    ]),
+    p([
+        "A3",
+        "رب الأسرة",
+        "الحاج سيد عبد العزيز خليل",
+        "",
+        "ذكر",
+        "1955-02-14",
+        "25502140301235",
+        "عزبة النخل",
+    ]),
+    p([
+        "A3",
+        "زوجة",
+        "زينب محمود عبد الحميد",
+        "",
+        "أنثى",
+        "1960-07-07",
+        "26007070301242",
+        "عزبة النخل",
+    ]),
+    p([
+        "A4",
+        "رب الأسرة",
+        "حسن علي حسن مصطفى",
+        "",
+        "ذكر",
+        "1985-11-11",
+        "28511110401237",
+        "م/ طوخ",
+    ]),
+    p([
+        "A4",
+        "ابن",
+        "علي حسن علي",
+        "",
+        "ذكر",
+        "2012-03-03",
+        "31203030401239",
+        "م/ طوخ",
+    ]),
+];
+
+/// Registers the demo families with two members, an overlap rule and some assistance.
+async fn seed_registry(db: &Db) -> anyhow::Result<()> {
+    use crate::registry::{self, Incoming};
+    use link::record::RawRecord;
+    for (member, other_spelling) in [("amal", false), ("nour", true)] {
+        let org = orgs::by_code(db, member).await.map_err(e)?;
+        let mut rows = Vec::new();
+        for (i, f) in FAMILIES.iter().enumerate() {
+            let name = if other_spelling { f.nour } else { f.amal };
+            if name.is_empty() {
+                continue;
+            }
+            rows.push((
+                i as u64 + 2,
+                RawRecord {
+                    record_id: format!("{}-{:03}", member.to_uppercase(), i + 1),
+                    household_ref: if other_spelling {
+                        format!("N-{}", f.household)
+                    } else {
+                        f.household.to_owned()
+                    },
+                    relation_to_head: f.relation.to_owned(),
+                    full_name: name.to_owned(),
+                    gender: f.gender.to_owned(),
+                    date_of_birth: f.born.to_owned(),
+                    national_id: f.national_id.to_owned(),
+                    governorate: "القاهرة".to_owned(),
+                    village: f.village.to_owned(),
+                    ..RawRecord::default()
+                },
+            ));
+        }
+        let incoming = Incoming {
+            rows,
+            rejected: vec![],
+            order: link::normalize::date::Order::DayFirst,
+        };
+        registry::import(db, None, org.id, "demo.xlsx", incoming, true)
+            .await
+            .map_err(e)?;
+    }
+    crate::assistance::add_rule(
+        db,
+        None,
+        &crate::assistance::RuleInput {
+            category: "food_box".into(),
+            window_days: "30".into(),
+            scope: "household".into(),
+        },
+    )
+    .await
+    .map_err(e)?;
+    // Al-Nour gave the shared family a food box ten days ago.
+    let nour = actor_for(db, "staff@nour.demo").await?;
+    let (record,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'NOUR-001'")
+            .fetch_one(&db.pool)
+            .await?;
+    let ten_days_ago =
+        (time::OffsetDateTime::now_utc().date() - time::Duration::days(10)).to_string();
+    crate::assistance::record(
+        db,
+        &nour,
+        &crate::assistance::AssistanceInput {
+            record_id: record.to_string(),
+            scope: "household".into(),
+            category: "food_box".into(),
+            quantity: "1".into(),
+            value: "350".into(),
+            given_on: ten_days_ago,
+            programme: "رمضان".into(),
+        },
+    )
+    .await
+    .map_err(e)?;
+    Ok(())
 }
 
 /// Adds `n` agreements (each with one or two members and three points) for load tests.

@@ -7,6 +7,7 @@
 //! (Arabic and English) and `config`.
 
 pub mod agreements;
+pub mod assistance;
 pub mod audit;
 pub mod cache;
 pub mod config;

@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The assistance ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Seed the demo alliance, optionally with many agreements for load tests.
     Demo {
         /// Extra agreements to add (three points each).
@@ -91,6 +96,13 @@ enum OrgCommand {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Check that no entry was changed, removed or inserted since it was recorded (exit status 1
+    /// when one was).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -252,6 +264,24 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let db = mizalla::open(&settings).await?;
             registry::org_add(&db, code, name).await?;
+        }
+        Command::Ledger {
+            command: LedgerCommand::Verify,
+        } => {
+            let db = mizalla::open(&settings).await?;
+            match mizalla::assistance::verify(&db).await? {
+                mizalla::assistance::Verdict::Intact { entries } => {
+                    println!(
+                        "The assistance ledger is intact: {entries} entries, every hash and link checked."
+                    );
+                }
+                mizalla::assistance::Verdict::Broken { entry_id, why } => {
+                    eprintln!(
+                        "The assistance ledger has been tampered with: entry {entry_id} {why}."
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
         Command::Import { org, file, dry_run } => {
             let db = mizalla::open(&settings).await?;

@@ -230,7 +230,7 @@ async fn broken_files_give_clear_errors_and_store_nothing() {
     let (ok, err) = import("mixed.csv", csv.as_bytes());
     assert!(ok, "{err}");
     assert!(
-        err.contains("line 3: the full_name cell holds a spreadsheet formula"),
+        err.contains("line 3: the Full name cell holds a spreadsheet formula"),
         "{err}"
     );
     assert!(

@@ -120,11 +120,13 @@ impl Locale {
     /// Whether `key` exists in this locale's own file (no fallback). Messages with placeholders
     /// are tried with a value for each placeholder the files use.
     pub fn has(self, key: &str) -> bool {
-        let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
-            ["page", "pages", "total", "done", "count", "from", "to", "line", "detail"]
-                .into_iter()
-                .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))
-                .collect();
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = [
+            "page", "pages", "total", "done", "count", "from", "to", "line", "detail", "mb",
+            "rows", "new", "linked", "review", "percent", "id", "date", "category", "days",
+        ]
+        .into_iter()
+        .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))
+        .collect();
         LOCALES
             .lookup_no_default_fallback(self.langid(), key, Some(&args))
             .is_some()

@@ -12,6 +12,7 @@
 
 pub mod file;
 pub mod linking;
+pub mod routes;
 
 use crate::audit;
 use crate::db::{self, Db, Tx};
@@ -147,6 +148,16 @@ fn raw_values(r: &RawRecord) -> [&str; 17] {
         &r.address,
         &r.registered_at,
     ]
+}
+
+/// Search keys of a row: name skeletons between spaces, ID digits, canonical mobile.
+fn search_keys(raw: &RawRecord, order: Order) -> (String, String, String) {
+    let r = link::record::normalize(raw, order);
+    (
+        format!(" {} ", r.skeletons.join(" ")),
+        r.id_digits().unwrap_or_default().to_owned(),
+        r.phone.unwrap_or_default(),
+    )
 }
 
 /// One stored registration with what linkage needs.
@@ -337,14 +348,19 @@ pub async fn import(
                     "UPDATE registry_records SET household_ref = $1, relation_to_head = $2, full_name = $3, first_name = $4, \
                      father_name = $5, grandfather_name = $6, family_name = $7, gender = $8, date_of_birth = $9, age = $10, \
                      national_id = $11, phone = $12, governorate = $13, district = $14, village = $15, address = $16, \
-                     registered_at = $17, date_order = $18, import_id = $19, updated_at = $20 WHERE id = $21",
+                     registered_at = $17, date_order = $18, import_id = $19, updated_at = $20, name_key = $21, nid_key = $22, \
+                     phone_key = $23 WHERE id = $24",
                 );
                 for v in values {
                     q = q.bind(v);
                 }
+                let (name_key, nid_key, phone_key) = search_keys(raw, incoming.order);
                 q.bind(order_code(incoming.order))
                     .bind(import_id)
                     .bind(&now)
+                    .bind(name_key)
+                    .bind(nid_key)
+                    .bind(phone_key)
                     .bind(stored[*i].id)
                     .execute(&mut *tx)
                     .await?;
@@ -354,19 +370,24 @@ pub async fn import(
             None => {
                 let values = raw_values(raw);
                 let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-                    "INSERT INTO registry_records (org_id, member_key, {RAW_COLUMNS}, date_order, import_id, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) \
-                     RETURNING id"
+                    "INSERT INTO registry_records (org_id, member_key, {RAW_COLUMNS}, date_order, import_id, created_at, updated_at, \
+                     name_key, nid_key, phone_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, \
+                     $23, $24, $25) RETURNING id"
                 )))
                 .bind(org_id)
                 .bind(&raw.record_id);
                 for v in values {
                     q = q.bind(v);
                 }
+                let (name_key, nid_key, phone_key) = search_keys(raw, incoming.order);
                 let (id,) = q
                     .bind(order_code(incoming.order))
                     .bind(import_id)
                     .bind(&now)
+                    .bind(name_key)
+                    .bind(nid_key)
+                    .bind(phone_key)
                     .fetch_one(&mut *tx)
                     .await?;
                 row_ids.push(id);
@@ -568,6 +589,30 @@ async fn relink_loaded(
     Ok((linked, entries))
 }
 
+/// An earlier import, as its member's import page lists it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub file_name: String,
+    pub rows_read: i64,
+    pub rows_new: i64,
+    pub linked: i64,
+    pub for_review: i64,
+    pub rows_rejected: i64,
+    pub created_at: String,
+}
+
+/// A member's last twenty imports, newest first.
+pub async fn recent_imports(db: &Db, org_id: i64) -> Result<Vec<ImportSummary>> {
+    Ok(sqlx::query_as(
+        "SELECT id, file_name, rows_read, rows_new, linked, for_review, rows_rejected, created_at FROM registry_imports \
+         WHERE org_id = $1 ORDER BY id DESC LIMIT 20",
+    )
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 /// `record_id,person_id,household_id` for every registration (the member's own record key).
 pub async fn export_rows(db: &Db) -> Result<Vec<(String, i64, i64)>> {
     Ok(sqlx::query_as(
@@ -639,4 +684,297 @@ fn signature(headers: &[String]) -> String {
         .map(|h| file::header_key(h))
         .collect::<Vec<_>>()
         .join("\u{1f}")
+}
+
+/// A registration as its own member sees it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Registration {
+    pub id: i64,
+    pub org_id: i64,
+    pub member_key: String,
+    pub full_name: String,
+    pub national_id: String,
+    pub phone: String,
+    pub date_of_birth: String,
+    pub gender: String,
+    pub governorate: String,
+    pub village: String,
+    pub household_ref: String,
+    pub person_id: i64,
+    pub household_id: i64,
+    /// How many other members registered the same person.
+    pub elsewhere: i64,
+}
+
+const REGISTRATION_SELECT: &str = "SELECT r.id, r.org_id, r.member_key, \
+     CASE WHEN r.full_name <> '' THEN r.full_name ELSE TRIM(r.first_name || ' ' || r.father_name || ' ' || r.grandfather_name || ' ' || r.family_name) END AS full_name, \
+     r.national_id, r.phone, r.date_of_birth, r.gender, r.governorate, r.village, r.household_ref, r.person_id, r.household_id, \
+     (SELECT COUNT(DISTINCT o.org_id) FROM registry_records o WHERE o.person_id = r.person_id AND o.org_id <> r.org_id) AS elsewhere \
+     FROM registry_records r";
+
+/// A registration of another member, as the secretariat sees it without opening it: first
+/// name and initials, birth year, governorate, which member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Masked {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub birth_year: String,
+    pub governorate: String,
+    pub person_id: i64,
+    pub household_id: i64,
+}
+
+impl Masked {
+    pub fn of(r: &Registration) -> Masked {
+        let mut parts = r.full_name.split_whitespace();
+        let first = parts.next().unwrap_or("").to_owned();
+        let initials: Vec<String> = parts
+            .filter_map(|p| p.chars().next())
+            .map(|c| format!("{c}."))
+            .collect();
+        let digits: String = link::normalize::arabic::fold(&r.date_of_birth)
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        Masked {
+            id: r.id,
+            org_id: r.org_id,
+            name: format!("{first} {}", initials.join(" ")).trim().to_owned(),
+            birth_year: if digits.len() >= 4
+                && (digits.starts_with("19") || digits.starts_with("20"))
+            {
+                digits[..4].to_owned()
+            } else {
+                String::new()
+            },
+            governorate: r.governorate.clone(),
+            person_id: r.person_id,
+            household_id: r.household_id,
+        }
+    }
+}
+
+/// What a search finds: the actor's own registrations in full; for the secretariat, every
+/// member's, masked; for a member, only how many other members' registrations match.
+#[derive(Debug, Default, Serialize)]
+pub struct Found {
+    pub own: Vec<Registration>,
+    pub masked: Vec<Masked>,
+    pub others: i64,
+}
+
+/// Searches by name (any spelling, Arabic or Latin), national ID or mobile number.
+pub async fn search(db: &Db, actor: &Actor, q: &str) -> Result<Found> {
+    let q = q.trim();
+    if q.chars().count() > 200 {
+        return Err(Error::field("q", "err-too-long"));
+    }
+    let digits: String = link::normalize::arabic::fold(q)
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    let looks_numeric =
+        !digits.is_empty() && digits.len() * 2 >= q.chars().filter(|c| !c.is_whitespace()).count();
+    let (condition, binds): (String, Vec<String>) = if looks_numeric {
+        match link::normalize::phone::parse(q) {
+            Some(p) if digits.len() < 14 => ("r.phone_key = $1".into(), vec![p]),
+            _ => ("r.nid_key = $1".into(), vec![digits]),
+        }
+    } else {
+        let raw = RawRecord {
+            full_name: q.to_owned(),
+            ..RawRecord::default()
+        };
+        let keys = link::record::normalize(&raw, Order::DayFirst).skeletons;
+        if keys.is_empty() {
+            return Ok(Found::default());
+        }
+        let conds: Vec<String> = (1..=keys.len())
+            .map(|i| format!("r.name_key LIKE ${i}"))
+            .collect();
+        (
+            conds.join(" AND "),
+            keys.iter().map(|k| format!("% {k} %")).collect(),
+        )
+    };
+    let n = binds.len();
+    let run = |scope: &str, limit: i64| {
+        let sql =
+            format!("{REGISTRATION_SELECT} WHERE {condition} {scope} ORDER BY r.id LIMIT {limit}");
+        let mut query = sqlx::query_as::<_, Registration>(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            query = query.bind(b.clone());
+        }
+        query
+    };
+    if actor.sees_all() {
+        let rows = run("", 50).fetch_all(&db.pool).await?;
+        return Ok(Found {
+            masked: rows.iter().map(Masked::of).collect(),
+            ..Found::default()
+        });
+    }
+    let own = run(&format!("AND r.org_id = ${}", n + 1), 50)
+        .bind(actor.org_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut count = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM registry_records r WHERE {condition} AND r.org_id <> ${}",
+        n + 1
+    )));
+    for b in &binds {
+        count = count.bind(b.clone());
+    }
+    let (others,) = count.bind(actor.org_id).fetch_one(&db.pool).await?;
+    Ok(Found {
+        own,
+        masked: vec![],
+        others,
+    })
+}
+
+/// One registration in full, for its own member (or, through [`reveal`], the secretariat).
+pub async fn registration(db: &Db, actor: &Actor, id: i64) -> Result<Registration> {
+    let r: Registration = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REGISTRATION_SELECT} WHERE r.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    // Another member's registration does not exist for a member.
+    if r.org_id != actor.org_id {
+        return Err(Error::NotFound);
+    }
+    Ok(r)
+}
+
+/// A pair for people to decide, as the secretariat's queue shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewPair {
+    pub id: i64,
+    pub probability: f64,
+    pub explanation: String,
+    pub status: String,
+    pub left: Masked,
+    pub right: Masked,
+}
+
+async fn registration_any(db: &Db, id: i64) -> Result<Registration> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REGISTRATION_SELECT} WHERE r.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
+/// The open pairs, most likely first, a page at a time (secretariat staff and admins).
+pub async fn review_queue(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<ReviewPair>, i64)> {
+    if !actor.coordinates() {
+        return Err(Error::Forbidden);
+    }
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM registry_pairs WHERE status = 'open'")
+            .fetch_one(&db.pool)
+            .await?;
+    let rows: Vec<(i64, i64, i64, f64, String, String)> = sqlx::query_as(
+        "SELECT id, record_l, record_r, probability, explanation, status FROM registry_pairs WHERE status = 'open' \
+         ORDER BY probability DESC, id LIMIT 20 OFFSET $1",
+    )
+    .bind((page.max(1) - 1) * 20)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, l, r, probability, explanation, status) in rows {
+        out.push(ReviewPair {
+            id,
+            probability,
+            explanation,
+            status,
+            left: Masked::of(&registration_any(db, l).await?),
+            right: Masked::of(&registration_any(db, r).await?),
+        });
+    }
+    Ok((out, total))
+}
+
+/// Both registrations of a pair in full, for an officer who gave a reason (which is audited).
+pub async fn reveal(
+    db: &Db,
+    actor: &Actor,
+    pair_id: i64,
+    reason: &str,
+) -> Result<(Registration, Registration)> {
+    if !actor.coordinates() {
+        return Err(Error::Forbidden);
+    }
+    let reason = reason.trim();
+    if reason.chars().count() < 5 || reason.chars().count() > 500 {
+        return Err(Error::field("reason", "err-reason"));
+    }
+    let (l, r): (i64, i64) =
+        sqlx::query_as("SELECT record_l, record_r FROM registry_pairs WHERE id = $1")
+            .bind(pair_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+    let mut tx = db.begin().await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "view_personal_data",
+        "registry_pair",
+        Some(pair_id),
+        None,
+        Some(serde_json::json!({ "records": [l, r], "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        registration_any(db, l).await?,
+        registration_any(db, r).await?,
+    ))
+}
+
+/// Records an officer's decision on a pair and re-links the registry so that it takes effect.
+pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Result<()> {
+    if !actor.coordinates() {
+        return Err(Error::Forbidden);
+    }
+    if !matches!(decision, "same" | "different" | "unsure") {
+        return Err(Error::field("decision", "err-choice"));
+    }
+    let mut tx = db.begin().await?;
+    let before: (String,) = sqlx::query_as("SELECT status FROM registry_pairs WHERE id = $1")
+        .bind(pair_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    sqlx::query(
+        "UPDATE registry_pairs SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
+    )
+    .bind(decision)
+    .bind(actor.user_id)
+    .bind(db::now())
+    .bind(pair_id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "decide",
+        "registry_pair",
+        Some(pair_id),
+        Some(serde_json::json!({ "status": before.0 })),
+        Some(serde_json::json!({ "status": decision })),
+    )
+    .await?;
+    tx.commit().await?;
+    if decision != "unsure" {
+        relink(db, Some(actor)).await?;
+    }
+    Ok(())
 }

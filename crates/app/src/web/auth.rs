@@ -94,7 +94,9 @@ pub async fn authenticate(
     Ok(next.run(req).await)
 }
 
-/// The token comes from the `X-CSRF-Token` header or the `_csrf` field of a URL-encoded form.
+/// The token comes from the `X-CSRF-Token` header, the `_csrf` field of a URL-encoded form, or
+/// for a file upload (a multipart form, whose body is not read here) the `_csrf` parameter of
+/// the form's address.
 async fn check_csrf(req: Request, expected: &str, limit: usize) -> Result<Request> {
     let header_token = req
         .headers()
@@ -108,12 +110,24 @@ async fn check_csrf(req: Request, expected: &str, limit: usize) -> Result<Reques
             Err(Error::Csrf)
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        let query: Vec<(String, String)> =
+            serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+        return if query
+            .iter()
+            .any(|(k, v)| k == "_csrf" && constant_eq(v, expected))
+        {
+            Ok(req)
+        } else {
+            Err(Error::Csrf)
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(Error::Csrf);
     }
     let (parts, body) = req.into_parts();

@@ -138,6 +138,24 @@ async fn provide_templates(State(app): State<AppState>, mut req: Request, next: 
     next.run(req).await
 }
 
+/// Refuses a body whose declared length is over the limit of its route, before reading it.
+async fn refuse_oversized(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = if crate::registry::routes::is_upload(req.uri().path()) {
+        app.settings.max_upload_bytes
+    } else {
+        app.settings.max_body_bytes
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    next.run(req).await
+}
+
 /// The whole application.
 pub fn router(app: AppState) -> Router {
     let routes = Router::new()
@@ -153,6 +171,20 @@ pub fn router(app: AppState) -> Router {
         .merge(crate::orgs::routes::routes())
         .merge(crate::agreements::routes::routes())
         .merge(crate::audit::routes::routes())
+        .merge(crate::registry::routes::routes())
+        .merge(crate::assistance::routes::routes())
+        .layer(RequestBodyLimitLayer::new(app.settings.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            app.settings.max_body_bytes,
+        ))
+        // File uploads have a limit of their own.
+        .merge(
+            crate::registry::routes::uploads()
+                .layer(RequestBodyLimitLayer::new(app.settings.max_upload_bytes))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    app.settings.max_upload_bytes,
+                )),
+        )
         .fallback(|| async { StatusCode::NOT_FOUND });
 
     let security_headers = tower::ServiceBuilder::new()
@@ -165,10 +197,10 @@ pub fn router(app: AppState) -> Router {
         ));
 
     routes
-        // Innermost first: auth and CSRF see the request last, after limits are in place.
+        // Innermost first: auth and CSRF see the request after its declared size was checked;
+        // the routes' own limits (above) also bound bodies sent without a length.
         .layer(middleware::from_fn_with_state(app.clone(), auth::authenticate))
-        .layer(RequestBodyLimitLayer::new(app.settings.max_body_bytes))
-        .layer(axum::extract::DefaultBodyLimit::max(app.settings.max_body_bytes))
+        .layer(middleware::from_fn_with_state(app.clone(), refuse_oversized))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(app.templates.clone(), error::render_errors))

@@ -18,6 +18,8 @@ enum Body {
     None,
     Form(&'static str),
     Json(&'static str),
+    /// A file upload: the file's content as the `file` field of a multipart form.
+    Multipart(&'static str),
 }
 
 /// `A`: allowed (2xx or a redirect); `D`: denied (403, or 404 where existence is hidden).
@@ -225,6 +227,92 @@ fn matrix() -> Vec<Row> {
             "AADDD",
         ),
         row(M::GET, "/api/v1/audit", None, "ADADD"),
+        // The shared registry: members see their own registrations only; the secretariat
+        // searches masked and works the review queue.
+        row(M::GET, "/registry", None, "AAAAA"),
+        row(M::GET, "/registry?q=محمد الشناوي", None, "AAAAA"),
+        row(
+            M::GET,
+            "/api/v1/registry/search?q=27804120101234",
+            None,
+            "AAAAA",
+        ),
+        row(M::GET, "/registry/records/{own_record}", None, "DDDAA"),
+        row(M::GET, "/registry/records/{other_record}", None, "DDDDD"),
+        row(M::GET, "/registry/import", None, "DDDAA"),
+        row(
+            M::POST,
+            "/registry/upload",
+            Multipart("record_id,full_name\r\nX{n},سعاد علي\r\n"),
+            "DDDAA",
+        ),
+        row(M::GET, "/registry/import/{own_upload}", None, "DDDAA"),
+        row(M::GET, "/registry/import/{other_upload}", None, "DDDDD"),
+        row(
+            M::POST,
+            "/registry/import/{other_upload}/mapping",
+            Form("col_0=record_id&col_1=full_name"),
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/registry/import/{other_upload}/commit",
+            Form(""),
+            "DDDDD",
+        ),
+        row(M::GET, "/registry/review", None, "AADDD"),
+        row(
+            M::POST,
+            "/registry/review/{pair}",
+            Form("decision=unsure"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/registry/review/{pair}/reveal",
+            Form("reason=checking the pair"),
+            "AADDD",
+        ),
+        // The assistance ledger.
+        row(M::GET, "/assistance", None, "AAAAA"),
+        row(
+            M::POST,
+            "/assistance",
+            Form(
+                "record_id={own_record}&category=cash&scope=person&quantity=1&value=10&given_on=2026-01-01",
+            ),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/assistance",
+            Form(
+                "record_id={other_record}&category=cash&scope=person&quantity=1&value=10&given_on=2026-01-01",
+            ),
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/api/v1/assistance",
+            Json(
+                r#"{"record_id":"{own_record}","category":"rent","scope":"household","quantity":"1","value":"500","given_on":"2026-02-01"}"#,
+            ),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/assistance/{other_entry}/reverse",
+            Form(""),
+            "DDDDD",
+        ),
+        row(M::GET, "/assistance/rules", None, "AAADD"),
+        row(
+            M::POST,
+            "/assistance/rules",
+            Form("category=cash&window_days=30&scope=person"),
+            "ADDDD",
+        ),
+        row(M::GET, "/assistance/overlaps", None, "AAADD"),
     ]
 }
 
@@ -263,7 +351,63 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
             id
         }
     };
+    // Registrations, an upload and an assistance entry of each of the two members, and a pair for
+    // review between them.
+    let record_of = |key: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM registry_records WHERE member_key = $1")
+                    .bind(key)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            id
+        }
+    };
+    let own_record = record_of("AMAL-004").await;
+    let other_record = record_of("NOUR-001").await;
+    let upload_of = |org: i64, email: &'static str| {
+        let (db, app) = (app.db.clone(), app);
+        async move {
+            let user = app.actor(email).await.user_id;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
+                 VALUES ($1, $2, 'list.csv', $3, '2026-01-01T00:00:00Z') RETURNING id",
+            )
+            .bind(org)
+            .bind(user)
+            .bind(b"record_id,full_name\nU1,\xd8\xb9\xd9\x84\xd9\x8a\n".as_slice())
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let own_upload = upload_of(own, "staff@amal.demo").await;
+    let other_upload = upload_of(other, "staff@nour.demo").await;
+    let (other_entry,): (i64,) =
+        sqlx::query_as("SELECT id FROM assistance WHERE org_id = $1 LIMIT 1")
+            .bind(other)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let (pair,): (i64,) = sqlx::query_as(
+        "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
+         VALUES ($1, $2, 0.7, 'test', 'open', '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .bind(own_record)
+    .bind(other_record)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     vec![
+        ("{own_record}", own_record.to_string()),
+        ("{other_record}", other_record.to_string()),
+        ("{own_upload}", own_upload.to_string()),
+        ("{other_upload}", other_upload.to_string()),
+        ("{other_entry}", other_entry.to_string()),
+        ("{pair}", pair.to_string()),
         ("{own_agreement}", own_agreement.to_string()),
         ("{other_agreement}", other_agreement.to_string()),
         ("{own_point}", point(own_agreement, own).await.to_string()),
@@ -312,6 +456,12 @@ async fn every_route_allows_exactly_the_roles_it_should(app: TestApp) {
                 Body::Json(j) => req
                     .header("content-type", "application/json")
                     .body(fill(j, &ids)),
+                Body::Multipart(content) => req
+                    .header("content-type", "multipart/form-data; boundary=XyZ")
+                    .body(format!(
+                        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.csv\"\r\n\
+                         Content-Type: text/csv\r\n\r\n{content}\r\n--XyZ--\r\n"
+                    )),
             };
             let status = req.send().await.unwrap().status().as_u16();
             let allowed = (200..400).contains(&status);
@@ -364,8 +514,9 @@ async fn signed_out_visitors_reach_only_public_routes(app: TestApp) {
             "{path}"
         );
     }
+    let ids = ids(&app).await;
     for row in matrix() {
-        let path = fill(row.path, &ids(&app).await);
+        let path = fill(row.path, &ids);
         let res = client
             .request(row.method.clone(), app.url(&path))
             .send()

@@ -96,6 +96,7 @@ async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_
         b.find(Locator::Id("point_body_2")).await?.send_keys("تنظيم ورش عمل مشتركة").await?;
         b.find(Locator::Css("#agreement-form button[type=submit]")).await?.click().await?;
         // The detail page: two points, both open.
+        b.wait().for_element(Locator::Css("article.point")).await?;
         let heading = b.find(Locator::Css("main h1")).await?.text().await?;
         assert_eq!(heading, "زيارة الأمانة لجمعية الأمل");
         let points = b.find_all(Locator::Css("article.point")).await?;
@@ -105,6 +106,9 @@ async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_
         form.find(Locator::Css("textarea")).await?.send_keys("تم الاتفاق على اجتماع شهري").await?;
         form.find(Locator::Css("select")).await?.select_by_value("done").await?;
         form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+        b.wait()
+            .for_element(Locator::XPath("//article[contains(@class, 'point')][contains(., 'تم الاتفاق على اجتماع شهري')]"))
+            .await?;
         let first = b.find(Locator::Css("article.point")).await?;
         let meta = first.find(Locator::Css(".meta")).await?.text().await?;
         assert!(meta.contains("تم"), "status shown: {meta}");
@@ -116,6 +120,145 @@ async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_
         let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("agreement-ar.png"), png).unwrap();
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    result.expect("browser steps");
+}
+
+/// The registry in Chromium: a member uploads an Excel list whose ID column the platform does not
+/// recognise, maps it, sees the preview with a bad row explained and commits; a secretariat
+/// officer decides a pair in the review queue; the member records a food box for a family that
+/// another member assisted last week and is warned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    // The member's workbook: "رقم البطاقة" (card number) holds the national ID.
+    let dir = std::env::temp_dir().join(format!("mizalla-xlsx-{}", crate::helpers::unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xlsx = dir.join("amal-list.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [[&str; 5]; 4] = [
+        [
+            "كود",
+            "الاسم بالكامل",
+            "رقم البطاقة",
+            "تاريخ الميلاد",
+            "النوع",
+        ],
+        [
+            "AM-100",
+            "سعاد محمود حسن",
+            "28501010101245",
+            "01/01/1985",
+            "أنثى",
+        ],
+        ["AM-101", "=HYPERLINK(\"http://evil\")", "", "", ""],
+        [
+            "AM-102",
+            "نادية فؤاد سالم",
+            "29003150101355",
+            "01/01/1970",
+            "أنثى",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&xlsx).unwrap();
+
+    let b = browser(&webdriver).await;
+    let login = |email: &'static str| {
+        let (b, url) = (b.clone(), app.url("/login?lang=ar"));
+        async move {
+            b.delete_all_cookies().await?;
+            b.goto(&url).await?;
+            b.find(Locator::Id("email")).await?.send_keys(email).await?;
+            b.find(Locator::Id("password"))
+                .await?
+                .send_keys(mizalla::demo::PASSWORD)
+                .await?;
+            b.find(Locator::Css("form button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            b.wait().for_element(Locator::Css("nav")).await?;
+            Ok::<_, fantoccini::error::CmdError>(())
+        }
+    };
+    let result = async {
+        login("staff@amal.demo").await?;
+        b.goto(&app.url("/registry/import")).await?;
+        b.find(Locator::Id("file")).await?.send_keys(xlsx.to_str().unwrap()).await?;
+        b.find(Locator::Css("form[enctype] button[type=submit]")).await?.click().await?;
+        // The ID column is not recognised; the record number and the name are, so the preview
+        // shows at once. The member maps the ID column and previews again.
+        let select = b.wait().for_element(Locator::Id("col_2")).await?;
+        assert_eq!(select.prop("value").await?.as_deref(), Some(""));
+        select.select_by_value("national_id").await?;
+        b.find(Locator::Css("form[action$='/mapping'] button[type=submit]")).await?.click().await?;
+        b.wait().for_element(Locator::Css("form[action$='/commit']")).await?;
+        assert_eq!(b.find(Locator::Id("col_2")).await?.prop("value").await?.as_deref(), Some("national_id"));
+        let main = b.find(Locator::Css("main")).await?.text().await?;
+        assert!(main.contains("معادلة إكسل"), "the formula row is explained: {main}");
+        assert!(main.contains("الرقم القومي لا يتفق مع تاريخ الميلاد أو النوع"), "the inconsistent ID is explained: {main}");
+        let dir_attr = b.execute("return document.documentElement.dir;", vec![]).await?;
+        assert_eq!(dir_attr, serde_json::json!("rtl"));
+        b.find(Locator::Css("form[action$='/commit'] button[type=submit]")).await?.click().await?;
+        let done = b.wait().for_element(Locator::Css("p.ok")).await?.text().await?;
+        assert!(done.contains("استُورد \u{2068}2\u{2069} صف"), "{done}");
+
+        // A secretariat officer decides a pair. The engine proposes pairs it is unsure of; this
+        // one (the new registration and another member's) is put in the queue for the test.
+        let new_record: (i64,) = sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AM-100'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let other: (i64,) = sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'NOUR-004'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) VALUES ($1, $2, 0.6, 'name: close', 'open', '2026-01-01T00:00:00Z')")
+            .bind(new_record.0.min(other.0))
+            .bind(new_record.0.max(other.0))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        login("staff@secretariat.demo").await?;
+        b.goto(&app.url("/registry/review")).await?;
+        let pairs_before = b.find_all(Locator::Css("section.pair")).await?.len();
+        assert!(pairs_before >= 1);
+        let masked = b.find(Locator::Css("section.pair")).await?.text().await?;
+        assert!(!masked.contains("28501010101245"), "IDs are masked in the queue");
+        b.find(Locator::Css("section.pair button[value=different]")).await?.click().await?;
+        b.wait().for_element(Locator::Css("h1")).await?;
+        let (decided,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registry_pairs WHERE status = 'different'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(decided, 1);
+
+        // Al-Nour gave the family of NOUR-001 a food box ten days ago (demo); Al-Amal
+        // registered the same family and now records a food box too.
+        login("staff@amal.demo").await?;
+        b.goto(&app.url("/registry?q=27804120101234")).await?;
+        b.find(Locator::Css("a[href^='/registry/records/']")).await?.click().await?;
+        b.wait().for_element(Locator::Id("category")).await?.select_by_value("food_box").await?;
+        b.find(Locator::Css("form[action='/assistance'] button[type=submit]")).await?.click().await?;
+        let warning = b.wait().for_element(Locator::Css(".overlap-warning")).await?.text().await?;
+        assert!(warning.contains("قدمت جمعية أخرى"), "{warning}");
+        assert!(!warning.contains("النور"), "the other member stays unnamed: {warning}");
+        let png = b.screenshot().await?;
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("overlap-warning-ar.png"), png).unwrap();
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

@@ -105,11 +105,44 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         "/account/password".into(),
         "/account/tokens".into(),
         "/no-such-page".into(),
+        "/registry?q=محمد".into(),
+        "/registry/review".into(),
+        "/assistance/rules".into(),
+        "/assistance/overlaps".into(),
     ];
+    // A member's pages: the registry's import, preview and record pages, the ledger.
+    let member = app.login("staff@amal.demo").await;
+    let (record,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AMAL-001'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let user = app.actor("staff@amal.demo").await;
+    let (upload,): (i64,) = sqlx::query_as(
+        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
+         VALUES ($1, $2, 'l.csv', $3, '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .bind(user.org_id)
+    .bind(user.user_id)
+    .bind("record_id,full_name,national_id\nL1,علي حسن,123\nL2,=1+1,\n".as_bytes())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let member_pages = [
+        "/registry?q=27804120101234".to_owned(),
+        "/registry/import".into(),
+        format!("/registry/import/{upload}"),
+        format!("/registry/records/{record}"),
+        "/assistance".into(),
+    ];
+    let all = pages
+        .iter()
+        .map(|p| (&admin, p))
+        .chain(member_pages.iter().map(|p| (&member, p)));
     for lang in ["ar", "en"] {
-        for path in &pages {
+        for (session, path) in all.clone() {
             let sep = if path.contains('?') { '&' } else { '?' };
-            let page = admin
+            let page = session
                 .client
                 .get(app.url(&format!("{path}{sep}lang={lang}")))
                 .send()

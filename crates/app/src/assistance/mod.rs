@@ -1,0 +1,646 @@
+//! The assistance ledger: what each member gave to which registered person or household.
+//!
+//! Append-only (the database refuses updates and deletes) and hash-chained: each entry's hash
+//! covers its own fields and the previous entry's hash, so [`verify`] finds any entry changed,
+//! removed or slipped in behind the application's back. A correction is a new entry reversing an
+//! earlier one.
+//!
+//! When a member records assistance that breaks one of the secretariat's overlap rules ("a food
+//! box to the same household from two members within 30 days"), it is warned with the date and
+//! category of the earlier assistance only, never with the other member's name or record.
+
+pub mod routes;
+
+use crate::audit;
+use crate::db::{self, Db, Tx};
+use crate::error::{Error, FieldErrors, Result};
+use crate::users::Actor;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The chain's start: the `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Entries are appended one at a time on this server; across servers the unique `prev_hash`
+/// refuses a second entry on the same predecessor, and the write is retried.
+static APPEND_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AssistanceInput {
+    /// The member's own registration the assistance went to (registry record id).
+    #[serde(default)]
+    pub record_id: String,
+    /// `person` or `household`.
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub quantity: String,
+    /// In Egyptian pounds, e.g. `250` or `250.50`.
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub given_on: String,
+    #[serde(default)]
+    pub programme: String,
+}
+
+/// One ledger entry.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Entry {
+    pub id: i64,
+    pub org_id: i64,
+    pub record_id: i64,
+    pub scope: String,
+    pub category: String,
+    pub quantity: i64,
+    pub value_piastres: i64,
+    pub given_on: String,
+    pub programme: String,
+    pub reverses_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const ENTRY_COLUMNS: &str = "id, org_id, record_id, scope, category, quantity, value_piastres, given_on, programme, reverses_id, \
+     created_by, created_at, prev_hash, hash";
+
+impl Entry {
+    /// The hash of an entry: SHA-256 over its fields (not its id) and the previous hash.
+    pub fn compute_hash(&self) -> String {
+        let text = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.org_id,
+            self.record_id,
+            self.scope,
+            self.category,
+            self.quantity,
+            self.value_piastres,
+            self.given_on,
+            self.programme,
+            self.reverses_id.map(|r| r.to_string()).unwrap_or_default(),
+            self.created_by.map(|r| r.to_string()).unwrap_or_default(),
+            self.created_at,
+            self.prev_hash
+        );
+        hex::encode(Sha256::digest(text.as_bytes()))
+    }
+}
+
+/// A category of assistance (configurable by the secretariat).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Category {
+    pub code: String,
+    pub name_ar: String,
+    pub name_en: String,
+}
+
+pub async fn categories(db: &Db) -> Result<Vec<Category>> {
+    Ok(sqlx::query_as(
+        "SELECT code, name_ar, name_en FROM assistance_categories WHERE active = 1 ORDER BY code",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// An earlier assistance that the new one overlaps under a rule: only its date and category
+/// (the other member stays unnamed).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Overlap {
+    pub given_on: String,
+    pub category: String,
+    pub scope: String,
+    pub window_days: i64,
+}
+
+/// What recording assistance did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    pub id: i64,
+    pub overlaps: Vec<Overlap>,
+}
+
+/// Parses an amount in pounds (`250`, `250.5`, `250.50`, Arabic-Indic digits) into piastres.
+fn piastres(s: &str) -> Option<i64> {
+    let s: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            '٫' | ',' => '.',
+            c => c,
+        })
+        .collect();
+    if s.is_empty() {
+        return Some(0);
+    }
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    if whole.is_empty()
+        || whole.len() > 9
+        || frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let frac_value: i64 = format!("{frac:0<2}").parse().ok()?;
+    Some(whole.parse::<i64>().ok()? * 100 + frac_value)
+}
+
+struct Valid {
+    record_id: i64,
+    scope: String,
+    category: String,
+    quantity: i64,
+    value_piastres: i64,
+    given_on: String,
+    programme: String,
+}
+
+async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Valid> {
+    let mut errs = FieldErrors::default();
+    let record_id = input.record_id.trim().parse::<i64>().ok();
+    let owner: Option<(i64,)> = match record_id {
+        Some(id) => {
+            sqlx::query_as("SELECT org_id FROM registry_records WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        None => None,
+    };
+    match owner {
+        None => errs.add("record_id", "err-choice"),
+        // Members record assistance to their own registrations only.
+        Some((org,)) if org != actor.org_id => return Err(Error::NotFound),
+        Some(_) => {}
+    }
+    if !matches!(input.scope.as_str(), "person" | "household") {
+        errs.add("scope", "err-choice");
+    }
+    if !categories(db)
+        .await?
+        .iter()
+        .any(|c| c.code == input.category)
+    {
+        errs.add("category", "err-choice");
+    }
+    let quantity = match input.quantity.trim() {
+        "" => Some(1),
+        q => q.parse::<i64>().ok().filter(|q| (1..=100_000).contains(q)),
+    };
+    if quantity.is_none() {
+        errs.add("quantity", "err-quantity");
+    }
+    let value = piastres(&input.value).filter(|v| *v <= 10_000_000_000);
+    if value.is_none() {
+        errs.add("value", "err-amount");
+    }
+    let given_on = input.given_on.trim().to_owned();
+    match time::Date::parse(
+        &given_on,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) {
+        Ok(d) if d <= time::OffsetDateTime::now_utc().date() && d.year() >= 2000 => {}
+        Ok(_) => errs.add("given_on", "err-date-range"),
+        Err(_) => errs.add("given_on", "err-date"),
+    }
+    let programme = input.programme.trim().to_owned();
+    if programme.chars().count() > 200 {
+        errs.add("programme", "err-too-long");
+    }
+    errs.check()?;
+    Ok(Valid {
+        record_id: record_id.unwrap_or_default(),
+        scope: input.scope.clone(),
+        category: input.category.clone(),
+        quantity: quantity.unwrap_or(1),
+        value_piastres: value.unwrap_or(0),
+        given_on,
+        programme,
+    })
+}
+
+/// Appends one entry to the chain inside `tx` and returns it with its id.
+async fn append(tx: &mut Tx<'_>, mut e: Entry) -> Result<Entry> {
+    let last: Option<(String,)> =
+        sqlx::query_as("SELECT hash FROM assistance ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+    e.prev_hash = last.map(|l| l.0).unwrap_or_else(|| GENESIS.to_owned());
+    e.hash = e.compute_hash();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO assistance (org_id, record_id, scope, category, quantity, value_piastres, given_on, programme, reverses_id, \
+         created_by, created_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(e.org_id)
+    .bind(e.record_id)
+    .bind(&e.scope)
+    .bind(&e.category)
+    .bind(e.quantity)
+    .bind(e.value_piastres)
+    .bind(&e.given_on)
+    .bind(&e.programme)
+    .bind(e.reverses_id)
+    .bind(e.created_by)
+    .bind(&e.created_at)
+    .bind(&e.prev_hash)
+    .bind(&e.hash)
+    .fetch_one(&mut **tx)
+    .await?;
+    e.id = id;
+    Ok(e)
+}
+
+/// Records assistance given by the actor's organisation, and returns the overlaps it makes.
+pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Recorded> {
+    if actor.sees_all() || !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    let v = validate(db, actor, input).await?;
+    let _guard = APPEND_LOCK.lock().await;
+    let mut tx = db.begin().await?;
+    let entry = append(
+        &mut tx,
+        Entry {
+            id: 0,
+            org_id: actor.org_id,
+            record_id: v.record_id,
+            scope: v.scope,
+            category: v.category,
+            quantity: v.quantity,
+            value_piastres: v.value_piastres,
+            given_on: v.given_on,
+            programme: v.programme,
+            reverses_id: None,
+            created_by: Some(actor.user_id),
+            created_at: db::now(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        },
+    )
+    .await?;
+    let overlaps = find_overlaps(&mut tx, &entry).await?;
+    let now = db::now();
+    for (other_id, rule_id, _) in &overlaps {
+        sqlx::query(
+            "INSERT INTO assistance_overlaps (assistance_id, other_id, rule_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(entry.id)
+        .bind(other_id)
+        .bind(rule_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "create",
+        "assistance",
+        Some(entry.id),
+        None,
+        Some(serde_json::json!({
+            "record_id": entry.record_id, "scope": entry.scope, "category": entry.category,
+            "quantity": entry.quantity, "value_piastres": entry.value_piastres,
+            "given_on": entry.given_on, "programme": entry.programme, "overlaps": overlaps.len(),
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Recorded {
+        id: entry.id,
+        overlaps: overlaps.into_iter().map(|(_, _, o)| o).collect(),
+    })
+}
+
+/// Corrects an entry by appending its reversal (same fields, negative quantity and value).
+pub async fn reverse(db: &Db, actor: &Actor, id: i64) -> Result<i64> {
+    if actor.sees_all() || !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    let _guard = APPEND_LOCK.lock().await;
+    let mut tx = db.begin().await?;
+    let original: Entry = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .filter(|e: &Entry| e.org_id == actor.org_id)
+    .ok_or(Error::NotFound)?;
+    let (already,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM assistance WHERE reverses_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if original.reverses_id.is_some() || already > 0 {
+        return Err(Error::Conflict("err-already-reversed"));
+    }
+    let reversal = append(
+        &mut tx,
+        Entry {
+            quantity: -original.quantity,
+            value_piastres: -original.value_piastres,
+            reverses_id: Some(original.id),
+            created_by: Some(actor.user_id),
+            created_at: db::now(),
+            ..original.clone()
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "reverse",
+        "assistance",
+        Some(reversal.id),
+        Some(serde_json::json!({ "reverses": original.id })),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(reversal.id)
+}
+
+/// Earlier, unreversed assistance by other members that `e` overlaps under an active rule of
+/// its category: (other entry, rule, what the member may be told).
+async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry) -> Result<Vec<(i64, i64, Overlap)>> {
+    let rules: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, window_days, scope FROM overlap_rules WHERE active = 1 AND category = $1",
+    )
+    .bind(&e.category)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out = Vec::new();
+    let Ok(day) = time::Date::parse(
+        &e.given_on,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) else {
+        return Ok(out);
+    };
+    for (rule_id, window, scope) in rules {
+        let from = (day - time::Duration::days(window)).to_string();
+        let to = (day + time::Duration::days(window)).to_string();
+        let column = if scope == "household" {
+            "household_id"
+        } else {
+            "person_id"
+        };
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.given_on, a.category FROM assistance a \
+             JOIN registry_records r ON r.id = a.record_id \
+             JOIN registry_records mine ON mine.id = $1 \
+             WHERE r.{column} = mine.{column} AND r.{column} <> 0 AND a.org_id <> $2 AND a.category = $3 \
+             AND a.given_on >= $4 AND a.given_on <= $5 AND a.reverses_id IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM assistance x WHERE x.reverses_id = a.id) ORDER BY a.given_on"
+        )))
+        .bind(e.record_id)
+        .bind(e.org_id)
+        .bind(&e.category)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (other, given_on, category) in rows {
+            out.push((
+                other,
+                rule_id,
+                Overlap {
+                    given_on,
+                    category,
+                    scope: scope.clone(),
+                    window_days: window,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The assistance a member recorded for one of its registrations, newest first.
+pub async fn for_record(db: &Db, actor: &Actor, record_id: i64) -> Result<Vec<Entry>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE record_id = $1 AND org_id = $2 ORDER BY id DESC"
+    )))
+    .bind(record_id)
+    .bind(actor.org_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The actor's organisation's entries, newest first, a page at a time, with the total.
+pub async fn list_own(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Entry>, i64)> {
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assistance WHERE org_id = $1")
+        .bind(actor.org_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE org_id = $1 ORDER BY id DESC LIMIT 25 OFFSET $2"
+    )))
+    .bind(actor.org_id)
+    .bind((page.max(1) - 1) * 25)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Overlaps counted by member, by governorate and by month (the secretariat's dashboard).
+#[derive(Debug, Default, Serialize)]
+pub struct OverlapSummary {
+    pub total: i64,
+    /// (member id, overlaps it recorded)
+    pub by_member: Vec<(i64, i64)>,
+    /// (governorate as registered, overlaps)
+    pub by_governorate: Vec<(String, i64)>,
+    /// (`YYYY-MM`, overlaps)
+    pub by_month: Vec<(String, i64)>,
+}
+
+pub async fn overlap_summary(db: &Db, actor: &Actor) -> Result<OverlapSummary> {
+    if !actor.sees_all() {
+        return Err(Error::Forbidden);
+    }
+    let base = "FROM assistance_overlaps o JOIN assistance a ON a.id = o.assistance_id \
+                JOIN registry_records r ON r.id = a.record_id";
+    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {base}")))
+        .fetch_one(&db.pool)
+        .await?;
+    let by_member = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT a.org_id, COUNT(*) {base} GROUP BY a.org_id ORDER BY COUNT(*) DESC"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    let by_governorate: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.governorate, COUNT(*) {base} GROUP BY r.governorate ORDER BY COUNT(*) DESC"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    // Governorates as members typed them, brought to one name each.
+    let mut merged: Vec<(String, i64)> = Vec::new();
+    for (g, n) in by_governorate {
+        let name = link::normalize::place::governorate_code(&g)
+            .and_then(link::normalize::place::by_code)
+            .map(|p| p.name_ar.to_owned())
+            .unwrap_or(g);
+        match merged.iter_mut().find(|(x, _)| *x == name) {
+            Some(e) => e.1 += n,
+            None => merged.push((name, n)),
+        }
+    }
+    merged.sort_by_key(|e| std::cmp::Reverse(e.1));
+    let by_month = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT SUBSTR(a.given_on, 1, 7), COUNT(*) {base} GROUP BY SUBSTR(a.given_on, 1, 7) ORDER BY 1 DESC"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(OverlapSummary {
+        total,
+        by_member,
+        by_governorate: merged,
+        by_month,
+    })
+}
+
+/// An overlap rule as the secretariat configures it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RuleInput {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub window_days: String,
+    #[serde(default)]
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Rule {
+    pub id: i64,
+    pub category: String,
+    pub window_days: i64,
+    pub scope: String,
+    pub active: i64,
+}
+
+pub async fn rules(db: &Db) -> Result<Vec<Rule>> {
+    Ok(sqlx::query_as(
+        "SELECT id, category, window_days, scope, active FROM overlap_rules ORDER BY category, id",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Adds an overlap rule (secretariat admins, or the command line).
+pub async fn add_rule(db: &Db, actor: Option<&Actor>, input: &RuleInput) -> Result<i64> {
+    if actor.is_some_and(|a| !a.is_secretariat_admin()) {
+        return Err(Error::Forbidden);
+    }
+    let mut errs = FieldErrors::default();
+    if !categories(db)
+        .await?
+        .iter()
+        .any(|c| c.code == input.category)
+    {
+        errs.add("category", "err-choice");
+    }
+    let window = input
+        .window_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=3650).contains(d));
+    if window.is_none() {
+        errs.add("window_days", "err-window");
+    }
+    if !matches!(input.scope.as_str(), "person" | "household") {
+        errs.add("scope", "err-choice");
+    }
+    errs.check()?;
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO overlap_rules (category, window_days, scope, active, created_by, created_at) \
+         VALUES ($1, $2, $3, 1, $4, $5) RETURNING id",
+    )
+    .bind(&input.category)
+    .bind(window.unwrap_or(30))
+    .bind(&input.scope)
+    .bind(actor.map(|a| a.user_id))
+    .bind(db::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "overlap_rule",
+        Some(id),
+        None,
+        Some(serde_json::to_value(input).unwrap_or_default()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The outcome of checking the chain.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every entry's hash is right and each links to the one before.
+    Intact { entries: usize },
+    /// The first entry where the chain breaks, and how.
+    Broken { entry_id: i64, why: &'static str },
+}
+
+/// Walks the whole ledger in order and checks every link and hash.
+pub async fn verify(db: &Db) -> Result<Verdict> {
+    let sql =
+        format!("SELECT {ENTRY_COLUMNS} FROM assistance WHERE id > $1 ORDER BY id LIMIT 10000");
+    let mut prev = GENESIS.to_owned();
+    let (mut n, mut after) = (0, 0i64);
+    loop {
+        let chunk: Vec<Entry> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(after)
+            .fetch_all(&db.pool)
+            .await?;
+        let Some(last) = chunk.last() else { break };
+        after = last.id;
+        for e in chunk {
+            if e.prev_hash != prev {
+                return Ok(Verdict::Broken {
+                    entry_id: e.id,
+                    why: "does not follow the entry before it (an entry was removed or inserted)",
+                });
+            }
+            if e.compute_hash() != e.hash {
+                return Ok(Verdict::Broken {
+                    entry_id: e.id,
+                    why: "its content was changed after it was recorded",
+                });
+            }
+            prev = e.hash;
+            n += 1;
+        }
+    }
+    Ok(Verdict::Intact { entries: n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::piastres;
+
+    #[test]
+    fn amounts_in_pounds_become_piastres() {
+        assert_eq!(piastres("250"), Some(25_000));
+        assert_eq!(piastres("250.5"), Some(25_050));
+        assert_eq!(piastres("٢٥٠٫٧٥"), Some(25_075));
+        assert_eq!(piastres(""), Some(0));
+        for bad in ["-5", "1.234", "abc", "1e5", ".5", "9999999999"] {
+            assert_eq!(piastres(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Pages and API of the assistance ledger: recording and correcting assistance, the overlap
+//! rules and the secretariat's overlap dashboard.
+
+use super::{AssistanceInput, RuleInput};
+use crate::error::{Error, Result};
+use crate::web::AppState;
+use crate::web::render::{Ctx, HtmlForm, Pager};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/assistance",
+            get(view_assistance_get).post(view_assistance_post),
+        )
+        .route("/assistance/{id}/reverse", post(view_reverse_post))
+        .route(
+            "/assistance/rules",
+            get(view_rules_get).post(view_rules_post),
+        )
+        .route("/assistance/overlaps", get(view_overlaps_get))
+        .route("/api/v1/assistance", post(api_assistance_post))
+}
+
+#[derive(Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn view_assistance_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(pq): Query<PageQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if actor.sees_all() {
+        return Ok(Redirect::to("/assistance/overlaps").into_response());
+    }
+    let (entries, total) = super::list_own(&app.db, actor, pq.page.unwrap_or(1)).await?;
+    let pager = Pager::new(&ctx.path, pq.page, total, 25);
+    ctx.page(
+        "assistance/list.html",
+        minijinja::context! { entries => entries, pager => pager, categories => super::categories(&app.db).await?, can_write => actor.can_write() },
+    )
+}
+
+async fn view_assistance_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<AssistanceInput>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    match super::record(&app.db, actor, &input).await {
+        Ok(recorded) => {
+            let categories = super::categories(&app.db).await?;
+            ctx.page(
+                "assistance/recorded.html",
+                minijinja::context! { recorded => recorded, input => input, categories => categories },
+            )
+        }
+        Err(Error::Validation(errs)) => {
+            let record_id = input.record_id.trim().parse::<i64>().unwrap_or(0);
+            let record = crate::registry::registration(&app.db, actor, record_id).await?;
+            let entries = super::for_record(&app.db, actor, record_id).await?;
+            ctx.form_errors(
+                "registry/record.html",
+                &errs,
+                minijinja::context! { r => record, entries => entries, categories => super::categories(&app.db).await?, today => crate::db::today(), can_write => actor.can_write(), input => input },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn api_assistance_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(input): Json<AssistanceInput>,
+) -> Result<Response> {
+    let recorded = super::record(&app.db, ctx.actor()?, &input).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(recorded)).into_response())
+}
+
+async fn view_reverse_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    super::reverse(&app.db, ctx.actor()?, id).await?;
+    Ok(Redirect::to("/assistance").into_response())
+}
+
+async fn rules_page(
+    app: &AppState,
+    ctx: &Ctx,
+    input: &RuleInput,
+    errors: Option<&crate::error::FieldErrors>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if !actor.sees_all() {
+        return Err(Error::Forbidden);
+    }
+    let c = minijinja::context! {
+        rules => super::rules(&app.db).await?,
+        categories => super::categories(&app.db).await?,
+        input => input,
+        can_edit => actor.is_secretariat_admin(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("assistance/rules.html", e, c),
+        None => ctx.page("assistance/rules.html", c),
+    }
+}
+
+async fn view_rules_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let input = RuleInput {
+        window_days: "30".into(),
+        scope: "household".into(),
+        ..RuleInput::default()
+    };
+    rules_page(&app, &ctx, &input, None).await
+}
+
+async fn view_rules_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<RuleInput>,
+) -> Result<Response> {
+    match super::add_rule(&app.db, Some(ctx.actor()?), &input).await {
+        Ok(_) => Ok(Redirect::to("/assistance/rules").into_response()),
+        Err(Error::Validation(errs)) => rules_page(&app, &ctx, &input, Some(&errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_overlaps_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let summary = super::overlap_summary(&app.db, ctx.actor()?).await?;
+    let orgs: HashMap<String, (String, String)> = crate::orgs::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
+        .collect();
+    ctx.page(
+        "assistance/overlaps.html",
+        minijinja::context! { s => summary, orgs => orgs },
+    )
+}

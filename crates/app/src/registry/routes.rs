@@ -1,0 +1,402 @@
+//! Pages of the shared registry: search, import (upload → preview with mapping → commit) and the
+//! secretariat's review queue.
+
+use super::{Action, file};
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::web::AppState;
+use crate::web::render::{Ctx, HtmlForm, Pager};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/registry", get(view_registry_get))
+        .route("/registry/records/{id}", get(view_record_get))
+        .route("/registry/import", get(view_import_get))
+        .route("/registry/import/{id}", get(view_preview_get))
+        .route("/registry/import/{id}/mapping", post(view_mapping_post))
+        .route("/registry/import/{id}/commit", post(view_commit_post))
+        .route("/registry/review", get(view_review_get))
+        .route("/registry/review/{id}", post(view_decide_post))
+        .route("/registry/review/{id}/reveal", post(view_reveal_post))
+        .route("/api/v1/registry/search", get(api_search_get))
+}
+
+/// Routes that take files, with a larger body limit (see `web::router`).
+pub fn uploads() -> Router<AppState> {
+    Router::new().route("/registry/upload", post(view_upload_post))
+}
+
+pub fn is_upload(path: &str) -> bool {
+    path == "/registry/upload"
+}
+
+#[derive(Deserialize, Default)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn view_registry_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(sq): Query<SearchQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let found = if sq.q.trim().is_empty() {
+        super::Found::default()
+    } else {
+        super::search(&app.db, actor, &sq.q).await?
+    };
+    let orgs: HashMap<i64, (String, String)> = crate::orgs::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, (o.name_ar, o.name_en)))
+        .collect();
+    let org_names: HashMap<String, (String, String)> =
+        orgs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    ctx.page(
+        "registry/search.html",
+        minijinja::context! { q => sq.q, found => found, searched => !sq.q.trim().is_empty(), orgs => org_names, can_import => actor.can_write() && !actor.sees_all() },
+    )
+}
+
+async fn api_search_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(sq): Query<SearchQuery>,
+) -> Result<Json<super::Found>> {
+    Ok(Json(super::search(&app.db, ctx.actor()?, &sq.q).await?))
+}
+
+async fn view_record_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let record = super::registration(&app.db, actor, id).await?;
+    let entries = crate::assistance::for_record(&app.db, actor, id).await?;
+    let categories = crate::assistance::categories(&app.db).await?;
+    ctx.page(
+        "registry/record.html",
+        minijinja::context! { r => record, entries => entries, categories => categories, today => crate::db::today(), can_write => actor.can_write() },
+    )
+}
+
+/// Members import; the secretariat and auditors do not register beneficiaries themselves.
+fn importer(ctx: &Ctx) -> Result<&crate::users::Actor> {
+    let actor = ctx.actor()?;
+    if actor.sees_all() || !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    Ok(actor)
+}
+
+async fn view_import_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let recent = super::recent_imports(&app.db, actor.org_id).await?;
+    ctx.page(
+        "registry/import.html",
+        minijinja::context! { recent => recent, max_mb => app.settings.max_upload_bytes / (1024 * 1024) },
+    )
+}
+
+async fn view_upload_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    mut form: Multipart,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| Error::BadRequest("err-upload"))?
+    {
+        if field.name() == Some("file") {
+            let name = field
+                .file_name()
+                .unwrap_or("file")
+                .chars()
+                .take(200)
+                .collect::<String>();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| Error::BadRequest("err-too-large"))?;
+            upload = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+        return Err(Error::field("file", "err-no-file"));
+    };
+    let mut tx = app.db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(actor.org_id)
+    .bind(actor.user_id)
+    .bind(&name)
+    .bind(bytes.as_slice())
+    .bind(crate::db::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "upload",
+        "registry_upload",
+        Some(id),
+        None,
+        Some(serde_json::json!({ "file": name, "bytes": bytes.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
+}
+
+/// An upload of the actor's organisation: its name and content.
+async fn upload_of(
+    app: &AppState,
+    actor: &crate::users::Actor,
+    id: i64,
+) -> Result<(String, Vec<u8>)> {
+    let row: Option<(i64, String, Vec<u8>)> =
+        sqlx::query_as("SELECT org_id, file_name, content FROM registry_uploads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&app.db.pool)
+            .await?;
+    match row {
+        Some((org, name, content)) if org == actor.org_id => Ok((name, content)),
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// The file read, and its mapping (saved for these headers, or recognised).
+struct Prepared {
+    name: String,
+    table: file::Table,
+    mapping: Vec<Option<&'static str>>,
+}
+
+async fn prepare(
+    app: &AppState,
+    actor: &crate::users::Actor,
+    id: i64,
+) -> Result<std::result::Result<Prepared, (String, file::FileError)>> {
+    let (name, bytes) = upload_of(app, actor, id).await?;
+    let table = match file::read_table(&bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err((name, e))),
+    };
+    let saved = super::saved_mapping(&app.db, actor.org_id, &table.headers)
+        .await?
+        .unwrap_or_default();
+    let mapping = file::auto_mapping(&table.headers, &saved);
+    Ok(Ok(Prepared {
+        name,
+        table,
+        mapping,
+    }))
+}
+
+/// Rows shown on a preview: those with something to say first, at most this many.
+const PREVIEW_ROWS: usize = 300;
+
+async fn view_preview_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let p = match prepare(&app, actor, id).await? {
+        Ok(p) => p,
+        Err((name, e)) => {
+            return ctx.page(
+                "registry/preview.html",
+                minijinja::context! { id => id, name => name, file_error => e.message(ctx.locale) },
+            );
+        }
+    };
+    let columns: Vec<minijinja::Value> = p
+        .table
+        .headers
+        .iter()
+        .zip(&p.mapping)
+        .enumerate()
+        .map(|(i, (h, f))| {
+            let sample = p.table.rows.first().and_then(|(_, r)| r.get(i)).cloned().unwrap_or_default();
+            minijinja::context! { index => i, header => h, field => f.unwrap_or(""), sample => sample }
+        })
+        .collect();
+    let fields: Vec<&str> = file::FIELDS.iter().map(|(f, _)| *f).collect();
+    let base =
+        minijinja::context! { id => id, name => p.name, columns => columns, fields => fields };
+    if let Err(e) = file::check_mapping(&p.mapping) {
+        return ctx.page(
+            "registry/preview.html",
+            minijinja::context! { mapping_error => e.message(ctx.locale), ..base },
+        );
+    }
+    let incoming = super::Incoming::from_table(&p.table, &p.mapping);
+    let plan = super::import(&app.db, Some(actor), actor.org_id, &p.name, incoming, false).await?;
+    let mut rows: Vec<&super::RowPlan> = plan.rows.iter().collect();
+    // What needs a look comes first: problems, then review, then links.
+    rows.sort_by_key(|r| {
+        (
+            r.problems.is_empty(),
+            r.action != Action::Review,
+            r.action != Action::Linked,
+            r.line,
+        )
+    });
+    let shown: Vec<minijinja::Value> = rows
+        .iter()
+        .take(PREVIEW_ROWS)
+        .map(|r| minijinja::context! { line => r.line, key => r.member_key, action => r.action.key(), updated => r.updated, problems => r.problems })
+        .collect();
+    let rejected: Vec<String> = plan
+        .rejected
+        .iter()
+        .map(|i| i.message(ctx.locale))
+        .collect();
+    ctx.page(
+        "registry/preview.html",
+        minijinja::context! { plan => plan, rows => shown, more => plan.rows.len().saturating_sub(PREVIEW_ROWS), rejected => rejected, ..base },
+    )
+}
+
+async fn view_mapping_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<HashMap<String, String>>,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let p = match prepare(&app, actor, id).await? {
+        Ok(p) => p,
+        Err(_) => return Ok(Redirect::to(&format!("/registry/import/{id}")).into_response()),
+    };
+    let mut mapping = Vec::with_capacity(p.table.headers.len());
+    for i in 0..p.table.headers.len() {
+        let chosen = form
+            .get(&format!("col_{i}"))
+            .map(String::as_str)
+            .unwrap_or("");
+        if chosen.is_empty() {
+            mapping.push(None);
+        } else {
+            mapping.push(Some(
+                file::field_named(chosen).ok_or(Error::BadRequest("err-bad-request"))?,
+            ));
+        }
+    }
+    super::save_mapping(
+        &app.db,
+        Some(actor),
+        actor.org_id,
+        &p.table.headers,
+        &mapping,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
+}
+
+async fn view_commit_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let p = match prepare(&app, actor, id).await? {
+        Ok(p) if file::check_mapping(&p.mapping).is_ok() => p,
+        _ => return Ok(Redirect::to(&format!("/registry/import/{id}")).into_response()),
+    };
+    let incoming = super::Incoming::from_table(&p.table, &p.mapping);
+    let plan = super::import(&app.db, Some(actor), actor.org_id, &p.name, incoming, true).await?;
+    // The file is no longer needed once its rows are in the registry.
+    sqlx::query("DELETE FROM registry_uploads WHERE id = $1")
+        .bind(id)
+        .execute(&app.db.pool)
+        .await?;
+    let rejected: Vec<String> = plan
+        .rejected
+        .iter()
+        .map(|i| i.message(ctx.locale))
+        .collect();
+    ctx.page(
+        "registry/done.html",
+        minijinja::context! { name => p.name, plan => plan, rejected => rejected },
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn view_review_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(pq): Query<PageQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let (pairs, total) = super::review_queue(&app.db, actor, pq.page.unwrap_or(1)).await?;
+    let pager = Pager::new(&ctx.path, pq.page, total, 20);
+    let orgs: HashMap<String, (String, String)> = crate::orgs::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
+        .collect();
+    ctx.page(
+        "registry/review.html",
+        minijinja::context! { pairs => pairs, pager => pager, orgs => orgs },
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+}
+
+async fn view_decide_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<DecisionForm>,
+) -> Result<Response> {
+    super::decide(&app.db, ctx.actor()?, id, &form.decision).await?;
+    Ok(Redirect::to("/registry/review").into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct RevealForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn view_reveal_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<RevealForm>,
+) -> Result<Response> {
+    let (left, right) = super::reveal(&app.db, ctx.actor()?, id, &form.reason).await?;
+    let orgs: HashMap<String, (String, String)> = crate::orgs::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
+        .collect();
+    ctx.page(
+        "registry/reveal.html",
+        minijinja::context! { id => id, left => left, right => right, orgs => orgs },
+    )
+}
