@@ -9,3 +9,4 @@ mod bad_input;
 mod browser;
 mod i18n;
 mod platform;
+mod registry;

@@ -1,0 +1,201 @@
+//! The shared registry and the assistance ledger through the web API: privacy of search,
+//! overlap warnings, reversals, and the ledger's tamper evidence.
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+use mizalla::assistance::{self, Verdict};
+
+async fn a_member_finds_only_its_own_registrations(app: TestApp) {
+    let client = TestApp::client();
+    let amal = app.token("staff@amal.demo").await;
+    // Al-Amal's spelling; Al-Nour registered the same woman under its own spelling.
+    let res = client
+        .get(app.url("/api/v1/registry/search?q=منه الله ابراهيم"))
+        .bearer_auth(&amal)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let found: serde_json::Value = res.json().await.unwrap();
+    let own = found["own"].as_array().unwrap();
+    assert_eq!(own.len(), 1, "{found}");
+    assert_eq!(own[0]["member_key"], "AMAL-004");
+    assert_eq!(own[0]["elsewhere"], 1, "the overlap fact is shown");
+    assert_eq!(found["others"], 1);
+    let text = found.to_string();
+    assert!(
+        !text.contains("NOUR-"),
+        "another member's records never reach a member: {text}"
+    );
+    // A Latin spelling finds the Arabic registration.
+    let found: serde_json::Value = client
+        .get(app.url("/api/v1/registry/search?q=Mohamed Abdelrahman Elsayed"))
+        .bearer_auth(&amal)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        found["own"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["member_key"] == "AMAL-001"),
+        "{found}"
+    );
+    // The secretariat sees every member's registrations, masked: no ID, no full name.
+    let staff = app.token("staff@secretariat.demo").await;
+    let text = client
+        .get(app.url("/api/v1/registry/search?q=27804120101234"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("\"masked\":[{"), "{text}");
+    assert!(
+        !text.contains("27804120101234") && !text.contains("الشناوي"),
+        "{text}"
+    );
+}
+
+on_both_backends!(search_privacy, a_member_finds_only_its_own_registrations);
+
+async fn overlaps_are_warned_reversals_undo_them_and_the_ledger_proves_itself(app: TestApp) {
+    let client = TestApp::client();
+    let record = |key: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM registry_records WHERE member_key = $1")
+                    .bind(key)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            id
+        }
+    };
+    let today = mizalla::db::today();
+    let give = |token: String, record: i64, category: &'static str| {
+        let (client, url, today) = (client.clone(), app.url("/api/v1/assistance"), today.clone());
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({"record_id": record.to_string(), "scope": "household", "category": category,
+                       "quantity": "1", "value": "300", "given_on": today, "programme": "شتاء"}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let amal = app.token("staff@amal.demo").await;
+    let nour = app.token("staff@nour.demo").await;
+    // Al-Nour gave the family a food box ten days ago (demo): Al-Amal is warned, without a name.
+    let res = give(amal.clone(), record("AMAL-002").await, "food_box").await;
+    assert_eq!(res.status(), 201);
+    let recorded: serde_json::Value = res.json().await.unwrap();
+    let overlaps = recorded["overlaps"].as_array().unwrap();
+    assert_eq!(overlaps.len(), 1, "{recorded}");
+    assert_eq!(overlaps[0]["category"], "food_box");
+    assert!(!recorded.to_string().contains("nour"), "{recorded}");
+    // Another category, or a family nobody else assisted: no warning.
+    let res = give(amal.clone(), record("AMAL-002").await, "blankets").await;
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["overlaps"],
+        serde_json::json!([])
+    );
+    let res = give(amal.clone(), record("AMAL-006").await, "food_box").await;
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["overlaps"],
+        serde_json::json!([])
+    );
+
+    // Al-Amal corrects its food box: a reversing entry; twice is refused.
+    let entry = recorded["id"].as_i64().unwrap();
+    let s = app.login("staff@amal.demo").await;
+    let reverse = || {
+        s.client
+            .post(app.url(&format!("/assistance/{entry}/reverse")))
+            .form(&[("_csrf", s.csrf.as_str())])
+            .send()
+    };
+    assert_eq!(reverse().await.unwrap().status(), 303);
+    assert_eq!(reverse().await.unwrap().status(), 409);
+    // Al-Nour, which gave the earlier box, now gives another: Al-Amal's box was reversed, and
+    // Al-Nour's own earlier box is its own, so no warning.
+    let res = give(nour.clone(), record("NOUR-002").await, "food_box").await;
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["overlaps"],
+        serde_json::json!([])
+    );
+    // Bad input: a clear error per field, nothing stored.
+    let before = app.count("assistance").await;
+    let res = client
+        .post(app.url("/api/v1/assistance?lang=en"))
+        .bearer_auth(&amal)
+        .json(&serde_json::json!({"record_id": "x", "scope": "family", "category": "gold", "quantity": "-1", "value": "1e9", "given_on": "2099-01-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    for field in [
+        "record_id",
+        "scope",
+        "category",
+        "quantity",
+        "value",
+        "given_on",
+    ] {
+        assert!(body.contains(field), "{field} in {body}");
+    }
+    assert_eq!(app.count("assistance").await, before);
+
+    // The ledger: intact; the database refuses changes; a change made behind its back is found.
+    let n = app.count("assistance").await as usize;
+    assert_eq!(
+        assistance::verify(&app.db).await.unwrap(),
+        Verdict::Intact { entries: n }
+    );
+    assert!(
+        sqlx::query("UPDATE assistance SET value_piastres = 1")
+            .execute(&app.db.pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM assistance")
+            .execute(&app.db.pool)
+            .await
+            .is_err()
+    );
+    let bypass = match app.db.kind {
+        mizalla::db::Kind::Sqlite => "DROP TRIGGER assistance_append_only_update",
+        mizalla::db::Kind::Postgres => {
+            "ALTER TABLE assistance DISABLE TRIGGER assistance_append_only"
+        }
+    };
+    sqlx::query(bypass).execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE assistance SET value_piastres = 1 WHERE id = $1")
+        .bind(entry)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        assistance::verify(&app.db).await.unwrap(),
+        Verdict::Broken {
+            entry_id: entry,
+            why: "its content was changed after it was recorded"
+        }
+    );
+}
+
+on_both_backends!(
+    ledger,
+    overlaps_are_warned_reversals_undo_them_and_the_ledger_proves_itself
+);
