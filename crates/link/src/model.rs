@@ -77,17 +77,37 @@ fn default_m() -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// The probability that a pair at these levels is a match.
-fn posterior(l: &Levels, m: &[Vec<f64>], u: &[Vec<f64>], lambda: f64) -> f64 {
+/// The probability that a pair at these levels is a match, from the logarithms of m and u.
+fn posterior(l: &Levels, log_m: &[Vec<f64>], log_u: &[Vec<f64>], lambda: f64) -> f64 {
     let mut lm = lambda.ln();
     let mut lu = (1.0 - lambda).ln();
     for (k, &lvl) in l.iter().enumerate() {
         if lvl > 0 {
-            lm += m[k][lvl as usize].ln();
-            lu += u[k][lvl as usize].ln();
+            lm += log_m[k][lvl as usize];
+            lu += log_u[k][lvl as usize];
         }
     }
     1.0 / (1.0 + (lu - lm).exp())
+}
+
+fn logs(p: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    p.iter()
+        .map(|row| row.iter().map(|v| v.ln()).collect())
+        .collect()
+}
+
+/// The distinct level patterns among `levels`, with how many pairs show each. Pairs with the
+/// same pattern have the same posterior, so EM runs over a few thousand patterns instead of
+/// millions of pairs.
+fn patterns(levels: impl Iterator<Item = Levels>) -> Vec<(Levels, f64)> {
+    let mut counts: HashMap<Levels, f64> = HashMap::new();
+    for l in levels {
+        *counts.entry(l).or_default() += 1.0;
+    }
+    let mut out: Vec<(Levels, f64)> = counts.into_iter().collect();
+    // A fixed order, so that sums (and so the estimates) do not depend on hashing.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// EM over `levels` with `u` fixed and the `held` fields left out; returns m and the pair count.
@@ -108,17 +128,20 @@ fn em(
         }
         c
     };
-    let training: Vec<Levels> = levels.iter().map(strip).collect();
+    let training = patterns(levels.iter().map(strip));
+    let total: f64 = training.iter().map(|(_, n)| n).sum();
+    let log_u = logs(u);
     let mut lambda = 0.5;
     for _ in 0..iterations {
+        let log_m = logs(&m);
         let probs: Vec<f64> = training
-            .par_iter()
-            .map(|l| posterior(l, &m, u, lambda))
+            .iter()
+            .map(|(l, _)| posterior(l, &log_m, &log_u, lambda))
             .collect();
         let mut counts = empty_counts();
-        for (l, p) in training.iter().zip(&probs) {
+        for ((l, n), p) in training.iter().zip(&probs) {
             for (k, &lvl) in l.iter().enumerate() {
-                counts[k][lvl as usize] += p;
+                counts[k][lvl as usize] += p * n;
             }
         }
         let fresh = counts_to_probs(&counts);
@@ -127,7 +150,8 @@ fn em(
                 *row = fresh[k].clone();
             }
         }
-        lambda = (probs.iter().sum::<f64>() / probs.len() as f64).clamp(1e-4, 0.9999);
+        let expected: f64 = training.iter().zip(&probs).map(|((_, n), p)| p * n).sum();
+        lambda = (expected / total).clamp(1e-4, 0.9999);
     }
     (m, levels.len())
 }
@@ -208,10 +232,12 @@ impl Model {
         }
         // The share of matches among all candidate pairs, with m and u fixed.
         let mut lambda: f64 = 0.1;
+        let all = patterns(levels.iter().copied());
+        let (log_m, log_u) = (logs(&m), logs(&u));
         for _ in 0..iterations {
-            let total: f64 = levels
-                .par_iter()
-                .map(|l| posterior(l, &m, &u, lambda))
+            let total: f64 = all
+                .iter()
+                .map(|(l, n)| n * posterior(l, &log_m, &log_u, lambda))
                 .sum();
             lambda = (total / levels.len().max(1) as f64).clamp(1e-4, 0.9999);
         }

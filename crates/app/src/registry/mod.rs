@@ -190,6 +190,44 @@ pub struct Stored {
 }
 
 impl Stored {
+    /// A registration as it is stored after writing `raw` under `id`.
+    fn written(
+        id: i64,
+        org_id: i64,
+        org_code: &str,
+        raw: &RawRecord,
+        order: Order,
+        person_id: i64,
+        household_id: i64,
+    ) -> Stored {
+        Stored {
+            id,
+            org_id,
+            org_code: org_code.to_owned(),
+            member_key: raw.record_id.clone(),
+            household_ref: raw.household_ref.clone(),
+            relation_to_head: raw.relation_to_head.clone(),
+            full_name: raw.full_name.clone(),
+            first_name: raw.first_name.clone(),
+            father_name: raw.father_name.clone(),
+            grandfather_name: raw.grandfather_name.clone(),
+            family_name: raw.family_name.clone(),
+            gender: raw.gender.clone(),
+            date_of_birth: raw.date_of_birth.clone(),
+            age: raw.age.clone(),
+            national_id: raw.national_id.clone(),
+            phone: raw.phone.clone(),
+            governorate: raw.governorate.clone(),
+            district: raw.district.clone(),
+            village: raw.village.clone(),
+            address: raw.address.clone(),
+            registered_at: raw.registered_at.clone(),
+            date_order: order_code(order).to_owned(),
+            person_id,
+            household_id,
+        }
+    }
+
     pub fn raw(&self) -> RawRecord {
         RawRecord {
             record_id: self.id.to_string(),
@@ -365,6 +403,16 @@ pub async fn import(
                     .execute(&mut *tx)
                     .await?;
                 row_ids.push(stored[*i].id);
+                let old = &stored[*i];
+                stored[*i] = Stored::written(
+                    old.id,
+                    org_id,
+                    &org.code,
+                    raw,
+                    incoming.order,
+                    old.person_id,
+                    old.household_id,
+                );
                 updated_rows += 1;
             }
             None => {
@@ -391,11 +439,20 @@ pub async fn import(
                     .fetch_one(&mut *tx)
                     .await?;
                 row_ids.push(id);
+                // Ids grow, so the registry stays in id order, as it is read from the database.
+                stored.push(Stored::written(
+                    id,
+                    org_id,
+                    &org.code,
+                    raw,
+                    incoming.order,
+                    0,
+                    0,
+                ));
                 new_rows += 1;
             }
         }
     }
-    stored = load_all(&mut tx).await?;
     let position: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let index_of_row: Vec<usize> = row_ids.iter().map(|id| position[id]).collect();
     let (linked, entries) = relink_loaded(&mut tx, actor, stored).await?;

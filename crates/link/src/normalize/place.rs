@@ -154,17 +154,23 @@ pub fn governorate_code(raw: &str) -> Option<&'static str> {
     if stripped.is_empty() {
         return None;
     }
-    let k = key(&stripped);
-    GOVERNORATES
-        .iter()
-        .find(|g| {
-            key(g.name_ar) == k
-                || key(g.name_en) == k
-                || g.aliases.iter().any(|a| key(a) == k)
-                || g.code == stripped
-        })
-        .map(|g| g.code)
+    if let Some(g) = GOVERNORATES.iter().find(|g| g.code == stripped) {
+        return Some(g.code);
+    }
+    NAME_KEYS.get(&key(&stripped)).copied()
 }
+
+/// Every governorate's names and aliases as keys, computed once.
+static NAME_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut keys = std::collections::HashMap::new();
+        for g in &GOVERNORATES {
+            for name in [g.name_ar, g.name_en].iter().chain(g.aliases) {
+                keys.entry(key(name)).or_insert(g.code);
+            }
+        }
+        keys
+    });
 
 const AREA_PREFIXES: [&str; 12] = [
     "مركز",
