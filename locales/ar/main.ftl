@@ -330,3 +330,30 @@ overlaps-by-governorate = حسب المحافظة
 overlaps-by-month = حسب الشهر
 overlaps-unknown = غير مسجلة
 overlaps-none = لم يُكتشف تكرار حتى الآن.
+yes = نعم
+no = لا
+priority-title = الأولى بالمساعدة أولًا
+priority-hint = أسركم مرتبة حسب درجة. كل وزن يُضرب فيما يعرفه السجل عن الأسرة (يُحسب الأفراد من تسجيلات كل الجمعيات)؛ والوزن السالب يُنقص الدرجة. غيّر الأوزان ثم اضغط عرض، ثم صدّر القائمة.
+priority-w-size = لكل فرد
+priority-w-children = لكل طفل دون 18
+priority-w-elderly = لكل مسن 65 فأكثر
+priority-w-female-head = تعولها امرأة
+priority-w-recent = لكل مساعدة حصلت عليها
+priority-w-months = خلال آخر (شهر)
+priority-export-xlsx = تصدير إلى إكسل
+priority-export-csv = تصدير إلى CSV
+priority-rank = الترتيب
+priority-size = الأفراد
+priority-children = الأطفال
+priority-elderly = المسنون
+priority-female-head = تعولها امرأة
+priority-recent = مساعدات حديثة
+priority-score = الدرجة
+priority-empty = لا توجد أسر مسجلة بعد.
+priority-more = { $count ->
+    [one] وأسرة أخرى في الملف المصدَّر.
+    [two] وأسرتان أخريان في الملف المصدَّر.
+    [few] و{ $count } أسر أخرى في الملف المصدَّر.
+   *[other] و{ $count } أسرة أخرى في الملف المصدَّر.
+}
+nav-priority = الأولى بالمساعدة

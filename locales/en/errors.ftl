@@ -65,3 +65,5 @@ err-already-reversed = This entry has already been corrected.
 err-upload = The file could not be received. Please choose it again.
 err-no-file = Choose a file to upload.
 err-reason = Give a reason of at least 5 characters.
+
+err-weights = Each weight must be a number between -100 and 100, and the months between 1 and 60.

@@ -321,3 +321,28 @@ overlaps-by-governorate = By governorate
 overlaps-by-month = By month
 overlaps-unknown = Not recorded
 overlaps-none = No overlap found so far.
+yes = Yes
+no = No
+priority-title = Most in need first
+priority-hint = Your households ranked by a score. Each weight multiplies what the registry knows of the household (persons counted across all members' registrations); a negative weight lowers the score. Change the weights and apply, then export the list.
+priority-w-size = Per person
+priority-w-children = Per child under 18
+priority-w-elderly = Per person aged 65+
+priority-w-female-head = Headed by a woman
+priority-w-recent = Per assistance received
+priority-w-months = in the last (months)
+priority-export-xlsx = Export to Excel
+priority-export-csv = Export to CSV
+priority-rank = Rank
+priority-size = Persons
+priority-children = Children
+priority-elderly = Elderly
+priority-female-head = Headed by a woman
+priority-recent = Assistance received lately
+priority-score = Score
+priority-empty = No household registered yet.
+priority-more = { $count ->
+    [one] and one more household in the export.
+   *[other] and { $count } more households in the export.
+}
+nav-priority = Most in need

@@ -106,7 +106,7 @@ fn patterns(levels: impl Iterator<Item = Levels>) -> Vec<(Levels, f64)> {
     }
     let mut out: Vec<(Levels, f64)> = counts.into_iter().collect();
     // A fixed order, so that sums (and so the estimates) do not depend on hashing.
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|p| p.0);
     out
 }
 

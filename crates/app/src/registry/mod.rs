@@ -12,6 +12,7 @@
 
 pub mod file;
 pub mod linking;
+pub mod priority;
 pub mod routes;
 
 use crate::audit;
@@ -225,6 +226,25 @@ impl Stored {
             date_order: order_code(order).to_owned(),
             person_id,
             household_id,
+        }
+    }
+
+    /// The name as the member wrote it: the full name, or the parts joined.
+    pub fn display_name(&self) -> String {
+        if self.full_name.trim().is_empty() {
+            [
+                &self.first_name,
+                &self.father_name,
+                &self.grandfather_name,
+                &self.family_name,
+            ]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+        } else {
+            self.full_name.clone()
         }
     }
 

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/registry/import/{id}", get(view_preview_get))
         .route("/registry/import/{id}/mapping", post(view_mapping_post))
         .route("/registry/import/{id}/commit", post(view_commit_post))
+        .route("/registry/priority", get(view_priority_get))
         .route("/registry/review", get(view_review_get))
         .route("/registry/review/{id}", post(view_decide_post))
         .route("/registry/review/{id}/reveal", post(view_reveal_post))
@@ -399,4 +400,65 @@ async fn view_reveal_post(
         "registry/reveal.html",
         minijinja::context! { id => id, left => left, right => right, orgs => orgs },
     )
+}
+
+#[derive(Deserialize, Default)]
+struct FormatQuery {
+    /// `csv` or `xlsx` to download the ranking; a page otherwise.
+    #[serde(default)]
+    format: String,
+}
+
+async fn view_priority_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    weights: std::result::Result<
+        Query<super::priority::Weights>,
+        axum::extract::rejection::QueryRejection,
+    >,
+    Query(fq): Query<FormatQuery>,
+) -> Result<Response> {
+    let Query(weights) = weights.map_err(|_| Error::field("weights", "err-weights"))?;
+    let ranked = super::priority::rank(&app.db, ctx.actor()?, &weights).await?;
+    let download = |content_type: &'static str, ext: &str, body: Vec<u8>| {
+        (
+            [
+                (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"priority.{ext}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    match fq.format.as_str() {
+        "csv" => {
+            let (header, rows) = super::priority::table(&ranked, ctx.locale);
+            let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+            let fail = |e: csv::Error| Error::Internal(e.into());
+            w.write_record(&header).map_err(fail)?;
+            for r in &rows {
+                w.write_record(r).map_err(fail)?;
+            }
+            let body = w
+                .into_inner()
+                .map_err(|e| Error::Internal(anyhow::anyhow!("csv: {e}")))?;
+            Ok(download("text/csv; charset=utf-8", "csv", body))
+        }
+        "xlsx" => Ok(download(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            super::priority::xlsx(&ranked, ctx.locale)?,
+        )),
+        "" => {
+            let query = serde_urlencoded::to_string(&weights).unwrap_or_default();
+            ctx.page(
+                "registry/priority.html",
+                minijinja::context! { w => weights, rows => &ranked[..ranked.len().min(200)], total => ranked.len(), query => query },
+            )
+        }
+        _ => Err(Error::field("format", "err-choice")),
+    }
 }

@@ -131,6 +131,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
     let member_pages = [
         "/registry?q=27804120101234".to_owned(),
         "/registry/import".into(),
+        "/registry/priority".into(),
         format!("/registry/import/{upload}"),
         format!("/registry/records/{record}"),
         "/assistance".into(),

@@ -199,3 +199,86 @@ on_both_backends!(
     ledger,
     overlaps_are_warned_reversals_undo_them_and_the_ledger_proves_itself
 );
+
+async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let get = |path: &'static str| s.client.get(app.url(path)).send();
+    // Demo families: A2 (a woman heading it, a child) and A3 (two elderly) score 5; A4 (a child)
+    // 3; A1 received a food box from another member ten days ago: 3 persons - 2 = 1.
+    let res = get("/registry/priority?format=csv&lang=en").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("priority.csv")
+    );
+    let text = res.text().await.unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("Rank,Household no.,Record no.")
+    );
+    let keys: Vec<(String, String)> = lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[2].to_owned(), cells[10].to_owned())
+        })
+        .collect();
+    let order: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(order.len(), 4, "{keys:?}");
+    let mut top = order[..2].to_vec();
+    top.sort();
+    assert_eq!(top, ["AMAL-004", "AMAL-006"], "{keys:?}");
+    assert_eq!(order[2..], ["AMAL-008", "AMAL-001"], "{keys:?}");
+    assert_eq!(keys[3].1, "1");
+    // Other weights change the order: ignore assistance, and A1 (three persons) passes A4.
+    let text = get("/registry/priority?format=csv&recent_assistance=0")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.find("AMAL-001").unwrap() < text.find("AMAL-008").unwrap(),
+        "{text}"
+    );
+    // The Excel export is a real workbook, right to left, with the same rows.
+    let bytes = get("/registry/priority?format=xlsx&lang=ar")
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let table = mizalla::registry::file::read_table(&bytes).unwrap();
+    assert_eq!(table.headers[0], "الترتيب");
+    assert_eq!(table.rows.len(), 4);
+    // Bad weights are a clear error; the page renders.
+    assert_eq!(
+        get("/registry/priority?size=lots").await.unwrap().status(),
+        422
+    );
+    assert_eq!(
+        get("/registry/priority?months=0").await.unwrap().status(),
+        422
+    );
+    assert_eq!(
+        get("/registry/priority?format=pdf").await.unwrap().status(),
+        422
+    );
+    let page = get("/registry/priority")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("الأولى بالمساعدة أولًا"));
+}
+
+on_both_backends!(
+    priority,
+    households_are_ranked_most_in_need_first_and_exported
+);

@@ -1,0 +1,252 @@
+//! "Most in need first": a score per household from what the registry knows of it, to rank a
+//! member's households for a distribution. The weights are the user's to set; the defaults
+//! favour large families with children or elderly members, families headed by a woman, and
+//! families that received little assistance lately.
+
+use super::{STORED_SELECT, Stored, parse_order};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::users::Actor;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The weight of each trait of a household in its score.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Weights {
+    /// Per person in the household (across all members' registrations).
+    pub size: f64,
+    /// Per child under 18.
+    pub children: f64,
+    /// Per person aged 65 or more.
+    pub elderly: f64,
+    /// When the head of the family is a woman.
+    pub female_head: f64,
+    /// Per assistance entry the household received (from any member) in the last `months`.
+    pub recent_assistance: f64,
+    pub months: i64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            size: 1.0,
+            children: 1.0,
+            elderly: 1.5,
+            female_head: 2.0,
+            recent_assistance: -2.0,
+            months: 6,
+        }
+    }
+}
+
+impl Weights {
+    fn check(&self) -> Result<()> {
+        let ok = |w: f64| w.is_finite() && w.abs() <= 100.0;
+        if ![
+            self.size,
+            self.children,
+            self.elderly,
+            self.female_head,
+            self.recent_assistance,
+        ]
+        .into_iter()
+        .all(ok)
+            || !(1..=60).contains(&self.months)
+        {
+            return Err(Error::field("weights", "err-weights"));
+        }
+        Ok(())
+    }
+}
+
+/// One household in the ranking, as the member who registered it sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub household_id: i64,
+    /// The member's own registration of the head (or of its first person in the household).
+    pub head_name: String,
+    pub member_key: String,
+    pub village: String,
+    pub size: usize,
+    pub children: usize,
+    pub elderly: usize,
+    pub female_head: bool,
+    pub recent_assistance: i64,
+    pub score: f64,
+}
+
+/// The actor's member's households, highest score first.
+pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranked>> {
+    if actor.sees_all() {
+        return Err(Error::Forbidden);
+    }
+    weights.check()?;
+    // Every registration (any member's) of the households this member registered: sizes count
+    // persons known to the whole alliance; only this member's own rows are shown.
+    let rows: Vec<Stored> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{STORED_SELECT} WHERE r.household_id IN (SELECT household_id FROM registry_records WHERE org_id = $1) ORDER BY r.id"
+    )))
+    .bind(actor.org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let cutoff = (today - time::Duration::days(30 * weights.months)).to_string();
+    let recent: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT r.household_id, COUNT(*) FROM assistance a JOIN registry_records r ON r.id = a.record_id \
+         WHERE a.given_on >= $1 AND a.reverses_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM assistance x WHERE x.reverses_id = a.id) GROUP BY r.household_id",
+    )
+    .bind(&cutoff)
+    .fetch_all(&db.pool)
+    .await?;
+    let recent: HashMap<i64, i64> = recent.into_iter().collect();
+
+    #[derive(Default)]
+    struct Acc<'a> {
+        persons: HashSet<i64>,
+        children: HashSet<i64>,
+        elderly: HashSet<i64>,
+        female_head: bool,
+        shown: Option<(&'a Stored, bool)>,
+    }
+    let mut households: BTreeMap<i64, Acc> = BTreeMap::new();
+    for s in &rows {
+        let r = link::record::normalize(&s.raw(), parse_order(&s.date_order));
+        let acc = households.entry(s.household_id).or_default();
+        acc.persons.insert(s.person_id);
+        if let Some(d) = r.dob {
+            let age = today.year() - d.year;
+            if age < 18 {
+                acc.children.insert(s.person_id);
+            } else if age >= 65 {
+                acc.elderly.insert(s.person_id);
+            }
+        }
+        let head = matches!(r.relation, Some(link::normalize::Relation::Head));
+        if head && r.male == Some(false) {
+            acc.female_head = true;
+        }
+        if s.org_id == actor.org_id && acc.shown.is_none_or(|(_, was_head)| head && !was_head) {
+            acc.shown = Some((s, head));
+        }
+    }
+    let mut out: Vec<Ranked> = households
+        .into_iter()
+        .filter_map(|(id, acc)| {
+            let (shown, _) = acc.shown?;
+            let received = recent.get(&id).copied().unwrap_or(0);
+            let score = weights.size * acc.persons.len() as f64
+                + weights.children * acc.children.len() as f64
+                + weights.elderly * acc.elderly.len() as f64
+                + if acc.female_head {
+                    weights.female_head
+                } else {
+                    0.0
+                }
+                + weights.recent_assistance * received as f64;
+            Some(Ranked {
+                rank: 0,
+                household_id: id,
+                head_name: shown.display_name(),
+                member_key: shown.member_key.clone(),
+                village: shown.village.clone(),
+                size: acc.persons.len(),
+                children: acc.children.len(),
+                elderly: acc.elderly.len(),
+                female_head: acc.female_head,
+                recent_assistance: received,
+                score: (score * 100.0).round() / 100.0,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.household_id.cmp(&b.household_id))
+    });
+    for (i, r) in out.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    Ok(out)
+}
+
+/// The ranking as a table: a header in the user's language and one row per household, every
+/// text cell neutralised against spreadsheet formulas.
+pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Vec<Vec<String>>) {
+    let header = [
+        "priority-rank",
+        "registry-household",
+        "field-member_key",
+        "field-full_name",
+        "field-village",
+        "priority-size",
+        "priority-children",
+        "priority-elderly",
+        "priority-female-head",
+        "priority-recent",
+        "priority-score",
+    ]
+    .iter()
+    .map(|k| locale.t(k))
+    .collect();
+    let neutral = |s: &str| super::file::neutralise_formula(s).into_owned();
+    let rows = ranked
+        .iter()
+        .map(|r| {
+            vec![
+                r.rank.to_string(),
+                r.household_id.to_string(),
+                neutral(&r.member_key),
+                neutral(&r.head_name),
+                neutral(&r.village),
+                r.size.to_string(),
+                r.children.to_string(),
+                r.elderly.to_string(),
+                if r.female_head {
+                    locale.t("yes")
+                } else {
+                    locale.t("no")
+                },
+                r.recent_assistance.to_string(),
+                r.score.to_string(),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The ranking as an Excel workbook (right to left for Arabic).
+pub fn xlsx(ranked: &[Ranked], locale: crate::i18n::Locale) -> Result<Vec<u8>> {
+    let (header, rows) = table(ranked, locale);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(anyhow::anyhow!("xlsx: {e}"));
+    if locale == crate::i18n::Locale::Ar {
+        sheet.set_right_to_left(true);
+    }
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(fail)?;
+    }
+    for (r, row) in ranked.iter().zip(&rows).enumerate() {
+        let line = r as u32 + 1;
+        for (c, cell) in row.1.iter().enumerate() {
+            // Numbers stay numbers, so that the sheet sorts and sums them; text is text.
+            match c {
+                0 | 1 | 5..=7 | 9 | 10 => {
+                    sheet
+                        .write_number(line, c as u16, cell.parse::<f64>().unwrap_or_default())
+                        .map_err(fail)?;
+                }
+                _ => {
+                    sheet.write_string(line, c as u16, cell).map_err(fail)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
