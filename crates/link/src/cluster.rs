@@ -19,6 +19,10 @@ pub fn cluster(
         }
         x
     }
+    // Groups found to clash, by the roots they had then. Groups only grow, so a clash stays a
+    // clash: further links between the same two groups are refused without checking every pair
+    // across them again.
+    let mut clashes: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (a, b, w) in links.iter() {
         let (a, b) = (*a, *b);
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
@@ -27,12 +31,21 @@ pub fn cluster(
         }
         // An infinite weight is a person's decision: it is not second-guessed.
         let forced = w.is_infinite() && *w > 0.0;
-        let clash = !forced
-            && members[ra as usize]
+        if !forced {
+            let known = clashes[ra as usize]
                 .iter()
-                .any(|&x| members[rb as usize].iter().any(|&y| conflict(x, y)));
-        if clash {
-            continue;
+                .any(|&other| find(&mut parent, other) == rb);
+            let clash = known
+                || members[ra as usize]
+                    .iter()
+                    .any(|&x| members[rb as usize].iter().any(|&y| conflict(x, y)));
+            if clash {
+                if !known {
+                    clashes[ra as usize].push(rb);
+                    clashes[rb as usize].push(ra);
+                }
+                continue;
+            }
         }
         let (big, small) = if members[ra as usize].len() >= members[rb as usize].len() {
             (ra, rb)
@@ -42,6 +55,8 @@ pub fn cluster(
         parent[small as usize] = big;
         let moved = std::mem::take(&mut members[small as usize]);
         members[big as usize].extend(moved);
+        let moved = std::mem::take(&mut clashes[small as usize]);
+        clashes[big as usize].extend(moved);
     }
     let mut ids = vec![usize::MAX; n];
     let mut next = 0;

@@ -195,8 +195,10 @@ fn place_level(a: &Record, b: &Record) -> u8 {
 }
 
 /// Compares two records field by field.
-pub fn compare(a: &Record, b: &Record) -> Levels {
-    let nid = match (a.id_digits(), b.id_digits()) {
+/// National IDs: 1 the same valid ID agreeing with both rows, 2 the same digits otherwise, 3 one
+/// digit off or two swapped, 4 different, 0 unknown.
+pub fn nid_level(a: &Record, b: &Record) -> u8 {
+    match (a.id_digits(), b.id_digits()) {
         (Some(x), Some(y)) => match national_id::compare(x, y) {
             national_id::IdAgreement::Same => {
                 if a.nid_consistent && b.nid_consistent && matches!(a.nid, NationalId::Valid(_)) {
@@ -209,7 +211,20 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
             national_id::IdAgreement::Different => 4,
         },
         _ => 0,
-    };
+    }
+}
+
+/// Gender: 1 the same, 2 different, 0 unknown.
+pub fn gender_level(a: &Record, b: &Record) -> u8 {
+    match (a.male, b.male) {
+        (Some(x), Some(y)) if x == y => 1,
+        (Some(_), Some(_)) => 2,
+        _ => 0,
+    }
+}
+
+pub fn compare(a: &Record, b: &Record) -> Levels {
+    let nid = nid_level(a, b);
     let first = if a.names.is_empty() || b.names.is_empty() {
         0
     } else {
@@ -220,16 +235,7 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
     } else {
         name_level(a, 1, b, 1)
     };
-    let gender = match (a.male, b.male) {
-        (Some(x), Some(y)) => {
-            if x == y {
-                1
-            } else {
-                2
-            }
-        }
-        _ => 0,
-    };
+    let gender = gender_level(a, b);
     let phone = match (&a.phone, &b.phone) {
         (Some(x), Some(y)) => {
             if x == y {
