@@ -132,10 +132,19 @@ impl Db {
 
 /// The current time as stored: RFC 3339, UTC, whole seconds.
 pub fn now() -> String {
-    let t = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    t.format(&Rfc3339).unwrap_or_default()
+    stamp(OffsetDateTime::now_utc())
+}
+
+/// The time `days` days ago as stored (for comparisons with stored times).
+pub fn days_ago(days: i64) -> String {
+    stamp(OffsetDateTime::now_utc() - time::Duration::days(days))
+}
+
+fn stamp(t: OffsetDateTime) -> String {
+    t.replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Today's date as stored (`YYYY-MM-DD`, UTC).

@@ -138,6 +138,11 @@ async fn view_upload_post(
         return Err(Error::field("file", "err-no-file"));
     };
     let mut tx = app.db.begin().await?;
+    // Files hold personal data: one left in preview for a day is forgotten, not kept.
+    sqlx::query("DELETE FROM registry_uploads WHERE created_at < $1")
+        .bind(crate::db::days_ago(1))
+        .execute(&mut *tx)
+        .await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )

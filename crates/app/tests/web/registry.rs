@@ -282,3 +282,47 @@ on_both_backends!(
     priority,
     households_are_ranked_most_in_need_first_and_exported
 );
+
+async fn an_abandoned_upload_is_forgotten_after_a_day(app: TestApp) {
+    let user = app.actor("staff@amal.demo").await;
+    sqlx::query(
+        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
+         VALUES ($1, $2, 'old.csv', $3, '2020-01-01T00:00:00Z')",
+    )
+    .bind(user.org_id)
+    .bind(user.user_id)
+    .bind(b"record_id,full_name\nO1,x\n".as_slice())
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let s = app.login("staff@amal.demo").await;
+    let res = s
+        .client
+        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"new.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\nrecord_id,full_name\r\nN1,سعاد علي\r\n--XyZ--\r\n",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let names: Vec<(String,)> = sqlx::query_as("SELECT file_name FROM registry_uploads")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(names, vec![("new.csv".to_owned(),)]);
+    // Without the form's token the upload is refused.
+    let res = s
+        .client
+        .post(app.url("/registry/upload"))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body("--XyZ--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+
+on_both_backends!(uploads, an_abandoned_upload_is_forgotten_after_a_day);
