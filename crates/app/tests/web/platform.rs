@@ -316,13 +316,20 @@ async fn the_openapi_document_describes_every_api_route(app: TestApp) {
         .await
         .unwrap();
     let paths = doc["paths"].as_object().unwrap();
-    let source: String = ["orgs", "users", "agreements", "audit"]
-        .iter()
-        .map(|f| {
-            std::fs::read_to_string(format!("{}/src/{f}/routes.rs", env!("CARGO_MANIFEST_DIR")))
-                .unwrap()
-        })
-        .collect();
+    let source: String = [
+        "orgs",
+        "users",
+        "agreements",
+        "audit",
+        "registry",
+        "assistance",
+    ]
+    .iter()
+    .map(|f| {
+        std::fs::read_to_string(format!("{}/src/{f}/routes.rs", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    })
+    .collect();
     let mut routes = 0;
     for piece in source.split("\"/api/v1/").skip(1) {
         let path = format!("/api/v1/{}", piece.split('"').next().unwrap());
