@@ -375,11 +375,12 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
             let user = app.actor(email).await.user_id;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
-                 VALUES ($1, $2, 'list.csv', $3, '2026-01-01T00:00:00Z') RETURNING id",
+                 VALUES ($1, $2, 'list.csv', $3, $4) RETURNING id",
             )
             .bind(org)
             .bind(user)
             .bind(b"record_id,full_name\nU1,\xd8\xb9\xd9\x84\xd9\x8a\n".as_slice())
+            .bind(mizalla::db::now())
             .fetch_one(&db.pool)
             .await
             .unwrap();

@@ -120,11 +120,12 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
     let user = app.actor("staff@amal.demo").await;
     let (upload,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
-         VALUES ($1, $2, 'l.csv', $3, '2026-01-01T00:00:00Z') RETURNING id",
+         VALUES ($1, $2, 'l.csv', $3, $4) RETURNING id",
     )
     .bind(user.org_id)
     .bind(user.user_id)
     .bind("record_id,full_name,national_id\nL1,علي حسن,123\nL2,=1+1,\n".as_bytes())
+    .bind(mizalla::db::now())
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
