@@ -4,13 +4,11 @@
 use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
 use crate::web::AppState;
-use crate::web::render::{Ctx, HtmlForm, Pager};
+use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,12 +23,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/assistance/overlaps", get(view_overlaps_get))
         .route("/api/v1/assistance", post(api_assistance_post))
-}
-
-#[derive(Deserialize, Default)]
-struct PageQuery {
-    #[serde(default)]
-    page: Option<i64>,
 }
 
 async fn view_assistance_get(
@@ -141,11 +133,7 @@ async fn view_rules_post(
 
 async fn view_overlaps_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
     let summary = super::overlap_summary(&app.db, ctx.actor()?).await?;
-    let orgs: HashMap<String, (String, String)> = crate::orgs::list(&app.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
-        .collect();
+    let orgs = crate::orgs::names(&app.db).await?;
     ctx.page(
         "assistance/overlaps.html",
         minijinja::context! { s => summary, orgs => orgs },

@@ -179,6 +179,16 @@ pub async fn list(db: &Db) -> Result<Vec<Org>> {
     .await?)
 }
 
+/// Every organisation's (Arabic, English) names by id as text, for pages that name the member a
+/// row belongs to (template maps are keyed by text).
+pub async fn names(db: &Db) -> Result<std::collections::HashMap<String, (String, String)>> {
+    Ok(list(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
+        .collect())
+}
+
 /// Creates an organisation. Only a secretariat admin may (or the command line, `actor = None`).
 pub async fn create(
     db: &Db,

@@ -366,12 +366,7 @@ pub async fn import(
         }
         let decided = decisions(&mut tx).await?;
         tx.rollback().await?;
-        let linked = tokio::task::spawn_blocking(move || {
-            let l = linking::link(&entries, &decided);
-            (l, entries)
-        })
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))?;
+        let linked = link_off_thread(entries, decided).await?;
         return Ok(plan(
             &incoming,
             &matches,
@@ -569,6 +564,16 @@ fn plan(
     p
 }
 
+/// Links `entries` on a blocking thread (the engine is CPU-bound) and gives them back.
+async fn link_off_thread(
+    entries: Vec<linking::Entry>,
+    decided: Vec<(i64, i64, bool)>,
+) -> Result<(Linking, Vec<linking::Entry>)> {
+    tokio::task::spawn_blocking(move || (linking::link(&entries, &decided), entries))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))
+}
+
 /// Re-links the whole registry (after people's decisions, a merge or a split).
 pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     let _guard = IMPORT_LOCK.lock().await;
@@ -590,12 +595,8 @@ async fn relink_loaded(
     let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
     let old_household: Vec<i64> = stored.iter().map(|s| s.household_id).collect();
     let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();
-    let (linked, entries) = tokio::task::spawn_blocking(move || {
-        let entries: Vec<linking::Entry> = stored.iter().map(linking::Entry::stored).collect();
-        (linking::link(&entries, &decided), entries)
-    })
-    .await
-    .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))?;
+    let entries: Vec<linking::Entry> = stored.iter().map(linking::Entry::stored).collect();
+    let (linked, entries) = link_off_thread(entries, decided).await?;
     let (max_person, max_household): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(MAX(person_id), 0), COALESCE(MAX(household_id), 0) FROM registry_records",
     )
@@ -913,13 +914,7 @@ pub async fn search(db: &Db, actor: &Actor, q: &str) -> Result<Found> {
 
 /// One registration in full, for its own member (or, through [`reveal`], the secretariat).
 pub async fn registration(db: &Db, actor: &Actor, id: i64) -> Result<Registration> {
-    let r: Registration = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{REGISTRATION_SELECT} WHERE r.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(Error::NotFound)?;
+    let r = registration_any(db, id).await?;
     // Another member's registration does not exist for a member.
     if r.org_id != actor.org_id {
         return Err(Error::NotFound);
@@ -964,17 +959,36 @@ pub async fn review_queue(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Revi
     .bind((page.max(1) - 1) * 20)
     .fetch_all(&db.pool)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (id, l, r, probability, explanation, status) in rows {
-        out.push(ReviewPair {
-            id,
-            probability,
-            explanation,
-            status,
-            left: Masked::of(&registration_any(db, l).await?),
-            right: Masked::of(&registration_any(db, r).await?),
-        });
+    // Both sides of every pair on the page, in one query.
+    let ids: Vec<i64> = rows.iter().flat_map(|r| [r.1, r.2]).collect();
+    let mut masked: HashMap<i64, Masked> = HashMap::new();
+    if !ids.is_empty() {
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "{REGISTRATION_SELECT} WHERE r.id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, Registration>(sqlx::AssertSqlSafe(sql));
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&db.pool).await? {
+            masked.insert(r.id, Masked::of(&r));
+        }
     }
+    let out = rows
+        .into_iter()
+        .filter_map(|(id, l, r, probability, explanation, status)| {
+            Some(ReviewPair {
+                id,
+                probability,
+                explanation,
+                status,
+                left: masked.get(&l)?.clone(),
+                right: masked.get(&r)?.clone(),
+            })
+        })
+        .collect();
     Ok((out, total))
 }
 

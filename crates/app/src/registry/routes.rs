@@ -5,7 +5,7 @@ use super::{Action, file};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::web::AppState;
-use crate::web::render::{Ctx, HtmlForm, Pager};
+use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -54,13 +54,7 @@ async fn view_registry_get(
     } else {
         super::search(&app.db, actor, &sq.q).await?
     };
-    let orgs: HashMap<i64, (String, String)> = crate::orgs::list(&app.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, (o.name_ar, o.name_en)))
-        .collect();
-    let org_names: HashMap<String, (String, String)> =
-        orgs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let org_names = crate::orgs::names(&app.db).await?;
     ctx.page(
         "registry/search.html",
         minijinja::context! { q => sq.q, found => found, searched => !sq.q.trim().is_empty(), orgs => org_names, can_import => actor.can_write() && !actor.sees_all() },
@@ -342,12 +336,6 @@ async fn view_commit_post(
     )
 }
 
-#[derive(Deserialize, Default)]
-struct PageQuery {
-    #[serde(default)]
-    page: Option<i64>,
-}
-
 async fn view_review_get(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -356,11 +344,7 @@ async fn view_review_get(
     let actor = ctx.actor()?;
     let (pairs, total) = super::review_queue(&app.db, actor, pq.page.unwrap_or(1)).await?;
     let pager = Pager::new(&ctx.path, pq.page, total, 20);
-    let orgs: HashMap<String, (String, String)> = crate::orgs::list(&app.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
-        .collect();
+    let orgs = crate::orgs::names(&app.db).await?;
     ctx.page(
         "registry/review.html",
         minijinja::context! { pairs => pairs, pager => pager, orgs => orgs },
@@ -396,11 +380,7 @@ async fn view_reveal_post(
     HtmlForm(form): HtmlForm<RevealForm>,
 ) -> Result<Response> {
     let (left, right) = super::reveal(&app.db, ctx.actor()?, id, &form.reason).await?;
-    let orgs: HashMap<String, (String, String)> = crate::orgs::list(&app.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.to_string(), (o.name_ar, o.name_en)))
-        .collect();
+    let orgs = crate::orgs::names(&app.db).await?;
     ctx.page(
         "registry/reveal.html",
         minijinja::context! { id => id, left => left, right => right, orgs => orgs },

@@ -214,6 +214,13 @@ pub fn with_param(path: &str, key: &str, value: &str) -> String {
     )
 }
 
+/// The page a list is asked for (`?page=N`; the first when absent).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
 /// Where a list is in its pages.
 #[derive(Debug, Serialize)]
 pub struct Pager {
