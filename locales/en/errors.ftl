@@ -67,3 +67,4 @@ err-no-file = Choose a file to upload.
 err-reason = Give a reason of at least 5 characters.
 
 err-weights = Each weight must be a number between -100 and 100, and the months between 1 and 60.
+err-check-empty = Type at least the name, the national ID or the mobile number.

@@ -10,14 +10,16 @@ use crate::record::Record;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, serde::Serialize)]
+/// Serialised, a model keeps `m`, `u` and `lambda` (what a registry stores between runs); the
+/// name frequencies come back from the records with [`Model::with_names`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     pub m: Vec<Vec<f64>>,
     pub u: Vec<Vec<f64>>,
     /// Prior share of matches among candidate pairs.
     pub lambda: f64,
     /// Share of records carrying each first-position name, and each second-position name.
-    #[serde(skip)]
+    #[serde(skip, default)]
     name_freq: [HashMap<String, f64>; 2],
 }
 
@@ -241,7 +243,19 @@ impl Model {
                 .sum();
             lambda = (total / levels.len().max(1) as f64).clamp(1e-4, 0.9999);
         }
-        let mut name_freq: [HashMap<String, f64>; 2] = [HashMap::new(), HashMap::new()];
+        Model {
+            m,
+            u,
+            lambda,
+            name_freq: Default::default(),
+        }
+        .with_names(records)
+    }
+
+    /// The model with its name frequencies (for the term-frequency adjustment) counted on
+    /// `records`.
+    pub fn with_names(mut self, records: &[Record]) -> Model {
+        let mut name_freq: [HashMap<String, f64>; 2] = Default::default();
         for r in records {
             for (slot, freq) in name_freq.iter_mut().enumerate() {
                 if let Some(name) = r.skeletons.get(slot) {
@@ -254,12 +268,8 @@ impl Model {
                 *v /= records.len().max(1) as f64;
             }
         }
-        Model {
-            m,
-            u,
-            lambda,
-            name_freq,
-        }
+        self.name_freq = name_freq;
+        self
     }
 
     /// The match weight of each field (log2 of m/u) for a pair, with the term-frequency

@@ -6,6 +6,7 @@ use crate::compare;
 use crate::model::Model;
 use crate::record::Record;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 /// A registered record that may be the probe's person.
 #[derive(Debug, Clone)]
@@ -26,28 +27,42 @@ impl Candidate {
 /// A registry's records indexed by every blocking key.
 pub struct Index {
     records: Vec<Record>,
-    keys: HashMap<String, Vec<u32>>,
+    /// Records by the 64-bit hash of (rule, key): a million records carry several million keys,
+    /// and a rare collision only adds a candidate that scoring then rejects.
+    keys: HashMap<u64, Vec<u32>>,
+    /// How often each name part occurs in the registry, to count a probe's names as a batch run
+    /// would have.
+    name_counts: HashMap<String, u32>,
     model: Model,
     max_block: usize,
+}
+
+fn key_hash(rule: usize, key: &str) -> u64 {
+    // A fixed hasher: the same key gives the same hash in every index.
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((rule, key))
 }
 
 impl Index {
     /// Indexes `records` (with names counted, see [`crate::record::count_names`]) under `model`,
     /// usually the one a batch run estimated.
     pub fn build(records: Vec<Record>, model: Model, max_block: usize) -> Index {
-        let mut keys: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut keys: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut name_counts: HashMap<String, u32> = HashMap::new();
         for (i, r) in records.iter().enumerate() {
             for (rule, (_, key_of)) in RULES.iter().enumerate() {
                 for key in key_of(r) {
-                    keys.entry(format!("{rule}\u{1f}{key}"))
-                        .or_default()
-                        .push(i as u32);
+                    keys.entry(key_hash(rule, &key)).or_default().push(i as u32);
                 }
             }
+            for n in &r.names {
+                *name_counts.entry(n.clone()).or_default() += 1;
+            }
         }
+        keys.shrink_to_fit();
         Index {
             records,
             keys,
+            name_counts,
             model,
             max_block,
         }
@@ -66,12 +81,20 @@ impl Index {
     }
 
     /// Registered records that may be the same person as `probe`, most likely first, down to
-    /// probability `at_least`.
+    /// probability `at_least`. The probe's names are counted against the registry's (its own
+    /// name counts are ignored).
     pub fn query(&self, probe: &Record, at_least: f64) -> Vec<Candidate> {
+        let mut probe = probe.clone();
+        probe.name_counts = probe
+            .names
+            .iter()
+            .map(|n| self.name_counts.get(n).copied().unwrap_or(0) + 1)
+            .collect();
+        let probe = &probe;
         let mut seen: Vec<u32> = Vec::new();
         for (rule, (_, key_of)) in RULES.iter().enumerate() {
             for key in key_of(probe) {
-                if let Some(ids) = self.keys.get(&format!("{rule}\u{1f}{key}"))
+                if let Some(ids) = self.keys.get(&key_hash(rule, &key))
                     && ids.len() <= self.max_block
                 {
                     seen.extend_from_slice(ids);

@@ -49,6 +49,9 @@ pub struct Linking {
     pub person: Vec<usize>,
     pub household: Vec<usize>,
     pub review: Vec<(usize, usize, f64, String)>,
+    /// The engine's records (names counted) and the model it estimated: the online index.
+    pub records: Vec<Record>,
+    pub model: link::model::Model,
 }
 
 /// Links `entries`, respecting people's decisions `(record id, record id, same?)`.
@@ -73,6 +76,8 @@ pub fn link(entries: &[Entry], decisions: &[(i64, i64, bool)]) -> Linking {
             .iter()
             .map(|p| (p.a as usize, p.b as usize, p.probability, p.explanation()))
             .collect(),
+        records,
+        model: outcome.model,
     }
 }
 

@@ -12,6 +12,7 @@
 
 pub mod file;
 pub mod linking;
+pub mod online;
 pub mod priority;
 pub mod routes;
 
@@ -500,6 +501,7 @@ pub async fn import(
     .await?;
     tx.commit().await?;
     tracing::info!(import_id, org = %org.code, rows = incoming.rows.len(), "registry import committed");
+    online::publish(db, linked.records, linked.model).await;
     Ok(plan)
 }
 
@@ -579,8 +581,9 @@ pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     let _guard = IMPORT_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let stored = load_all(&mut tx).await?;
-    relink_loaded(&mut tx, actor, stored).await?;
+    let (linked, _) = relink_loaded(&mut tx, actor, stored).await?;
     tx.commit().await?;
+    online::publish(db, linked.records, linked.model).await;
     Ok(())
 }
 
@@ -604,6 +607,8 @@ async fn relink_loaded(
     .await?;
     let persons = linking::stable_ids(&old_person, &linked.person, max_person);
     let households = linking::stable_ids(&old_household, &linked.household, max_household);
+    notify_moves(tx, &stored, &old_person, &persons).await?;
+    online::store_model(tx, &linked.model).await?;
     let mut changed = 0usize;
     for i in 0..ids.len() {
         if persons[i] != old_person[i] || households[i] != old_household[i] {
@@ -666,6 +671,103 @@ async fn relink_loaded(
     }
     Ok((linked, entries))
 }
+
+/// Tells members of merges and splits that touched their registrations: a registration whose
+/// person now holds registrations of several former persons was merged; one whose former person
+/// is now spread over several persons was split. New registrations (no former person) are not
+/// news.
+async fn notify_moves(
+    tx: &mut Tx<'_>,
+    stored: &[Stored],
+    old_person: &[i64],
+    persons: &[i64],
+) -> Result<()> {
+    let mut olds_of_new: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
+    let mut news_of_old: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
+    for (&old, &new) in old_person.iter().zip(persons) {
+        if old != 0 {
+            olds_of_new.entry(new).or_default().insert(old);
+            news_of_old.entry(old).or_default().insert(new);
+        }
+    }
+    let now = db::now();
+    for ((s, &old), &new) in stored.iter().zip(old_person).zip(persons) {
+        if old == 0 {
+            continue;
+        }
+        let kind = if olds_of_new[&new].len() > 1 {
+            "merged"
+        } else if news_of_old[&old].len() > 1 {
+            "split"
+        } else {
+            continue;
+        };
+        notice(tx, s.org_id, s.id, kind, old, new, &now).await?;
+    }
+    Ok(())
+}
+
+async fn notice(
+    tx: &mut Tx<'_>,
+    org_id: i64,
+    record_id: i64,
+    kind: &str,
+    person_from: i64,
+    person_to: i64,
+    now: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO registry_notices (org_id, record_id, kind, person_from, person_to, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org_id)
+    .bind(record_id)
+    .bind(kind)
+    .bind(person_from)
+    .bind(person_to)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What happened to one of the member's registrations, as its registry page lists it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Notice {
+    pub id: i64,
+    pub record_id: i64,
+    pub member_key: String,
+    pub kind: String,
+    pub person_from: i64,
+    pub person_to: i64,
+    pub created_at: String,
+}
+
+/// Page `page` (from 1) of the notices for the actor's member organisation, newest first, and
+/// how many there are. The secretariat has none: it took the decisions.
+pub async fn notices(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Notice>, i64)> {
+    if actor.sees_all() {
+        return Ok((vec![], 0));
+    }
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM registry_notices WHERE org_id = $1")
+            .bind(actor.org_id)
+            .fetch_one(&db.pool)
+            .await?;
+    let rows = sqlx::query_as(
+        "SELECT n.id, n.record_id, r.member_key, n.kind, n.person_from, n.person_to, n.created_at \
+         FROM registry_notices n JOIN registry_records r ON r.id = n.record_id \
+         WHERE n.org_id = $1 ORDER BY n.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(actor.org_id)
+    .bind(NOTICES_PER_PAGE)
+    .bind((page.max(1) - 1) * NOTICES_PER_PAGE)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub const NOTICES_PER_PAGE: i64 = 20;
 
 /// An earlier import, as its member's import page lists it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -1030,7 +1132,8 @@ pub async fn reveal(
     ))
 }
 
-/// Records an officer's decision on a pair and re-links the registry so that it takes effect.
+/// Records an officer's decision on a pair and re-links the registry so that it takes effect, in
+/// one transaction; the members whose registrations the pair holds are told the outcome.
 pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Result<()> {
     if !actor.coordinates() {
         return Err(Error::Forbidden);
@@ -1038,12 +1141,14 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
     if !matches!(decision, "same" | "different" | "unsure") {
         return Err(Error::field("decision", "err-choice"));
     }
+    let _guard = IMPORT_LOCK.lock().await;
     let mut tx = db.begin().await?;
-    let before: (String,) = sqlx::query_as("SELECT status FROM registry_pairs WHERE id = $1")
-        .bind(pair_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let (before, record_l, record_r): (String, i64, i64) =
+        sqlx::query_as("SELECT status, record_l, record_r FROM registry_pairs WHERE id = $1")
+            .bind(pair_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound)?;
     sqlx::query(
         "UPDATE registry_pairs SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
     )
@@ -1059,13 +1164,28 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
         "decide",
         "registry_pair",
         Some(pair_id),
-        Some(serde_json::json!({ "status": before.0 })),
+        Some(serde_json::json!({ "status": before })),
         Some(serde_json::json!({ "status": decision })),
     )
     .await?;
+    let relinked = if decision == "unsure" {
+        None
+    } else {
+        let stored = load_all(&mut tx).await?;
+        Some(relink_loaded(&mut tx, Some(actor), stored).await?.0)
+    };
+    let now = db::now();
+    for id in [record_l, record_r] {
+        let (org_id, person_id): (i64, i64) =
+            sqlx::query_as("SELECT org_id, person_id FROM registry_records WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        notice(&mut tx, org_id, id, decision, person_id, person_id, &now).await?;
+    }
     tx.commit().await?;
-    if decision != "unsure" {
-        relink(db, Some(actor)).await?;
+    if let Some(linked) = relinked {
+        online::publish(db, linked.records, linked.model).await;
     }
     Ok(())
 }

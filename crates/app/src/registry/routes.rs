@@ -25,7 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/registry/review", get(view_review_get))
         .route("/registry/review/{id}", post(view_decide_post))
         .route("/registry/review/{id}/reveal", post(view_reveal_post))
+        .route("/registry/check", get(view_check_get).post(view_check_post))
+        .route("/registry/notices", get(view_notices_get))
         .route("/api/v1/registry/search", get(api_search_get))
+        .route("/api/v1/registry/check", post(api_check_post))
 }
 
 /// Routes that take files, with a larger body limit (see `web::router`).
@@ -67,6 +70,62 @@ async fn api_search_get(
     Query(sq): Query<SearchQuery>,
 ) -> Result<Json<super::Found>> {
     Ok(Json(super::search(&app.db, ctx.actor()?, &sq.q).await?))
+}
+
+async fn check_page(
+    ctx: &Ctx,
+    probe: &super::online::Probe,
+    answer: Option<&super::online::Answer>,
+    errors: Option<&crate::error::FieldErrors>,
+) -> Result<Response> {
+    let c = minijinja::context! { p => probe, answer => answer, checked => answer.is_some() };
+    match errors {
+        Some(e) => ctx.form_errors("registry/check.html", e, c),
+        None => ctx.page("registry/check.html", c),
+    }
+}
+
+async fn view_check_get(ctx: Ctx) -> Result<Response> {
+    ctx.actor()?;
+    check_page(&ctx, &super::online::Probe::default(), None, None).await
+}
+
+/// "Already registered?" as a form: the details are posted, never put in the address (which
+/// browsers keep in their history).
+async fn view_check_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(probe): HtmlForm<super::online::Probe>,
+) -> Result<Response> {
+    match super::online::check(&app.db, ctx.actor()?, &probe).await {
+        Ok(answer) => check_page(&ctx, &probe, Some(&answer), None).await,
+        Err(Error::Validation(errs)) => check_page(&ctx, &probe, None, Some(&errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn api_check_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(probe): Json<super::online::Probe>,
+) -> Result<Json<super::online::Answer>> {
+    Ok(Json(
+        super::online::check(&app.db, ctx.actor()?, &probe).await?,
+    ))
+}
+
+async fn view_notices_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(pq): Query<PageQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let (notices, total) = super::notices(&app.db, actor, pq.page.unwrap_or(1)).await?;
+    let pager = Pager::new(&ctx.path, pq.page, total, super::NOTICES_PER_PAGE);
+    ctx.page(
+        "registry/notices.html",
+        minijinja::context! { notices => notices, pager => pager },
+    )
 }
 
 async fn view_record_get(

@@ -237,6 +237,21 @@ fn matrix() -> Vec<Row> {
             None,
             "AAAAA",
         ),
+        // "Already registered?": anyone signed in may ask; the answer names no member.
+        row(M::GET, "/registry/check", None, "AAAAA"),
+        row(
+            M::POST,
+            "/registry/check",
+            Form("full_name=محمد الشناوي&national_id=27804120101234"),
+            "AAAAA",
+        ),
+        row(
+            M::POST,
+            "/api/v1/registry/check",
+            Json(r#"{"full_name":"Mohamed El-Shenawy","date_of_birth":"1978-04-12"}"#),
+            "AAAAA",
+        ),
+        row(M::GET, "/registry/notices", None, "AAAAA"),
         row(M::GET, "/registry/records/{own_record}", None, "DDDAA"),
         row(M::GET, "/registry/records/{other_record}", None, "DDDDD"),
         row(M::GET, "/registry/import", None, "DDDAA"),

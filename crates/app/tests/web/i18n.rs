@@ -129,8 +129,24 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    // One notice of every kind on the member's record.
+    for kind in ["merged", "split", "same", "different", "unsure"] {
+        sqlx::query(
+            "INSERT INTO registry_notices (org_id, record_id, kind, person_from, person_to, created_at) \
+             VALUES ($1, $2, $3, 1, 2, $4)",
+        )
+        .bind(user.org_id)
+        .bind(record)
+        .bind(kind)
+        .bind(mizalla::db::now())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
     let member_pages = [
         "/registry?q=27804120101234".to_owned(),
+        "/registry/check".into(),
+        "/registry/notices".into(),
         "/registry/import".into(),
         "/registry/priority".into(),
         format!("/registry/import/{upload}"),
@@ -164,6 +180,29 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
                 "{path} in {lang} shows message keys: {missing:?}"
             );
         }
+        // The answer of "already registered?", which comes from a form.
+        let page = member
+            .client
+            .post(app.url(&format!("/registry/check?lang={lang}")))
+            .form(&[
+                ("_csrf", member.csrf.as_str()),
+                ("full_name", "فاطمه احمد علي"),
+                ("date_of_birth", "1983-02-09"),
+                ("gender", "2"),
+                ("village", "ميت غمر"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("check-answer"), "{page}");
+        let missing = untranslated(&page);
+        assert!(
+            missing.is_empty(),
+            "the check's answer in {lang}: {missing:?}"
+        );
     }
 }
 

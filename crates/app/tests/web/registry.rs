@@ -326,3 +326,202 @@ async fn an_abandoned_upload_is_forgotten_after_a_day(app: TestApp) {
 }
 
 on_both_backends!(uploads, an_abandoned_upload_is_forgotten_after_a_day);
+
+async fn check(app: &TestApp, token: &str, probe: serde_json::Value) -> serde_json::Value {
+    let res = TestApp::client()
+        .post(app.url("/api/v1/registry/check"))
+        .bearer_auth(token)
+        .json(&probe)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn already_registered_is_answered_without_naming_other_members(app: TestApp) {
+    let amal = app.token("staff@amal.demo").await;
+    let nour = app.token("staff@nour.demo").await;
+    // Al-Nour is about to register a man Al-Amal and Al-Nour both registered, typed in Latin
+    // letters without his ID: he is found, with Al-Nour's own key and one other member; his
+    // first name agrees as "the same name in another spelling".
+    let probe = serde_json::json!({
+        "full_name": "Mohamed Abdelrahman Elsayed El-Shenawy",
+        "date_of_birth": "12/04/1978",
+        "gender": "M",
+        "village": "ميت غمر",
+    });
+    let answer = check(&app, &nour, probe.clone()).await;
+    assert_eq!(answer["registered"], true, "{answer}");
+    let best = &answer["candidates"][0];
+    assert_eq!(
+        best["own_keys"],
+        serde_json::json!(["NOUR-001"]),
+        "{answer}"
+    );
+    assert_eq!(best["other_members"], 1);
+    assert!(
+        best["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["field"] == "first_name" && f["level"] == 2),
+        "{answer}"
+    );
+    let text = answer.to_string();
+    assert!(
+        !text.contains("AMAL-") && !text.contains("الشناوي"),
+        "nothing of Al-Amal's registration: {text}"
+    );
+    // By national ID alone, for Al-Amal.
+    let answer = check(
+        &app,
+        &amal,
+        serde_json::json!({ "national_id": "٢٨٣٠٩٠٢٠١٠١٢٤٥" }),
+    )
+    .await;
+    assert_eq!(answer["registered"], true, "{answer}");
+    assert_eq!(
+        answer["candidates"][0]["own_keys"],
+        serde_json::json!(["AMAL-002"])
+    );
+    // Someone nobody registered.
+    let answer = check(
+        &app,
+        &amal,
+        serde_json::json!({ "full_name": "زينب سعيد عبد الله القاضي", "date_of_birth": "2001-05-05", "national_id": "30105050101236" }),
+    )
+    .await;
+    assert_eq!(answer["registered"], false, "{answer}");
+    // Nothing to check with: a clear error, in the user's language.
+    let res = TestApp::client()
+        .post(app.url("/api/v1/registry/check"))
+        .bearer_auth(&amal)
+        .header("accept-language", "ar")
+        .json(&serde_json::json!({ "gender": "1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("الرقم القومي"));
+
+    // The page: the form posts, the answer shows the comparison in words.
+    let s = app.login("staff@nour.demo").await;
+    let page = s
+        .client
+        .post(app.url("/registry/check"))
+        .form(&[
+            ("_csrf", s.csrf.as_str()),
+            ("full_name", "محمد عبد الرحمن السيد الشناوى"),
+            ("national_id", "27804120101234"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("مسجل بالفعل"), "{page}");
+    assert!(page.contains("الرقم القومي") && page.contains("مطابق"));
+    assert!(!page.contains("AMAL-"));
+}
+
+on_both_backends!(
+    already_registered,
+    already_registered_is_answered_without_naming_other_members
+);
+
+async fn members_see_what_the_secretariats_decisions_did_to_their_records(app: TestApp) {
+    // Al-Amal's and Al-Nour's registrations of Menna are one person; an officer says they are
+    // two people.
+    let id_of = |key: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM registry_records WHERE member_key = $1")
+                    .bind(key)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            id
+        }
+    };
+    let (amal_menna, nour_menna) = (id_of("AMAL-004").await, id_of("NOUR-004").await);
+    let (pair,): (i64,) = sqlx::query_as(
+        "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
+         VALUES ($1, $2, 0.95, 'test', 'open', '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .bind(amal_menna.min(nour_menna))
+    .bind(amal_menna.max(nour_menna))
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let officer = app.login("staff@secretariat.demo").await;
+    let res = officer
+        .client
+        .post(app.url(&format!("/registry/review/{pair}")))
+        .form(&[("_csrf", officer.csrf.as_str()), ("decision", "different")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let persons: Vec<(i64,)> =
+        sqlx::query_as("SELECT person_id FROM registry_records WHERE id IN ($1, $2)")
+            .bind(amal_menna)
+            .bind(nour_menna)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_ne!(persons[0], persons[1], "the decision splits them at once");
+    for (email, key) in [
+        ("staff@amal.demo", "AMAL-004"),
+        ("staff@nour.demo", "NOUR-004"),
+    ] {
+        let s = app.login(email).await;
+        let page = s
+            .client
+            .get(app.url("/registry/notices"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(key), "{email}: {page}");
+        assert!(page.contains("لشخصين مختلفين"), "{email}: {page}");
+        let other = if key.starts_with("AMAL") {
+            "NOUR-"
+        } else {
+            "AMAL-"
+        };
+        assert!(!page.contains(other), "{email} sees only its own records");
+    }
+    let splits: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM registry_notices WHERE kind = 'split'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(splits.0 >= 1, "the split is told too");
+    // The "already registered?" index follows the decision: Al-Nour's check for Menna no
+    // longer counts Al-Amal's registration as hers.
+    let nour = app.token("staff@nour.demo").await;
+    let answer = check(
+        &app,
+        &nour,
+        serde_json::json!({ "full_name": "منه الله ابراهيم محمود", "national_id": "29012010201248" }),
+    )
+    .await;
+    let mine = answer["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["own_keys"] == serde_json::json!(["NOUR-004"]))
+        .cloned()
+        .unwrap_or_else(|| panic!("{answer}"));
+    assert_eq!(mine["other_members"], 0, "{answer}");
+}
+
+on_both_backends!(
+    decision_notices,
+    members_see_what_the_secretariats_decisions_did_to_their_records
+);

@@ -1,0 +1,21 @@
+-- The linkage model of the registry's last run (m, u and the share of matches among candidate
+-- pairs), so that a restarted server answers "already registered?" without estimating it again.
+CREATE TABLE registry_model (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    parameters_json TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+
+-- What happened to a member's registration when a re-link or people's decision moved it: joined
+-- to another person ('merged'), separated from one ('split'), or a pair involving it decided
+-- ('same', 'different', 'unsure'). Members read these; only registry numbers are stored.
+CREATE TABLE registry_notices (
+    id              INTEGER PRIMARY KEY,
+    org_id          INTEGER NOT NULL REFERENCES orgs(id),
+    record_id       INTEGER NOT NULL REFERENCES registry_records(id),
+    kind            TEXT NOT NULL CHECK (kind IN ('merged', 'split', 'same', 'different', 'unsure')),
+    person_from     INTEGER NOT NULL DEFAULT 0,
+    person_to       INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX registry_notices_org ON registry_notices(org_id, id);
