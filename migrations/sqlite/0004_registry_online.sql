@@ -1,8 +1,10 @@
 -- The linkage model of the registry's last run (m, u and the share of matches among candidate
--- pairs), so that a restarted server answers "already registered?" without estimating it again.
+-- pairs), so that a restarted server answers "already registered?" without estimating it again,
+-- and that run's version: a server whose index has another version rebuilds it.
 CREATE TABLE registry_model (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
     parameters_json TEXT NOT NULL,
+    version         TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 );
 

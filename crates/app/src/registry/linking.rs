@@ -6,6 +6,12 @@ use link::normalize::date::Order;
 use link::record::{self, Problem, RawRecord, Record};
 use std::collections::HashMap;
 
+/// The stored registrations as the engine sees them, normalised on all cores.
+pub fn entries(stored: &[Stored]) -> Vec<Entry> {
+    use rayon::prelude::*;
+    stored.par_iter().map(Entry::stored).collect()
+}
+
 /// One registration as the engine sees it.
 pub struct Entry {
     pub record: Record,

@@ -1,14 +1,16 @@
 //! "Is this person already registered?": one person's details checked against the whole registry
 //! before a member registers them, answered from the linkage engine's online index held in
-//! memory (no re-link, no scan of the table).
+//! memory with each registration's member, key and person (no re-link, no database query).
 //!
-//! The index is rebuilt from the registrations and the model of every re-link (import commit,
-//! people's decisions), and after a restart from the stored registrations and the stored model
-//! (`registry_model`), so a check never waits for a model to be estimated. Answers name no other
+//! Every re-link (import commit, people's decisions) publishes a new snapshot of the registry
+//! to this process and stores its model and a version in `registry_model`. Another process (a
+//! second server, `mizalla import` run beside the server) changes the version: a server looks
+//! at it at most once a second and rebuilds its snapshot from the stored registrations and the
+//! stored model, so a check never waits for a model to be estimated. Answers name no other
 //! member and show none of their data: for each likely person, the actor's own record keys, how
-//! many other members registered them, and which fields agree.
+//! many other members registered them, and how each field compares.
 
-use super::linking;
+use super::{Stored, linking};
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
 use crate::users::Actor;
@@ -18,95 +20,206 @@ use link::record::{RawRecord, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
-
-/// The online index of each database this process opened (tests open several).
-static INDEXES: LazyLock<Mutex<HashMap<u64, Arc<Index>>>> = LazyLock::new(Default::default);
-/// One build at a time: concurrent first checks after a restart wait for the same build.
-static BUILDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+use std::time::{Duration, Instant};
 
 /// Candidates below this probability are not shown.
 const SHOW_FROM: f64 = 0.5;
 /// At most this many persons per answer.
 const MAX_PERSONS: usize = 5;
+/// How often a server looks whether another process re-linked the registry.
+const FRESHNESS: Duration = Duration::from_secs(1);
 
-fn cached(db: &Db) -> Option<Arc<Index>> {
-    INDEXES
+/// One registration as a check needs it.
+struct Registration {
+    org_id: i64,
+    member_key: String,
+    person_id: i64,
+}
+
+/// The registry as a re-link left it: the index, and per index position the registration.
+pub struct Snapshot {
+    version: String,
+    records: Vec<Record>,
+    model: Model,
+    registrations: Vec<Registration>,
+}
+
+impl Snapshot {
+    /// `stored` and `persons` in the order of `records` (a re-link's, names counted).
+    pub(super) fn of(
+        stored: &[Stored],
+        persons: &[i64],
+        records: Vec<Record>,
+        model: Model,
+    ) -> Snapshot {
+        Snapshot {
+            version: crate::users::random_token(),
+            records,
+            model,
+            registrations: stored
+                .iter()
+                .zip(persons)
+                .map(|(s, &person_id)| Registration {
+                    org_id: s.org_id,
+                    member_key: s.member_key.clone(),
+                    person_id,
+                })
+                .collect(),
+        }
+    }
+
+    /// Stores the model and version in the re-link's transaction.
+    pub(super) async fn store(&self, tx: &mut Tx<'_>) -> Result<()> {
+        let json = serde_json::to_string(&self.model).map_err(|e| Error::Internal(e.into()))?;
+        sqlx::query(
+            "INSERT INTO registry_model (id, parameters_json, version, updated_at) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET parameters_json = $1, version = $2, updated_at = $3",
+        )
+        .bind(json)
+        .bind(&self.version)
+        .bind(db::now())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}
+
+/// A published snapshot, indexed.
+struct Registry {
+    version: String,
+    index: Index,
+    registrations: Vec<Registration>,
+    /// Index positions of each person's registrations.
+    by_person: HashMap<i64, Vec<u32>>,
+    /// When the version was last compared with the database's.
+    checked: Mutex<Instant>,
+}
+
+/// The registry of each database this process opened (tests open several).
+static REGISTRIES: LazyLock<Mutex<HashMap<u64, Arc<Registry>>>> = LazyLock::new(Default::default);
+/// One build at a time: concurrent first checks after a restart wait for the same build.
+static BUILDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn cached(db: &Db) -> Option<Arc<Registry>> {
+    REGISTRIES
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .get(&db.id)
         .cloned()
 }
 
-/// Stores the model of a re-link in its transaction (read back by [`index`] after a restart).
-pub(super) async fn store_model(tx: &mut Tx<'_>, model: &Model) -> Result<()> {
-    let json = serde_json::to_string(model).map_err(|e| Error::Internal(e.into()))?;
-    sqlx::query(
-        "INSERT INTO registry_model (id, parameters_json, updated_at) VALUES (1, $1, $2) \
-         ON CONFLICT (id) DO UPDATE SET parameters_json = $1, updated_at = $2",
-    )
-    .bind(json)
-    .bind(db::now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Replaces the index with one of `records` (a re-link's, names counted) under `model`, once
-/// the re-link is committed. Should the build fail, the old index is dropped and the next check
-/// builds one from the database.
-pub(super) async fn publish(db: &Db, records: Vec<Record>, model: Model) {
+/// Makes `snapshot` (committed) the registry that checks answer from. Should indexing fail, the
+/// old one is dropped and the next check builds one from the database.
+pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
     let built = tokio::task::spawn_blocking(move || {
-        Index::build(records, model, link::pipeline::Config::default().max_block)
+        let mut by_person: HashMap<i64, Vec<u32>> = HashMap::new();
+        for (i, r) in snapshot.registrations.iter().enumerate() {
+            by_person.entry(r.person_id).or_default().push(i as u32);
+        }
+        Registry {
+            version: snapshot.version,
+            index: Index::build(
+                snapshot.records,
+                snapshot.model,
+                link::pipeline::Config::default().max_block,
+            ),
+            registrations: snapshot.registrations,
+            by_person,
+            checked: Mutex::new(Instant::now()),
+        }
     })
     .await;
-    let mut indexes = INDEXES.lock().unwrap_or_else(|p| p.into_inner());
+    let mut registries = REGISTRIES.lock().unwrap_or_else(|p| p.into_inner());
     match built {
-        Ok(index) => {
-            indexes.insert(db.id, Arc::new(index));
+        Ok(registry) => {
+            registries.insert(db.id, Arc::new(registry));
         }
         Err(e) => {
             tracing::warn!(error = %e, "online index build failed; the next check rebuilds it");
-            indexes.remove(&db.id);
+            registries.remove(&db.id);
         }
     }
 }
 
-/// The index of `db`, built from the stored registrations and model if this process has none.
-async fn index(db: &Db) -> Result<Arc<Index>> {
-    if let Some(index) = cached(db) {
-        return Ok(index);
+async fn stored_version(db: &Db) -> Result<Option<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT version, parameters_json FROM registry_model WHERE id = 1")
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// The registry of `db` for checks: this process's snapshot while it is current, else one built
+/// from the stored registrations and model.
+async fn registry(db: &Db) -> Result<Arc<Registry>> {
+    if let Some(r) = cached(db) {
+        let due = {
+            let mut checked = r.checked.lock().unwrap_or_else(|p| p.into_inner());
+            let due = checked.elapsed() >= FRESHNESS;
+            if due {
+                *checked = Instant::now();
+            }
+            due
+        };
+        if !due {
+            return Ok(r);
+        }
+        match stored_version(db).await? {
+            Some((version, _)) if version == r.version => return Ok(r),
+            _ => {}
+        }
     }
     let _building = BUILDING.lock().await;
-    if let Some(index) = cached(db) {
-        return Ok(index);
+    let stored = stored_version(db).await?;
+    if let Some(r) = cached(db)
+        && stored.as_ref().is_some_and(|(v, _)| *v == r.version)
+    {
+        return Ok(r);
     }
-    let mut tx = db.begin().await?;
-    let stored = super::load_all(&mut tx).await?;
-    let model: Option<(String,)> =
-        sqlx::query_as("SELECT parameters_json FROM registry_model WHERE id = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-    tx.rollback().await?;
-    let model = model.and_then(|(json,)| serde_json::from_str::<Model>(&json).ok());
-    let Some(model) = model.filter(|_| !stored.is_empty()) else {
+    let Some(model) = stored.and_then(|(_, json)| serde_json::from_str::<Model>(&json).ok()) else {
         // No model stored yet (an empty registry, or one imported before models were kept):
-        // a re-link estimates and stores it, and publishes the index.
+        // a re-link estimates and stores it, and publishes the registry.
         super::relink(db, None).await?;
-        return cached(db).ok_or(Error::Internal(anyhow::anyhow!("no index after re-link")));
+        return cached(db).ok_or(Error::Internal(anyhow::anyhow!(
+            "no registry after re-link"
+        )));
     };
-    let records = tokio::task::spawn_blocking(move || {
-        let mut records: Vec<Record> = stored
-            .iter()
-            .map(|s| linking::Entry::stored(s).record)
+    let mut tx = db.begin().await?;
+    let stored = super::load_all(db.kind, &mut tx).await?;
+    let version: (String,) = sqlx::query_as("SELECT version FROM registry_model WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.rollback().await?;
+    let snapshot = tokio::task::spawn_blocking(move || {
+        let mut records: Vec<Record> = linking::entries(&stored)
+            .into_iter()
+            .map(|e| e.record)
             .collect();
         link::record::count_names(&mut records);
-        records
+        let persons: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
+        let model = model.with_names(&records);
+        let mut snapshot = Snapshot::of(&stored, &persons, records, model);
+        snapshot.version = version.0;
+        snapshot
     })
     .await
     .map_err(|e| Error::Internal(anyhow::anyhow!("index build failed: {e}")))?;
-    let model = model.with_names(&records);
-    publish(db, records, model).await;
-    cached(db).ok_or(Error::Internal(anyhow::anyhow!("no index after build")))
+    publish(db, snapshot).await;
+    cached(db).ok_or(Error::Internal(anyhow::anyhow!("no registry after build")))
+}
+
+/// Builds the registry for checks ahead of the first one (a server calls this as it starts: at a
+/// million registrations the build takes tens of seconds).
+pub async fn warm(db: Db) {
+    let started = Instant::now();
+    match registry(&db).await {
+        Ok(r) => tracing::info!(
+            registrations = r.registrations.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "registry ready for \"already registered?\" checks"
+        ),
+        Err(e) => tracing::warn!(error = %e, "registry index not built; the first check builds it"),
+    }
 }
 
 /// The details a member has of a person it is about to register.
@@ -215,49 +328,25 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
         return Err(Error::field("full_name", "err-check-empty"));
     }
     let record = link::record::normalize(&probe.raw(), link::normalize::date::Order::DayFirst);
-    let index = index(db).await?;
-    let found = index.query(&record, SHOW_FROM);
-    // Best candidate per registration id, in order of probability.
-    let mut best: Vec<(i64, &link::online::Candidate)> = Vec::new();
-    for c in found.iter().take(50) {
-        if let Ok(id) = index.record(c.record).id.parse::<i64>() {
-            best.push((id, c));
-        }
-    }
-    if best.is_empty() {
-        return Ok(Answer::default());
-    }
-    // Persons and members as they are now (a decision may have moved them since the index).
-    let placeholders: Vec<String> = (1..=best.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT r.id, r.person_id, r.org_id, r.member_key FROM registry_records r \
-         WHERE r.person_id IN (SELECT person_id FROM registry_records WHERE id IN ({}))",
-        placeholders.join(", ")
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql));
-    for (id, _) in &best {
-        q = q.bind(*id);
-    }
-    let rows = q.fetch_all(&db.pool).await?;
-    let person_of: HashMap<i64, i64> = rows.iter().map(|r| (r.0, r.1)).collect();
+    let registry = registry(db).await?;
     let mut answer = Answer::default();
-    for (id, c) in best {
-        let Some(&person_id) = person_of.get(&id) else {
-            continue; // removed since the index was built
-        };
+    for c in registry.index.query(&record, SHOW_FROM) {
+        let person_id = registry.registrations[c.record as usize].person_id;
         if answer.candidates.iter().any(|l| l.person_id == person_id) {
             continue;
         }
-        let of_person = rows.iter().filter(|r| r.1 == person_id);
+        let of_person = registry.by_person[&person_id]
+            .iter()
+            .map(|&i| &registry.registrations[i as usize]);
         let mut own_keys: Vec<String> = of_person
             .clone()
-            .filter(|r| !actor.sees_all() && r.2 == actor.org_id)
-            .map(|r| r.3.clone())
+            .filter(|r| !actor.sees_all() && r.org_id == actor.org_id)
+            .map(|r| r.member_key.clone())
             .collect();
         own_keys.sort();
         let mut others: Vec<i64> = of_person
-            .filter(|r| actor.sees_all() || r.2 != actor.org_id)
-            .map(|r| r.2)
+            .filter(|r| actor.sees_all() || r.org_id != actor.org_id)
+            .map(|r| r.org_id)
             .collect();
         others.sort_unstable();
         others.dedup();

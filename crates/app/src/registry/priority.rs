@@ -3,7 +3,7 @@
 //! favour large families with children or elderly members, families headed by a woman, and
 //! families that received little assistance lately.
 
-use super::{STORED_SELECT, Stored, parse_order};
+use super::{Stored, parse_order, read_stored, stored_select};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::users::Actor;
@@ -85,12 +85,15 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
     weights.check()?;
     // Every registration (any member's) of the households this member registered: sizes count
     // persons known to the whole alliance; only this member's own rows are shown.
-    let rows: Vec<Stored> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{STORED_SELECT} WHERE r.household_id IN (SELECT household_id FROM registry_records WHERE org_id = $1) ORDER BY r.id"
-    )))
-    .bind(actor.org_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<Stored> = read_stored(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{} WHERE r.household_id IN (SELECT household_id FROM registry_records WHERE org_id = $1) ORDER BY r.id",
+            stored_select(db.kind)
+        )))
+        .bind(actor.org_id)
+        .fetch_all(&db.pool)
+        .await?,
+    )?;
     let today = time::OffsetDateTime::now_utc().date();
     let cutoff = (today - time::Duration::days(30 * weights.months)).to_string();
     let recent: Vec<(i64, i64)> = sqlx::query_as(

@@ -220,6 +220,7 @@ pub fn router(app: AppState) -> Router {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(app: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    tokio::spawn(crate::registry::online::warm(app.db.clone()));
     let router = router(app);
     axum::serve(
         listener,

@@ -66,6 +66,8 @@ pub async fn fresh_database_url(backend: Backend) -> Option<String> {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The database's URL, for a second process's view of it.
+    pub database_url: String,
 }
 
 impl TestApp {
@@ -77,7 +79,7 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, demo: bool) -> Option<TestApp> {
         let url = fresh_database_url(backend).await?;
         let settings = Settings {
-            database_url: DatabaseUrl::new(url),
+            database_url: DatabaseUrl::new(url.clone()),
             listen: "127.0.0.1:0".into(),
             ..Settings::default()
         };
@@ -89,7 +91,11 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = mizalla::web::AppState::new(db.clone(), settings).unwrap();
         tokio::spawn(async move { mizalla::web::serve(state, listener).await });
-        Some(TestApp { base, db })
+        Some(TestApp {
+            base,
+            db,
+            database_url: url,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -431,6 +431,56 @@ on_both_backends!(
     already_registered_is_answered_without_naming_other_members
 );
 
+async fn a_registration_imported_by_another_process_is_found_within_seconds(app: TestApp) {
+    let nour = app.token("staff@nour.demo").await;
+    let zeinab = serde_json::json!({
+        "full_name": "زينب سعيد عبد الله القاضي",
+        "date_of_birth": "2001-05-05",
+        "national_id": "30105050101236",
+    });
+    assert_eq!(
+        check(&app, &nour, zeinab.clone()).await["registered"],
+        false
+    );
+    // `mizalla import` run beside the server: another connection, another process's view.
+    let cli = mizalla::db::Db::connect(&app.database_url).await.unwrap();
+    let row = link::record::RawRecord {
+        record_id: "AMAL-100".into(),
+        household_ref: "A9".into(),
+        full_name: "زينب سعيد عبدالله القاضى".into(),
+        date_of_birth: "2001-05-05".into(),
+        national_id: "30105050101236".into(),
+        gender: "أنثى".into(),
+        ..Default::default()
+    };
+    let incoming = mizalla::registry::Incoming {
+        rows: vec![(2, row)],
+        rejected: vec![],
+        order: link::normalize::date::Order::DayFirst,
+    };
+    let amal = app.org_id("amal").await;
+    mizalla::registry::import(&cli, None, amal, "cli.csv", incoming, true)
+        .await
+        .unwrap();
+    // The server looks at the registry's version at most once a second.
+    let mut answer = serde_json::Value::Null;
+    for _ in 0..30 {
+        answer = check(&app, &nour, zeinab.clone()).await;
+        if answer["registered"] == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(answer["registered"], true, "{answer}");
+    assert_eq!(answer["candidates"][0]["other_members"], 1);
+    assert_eq!(answer["candidates"][0]["own_keys"], serde_json::json!([]));
+}
+
+on_both_backends!(
+    index_freshness,
+    a_registration_imported_by_another_process_is_found_within_seconds
+);
+
 async fn members_see_what_the_secretariats_decisions_did_to_their_records(app: TestApp) {
     // Al-Amal's and Al-Nour's registrations of Menna are one person; an officer says they are
     // two people.
