@@ -23,6 +23,27 @@ impl FieldErrors {
     pub fn get(&self, field: &str) -> Option<&'static str> {
         self.0.iter().find(|e| e.field == field).map(|e| e.key)
     }
+    /// A short code people type and programs keep (an organisation's, a category's): required,
+    /// lower-case Latin letters, digits, `-` and `_`, at most 32 characters.
+    pub fn code(&mut self, field: &'static str, code: &str) {
+        if code.is_empty() {
+            self.add(field, "err-required");
+        } else if code.len() > 32
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        {
+            self.add(field, "err-code-format");
+        }
+    }
+    /// A required name of at most 200 characters.
+    pub fn name(&mut self, field: &'static str, name: &str) {
+        if name.is_empty() {
+            self.add(field, "err-required");
+        } else if name.chars().count() > 200 {
+            self.add(field, "err-too-long");
+        }
+    }
     /// `Ok(())` when nothing was added, else the validation error.
     pub fn check(self) -> Result<(), Error> {
         if self.0.is_empty() {

@@ -9,6 +9,7 @@
 //! box to the same household from two members within 30 days"), it is warned with the date and
 //! category of the earlier assistance only, never with the other member's name or record.
 
+pub mod categories;
 pub mod routes;
 
 use crate::audit;
@@ -90,22 +91,6 @@ impl Entry {
     }
 }
 
-/// A category of assistance (configurable by the secretariat).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Category {
-    pub code: String,
-    pub name_ar: String,
-    pub name_en: String,
-}
-
-pub async fn categories(db: &Db) -> Result<Vec<Category>> {
-    Ok(sqlx::query_as(
-        "SELECT code, name_ar, name_en FROM assistance_categories WHERE active = 1 ORDER BY code",
-    )
-    .fetch_all(&db.pool)
-    .await?)
-}
-
 /// An earlier assistance that the new one overlaps under a rule: only its date and category
 /// (the other member stays unnamed).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -183,11 +168,7 @@ async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Val
     if !matches!(input.scope.as_str(), "person" | "household") {
         errs.add("scope", "err-choice");
     }
-    if !categories(db)
-        .await?
-        .iter()
-        .any(|c| c.code == input.category)
-    {
+    if !categories::is_offered(db, &input.category).await? {
         errs.add("category", "err-choice");
     }
     let quantity = match input.quantity.trim() {
@@ -541,11 +522,7 @@ pub async fn add_rule(db: &Db, actor: Option<&Actor>, input: &RuleInput) -> Resu
         return Err(Error::Forbidden);
     }
     let mut errs = FieldErrors::default();
-    if !categories(db)
-        .await?
-        .iter()
-        .any(|c| c.code == input.category)
-    {
+    if !categories::is_offered(db, &input.category).await? {
         errs.add("category", "err-choice");
     }
     let window = input

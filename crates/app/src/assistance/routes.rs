@@ -1,6 +1,7 @@
 //! Pages and API of the assistance ledger: recording and correcting assistance, the overlap
 //! rules and the secretariat's overlap dashboard.
 
+use super::categories::{self, CategoryInput};
 use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
 use crate::web::AppState;
@@ -22,6 +23,11 @@ pub fn routes() -> Router<AppState> {
             get(view_rules_get).post(view_rules_post),
         )
         .route("/assistance/overlaps", get(view_overlaps_get))
+        .route(
+            "/assistance/categories",
+            get(view_categories_get).post(view_categories_post),
+        )
+        .route("/assistance/categories/{code}", post(view_category_post))
         .route("/api/v1/assistance", post(api_assistance_post))
 }
 
@@ -38,7 +44,7 @@ async fn view_assistance_get(
     let pager = Pager::new(&ctx.path, pq.page, total, 25);
     ctx.page(
         "assistance/list.html",
-        minijinja::context! { entries => entries, pager => pager, categories => super::categories(&app.db).await?, can_write => actor.can_write() },
+        minijinja::context! { entries => entries, pager => pager, categories => super::categories::all(&app.db).await?, can_write => actor.can_write() },
     )
 }
 
@@ -50,7 +56,7 @@ async fn view_assistance_post(
     let actor = ctx.actor()?;
     match super::record(&app.db, actor, &input).await {
         Ok(recorded) => {
-            let categories = super::categories(&app.db).await?;
+            let categories = super::categories::all(&app.db).await?;
             ctx.page(
                 "assistance/recorded.html",
                 minijinja::context! { recorded => recorded, input => input, categories => categories },
@@ -63,7 +69,7 @@ async fn view_assistance_post(
             ctx.form_errors(
                 "registry/record.html",
                 &errs,
-                minijinja::context! { r => record, entries => entries, categories => super::categories(&app.db).await?, today => crate::db::today(), can_write => actor.can_write(), input => input },
+                minijinja::context! { r => record, entries => entries, categories => super::categories::all(&app.db).await?, today => crate::db::today(), can_write => actor.can_write(), input => input },
             )
         }
         Err(e) => Err(e),
@@ -100,7 +106,7 @@ async fn rules_page(
     }
     let c = minijinja::context! {
         rules => super::rules(&app.db).await?,
-        categories => super::categories(&app.db).await?,
+        categories => super::categories::all(&app.db).await?,
         input => input,
         can_edit => actor.is_secretariat_admin(),
     };
@@ -138,4 +144,60 @@ async fn view_overlaps_get(State(app): State<AppState>, ctx: Ctx) -> Result<Resp
         "assistance/overlaps.html",
         minijinja::context! { s => summary, orgs => orgs },
     )
+}
+
+async fn categories_page(
+    app: &AppState,
+    ctx: &Ctx,
+    input: &CategoryInput,
+    errors: Option<(&crate::error::FieldErrors, Option<&str>)>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if !actor.sees_all() {
+        return Err(Error::Forbidden);
+    }
+    let c = minijinja::context! {
+        categories => categories::all(&app.db).await?,
+        input => input,
+        // Which form the errors belong to: a category's code, or none for the new one.
+        failed => errors.and_then(|(_, code)| code),
+        can_edit => actor.is_secretariat_admin(),
+    };
+    match errors {
+        Some((e, _)) => ctx.form_errors("assistance/categories.html", e, c),
+        None => ctx.page("assistance/categories.html", c),
+    }
+}
+
+async fn view_categories_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    categories_page(&app, &ctx, &CategoryInput::default(), None).await
+}
+
+async fn view_categories_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<CategoryInput>,
+) -> Result<Response> {
+    match categories::save(&app.db, ctx.actor()?, None, input.clone()).await {
+        Ok(()) => Ok(Redirect::to("/assistance/categories").into_response()),
+        Err(Error::Validation(errs)) => {
+            categories_page(&app, &ctx, &input, Some((&errs, None))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_category_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    HtmlForm(input): HtmlForm<CategoryInput>,
+) -> Result<Response> {
+    match categories::save(&app.db, ctx.actor()?, Some(&code), input.clone()).await {
+        Ok(()) => Ok(Redirect::to("/assistance/categories").into_response()),
+        Err(Error::Validation(errs)) => {
+            categories_page(&app, &ctx, &input, Some((&errs, Some(&code)))).await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -90,23 +90,9 @@ impl OrgInput {
         self.contact_name = self.contact_name.trim().to_owned();
         self.contact_phone = self.contact_phone.trim().to_owned();
         self.contact_email = self.contact_email.trim().to_lowercase();
-        if self.code.is_empty() {
-            errs.add("code", "err-required");
-        } else if self.code.len() > 32
-            || !self
-                .code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            errs.add("code", "err-code-format");
-        }
-        for (field, value) in [("name_ar", &self.name_ar), ("name_en", &self.name_en)] {
-            if value.is_empty() {
-                errs.add(field, "err-required");
-            } else if value.chars().count() > 200 {
-                errs.add(field, "err-too-long");
-            }
-        }
+        errs.code("code", &self.code);
+        errs.name("name_ar", &self.name_ar);
+        errs.name("name_en", &self.name_en);
         if self.contact_name.chars().count() > 200 {
             errs.add("contact_name", "err-too-long");
         }

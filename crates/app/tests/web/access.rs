@@ -292,6 +292,19 @@ fn matrix() -> Vec<Row> {
         ),
         // The assistance ledger.
         row(M::GET, "/assistance", None, "AAAAA"),
+        row(M::GET, "/assistance/categories", None, "AAADD"),
+        row(
+            M::POST,
+            "/assistance/categories",
+            Form("code=kit{n}&name_ar=شنطة {n}&name_en=Kit {n}"),
+            "ADDDD",
+        ),
+        row(
+            M::POST,
+            "/assistance/categories/blankets",
+            Form("name_ar=بطاطين&name_en=Blankets&active=1"),
+            "ADDDD",
+        ),
         row(
             M::POST,
             "/assistance",

@@ -109,6 +109,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         "/registry/review".into(),
         "/assistance/rules".into(),
         "/assistance/overlaps".into(),
+        "/assistance/categories".into(),
     ];
     // A member's pages: the registry's import, preview and record pages, the ledger.
     let member = app.login("staff@amal.demo").await;

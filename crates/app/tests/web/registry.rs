@@ -575,3 +575,104 @@ on_both_backends!(
     decision_notices,
     members_see_what_the_secretariats_decisions_did_to_their_records
 );
+
+async fn the_secretariat_adds_renames_and_retires_kinds_of_assistance(app: TestApp) {
+    let admin = app.login("admin@secretariat.demo").await;
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let (client, csrf) = (admin.client.clone(), admin.csrf.clone());
+        let url = app.url(path);
+        async move {
+            let mut form: Vec<(&str, String)> =
+                form.into_iter().map(|(k, v)| (k, v.to_owned())).collect();
+            form.push(("_csrf", csrf));
+            client.post(url).form(&form).send().await.unwrap()
+        }
+    };
+    let res = post(
+        "/assistance/categories",
+        vec![
+            ("code", "winter_kit"),
+            ("name_ar", "شنطة الشتاء"),
+            ("name_en", "Winter kit"),
+        ],
+    )
+    .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    // A code in Arabic letters, a taken code: explained, nothing stored.
+    for (code, error) in [("شتاء", "حروف إنجليزية صغيرة"), ("food_box", "مستخدم")]
+    {
+        let page = post(
+            "/assistance/categories",
+            vec![("code", code), ("name_ar", "س"), ("name_en", "S")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(page.contains(error), "{code}: {page}");
+    }
+    assert_eq!(app.count("assistance_categories").await, 8);
+    // A member is offered the new kind and records it.
+    let member = app.login("staff@amal.demo").await;
+    let (record,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AMAL-009'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let page = member
+        .client
+        .get(app.url(&format!("/registry/records/{record}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("شنطة الشتاء"));
+    let record_kit = || {
+        member
+            .client
+            .post(app.url("/assistance"))
+            .form(&[
+                ("_csrf", member.csrf.as_str()),
+                ("record_id", &record.to_string()),
+                ("category", "winter_kit"),
+                ("scope", "household"),
+                ("quantity", "1"),
+                ("value", "0"),
+                ("given_on", "2026-11-01"),
+            ])
+            .send()
+    };
+    assert_eq!(record_kit().await.unwrap().status(), 200);
+    // Renamed and retired: the entry keeps its kind under the new name; no new entries.
+    let res = post(
+        "/assistance/categories/winter_kit",
+        vec![("name_ar", "شنطة شتوية"), ("name_en", "Winter bag")],
+    )
+    .await;
+    assert!(res.status().is_redirection());
+    let page = member
+        .client
+        .get(app.url("/assistance"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("شنطة شتوية"), "{page}");
+    let res = record_kit().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let audited: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'assistance_category'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited.0, 2);
+}
+
+on_both_backends!(
+    categories,
+    the_secretariat_adds_renames_and_retires_kinds_of_assistance
+);
