@@ -18,21 +18,24 @@ cargo build --release -q
 BIN=$PWD/target/release/mizalla
 if [ -n "${WORK:-}" ]; then mkdir -p "$WORK"; keep=1; else WORK=$(mktemp -d); keep=0; fi
 trap 'kill $(jobs -p) 2>/dev/null || true; [ $keep = 1 ] || rm -rf "$WORK"' EXIT
-python3 bench/scale_set.py ../shared/data/dev "$N" "$WORK/set" >/dev/null
-python3 - "$WORK" <<'PY'
+[ -d "$WORK/set" ] || python3 bench/scale_set.py ../shared/data/dev "$N" "$WORK/set" >/dev/null
+registrations=$(python3 - "$WORK" <<'PY'
 import csv, json, sys, glob
 work = sys.argv[1]
 files = sorted(glob.glob(f"{work}/set/ngo0*.csv"))
-with open(f"{work}/registry.csv", "w", newline="", encoding="utf-8") as out:
-    w = None
-    for f in files[:-1]:
-        with open(f, encoding="utf-8-sig", newline="") as inp:
-            r = csv.DictReader(inp)
-            if w is None:
-                w = csv.DictWriter(out, fieldnames=r.fieldnames)
-                w.writeheader()
-            for row in r:
-                w.writerow(row)
+# Files of at most 1,000,000 rows (the import's limit per file).
+rows, header = [], None
+for f in files[:-1]:
+    with open(f, encoding="utf-8-sig", newline="") as inp:
+        r = csv.reader(inp)
+        header = next(r)
+        rows.extend(r)
+for part in range(0, len(rows), 1_000_000):
+    with open(f"{work}/registry-{part // 1_000_000 + 1}.csv", "w", newline="", encoding="utf-8") as out:
+        w = csv.writer(out)
+        w.writerow(header)
+        w.writerows(rows[part:part + 1_000_000])
+print(len(rows))
 fields = ["full_name", "first_name", "father_name", "grandfather_name", "family_name",
           "national_id", "date_of_birth", "gender", "phone", "governorate", "district", "village"]
 with open(files[-1], encoding="utf-8-sig", newline="") as inp, open(f"{work}/probes.jsonl", "w") as out:
@@ -41,10 +44,13 @@ with open(files[-1], encoding="utf-8-sig", newline="") as inp, open(f"{work}/pro
             break
         out.write(json.dumps({k: row.get(k, "") for k in fields}, ensure_ascii=False) + "\n")
 PY
+)
 url="sqlite://$WORK/registry.db"
 $BIN org add scale --name "Scale member" --database-url "$url" >/dev/null
-echo "registrations: $(($(wc -l < "$WORK/registry.csv") - 1))"
-/usr/bin/time -f "import: %e s, peak %M KiB" $BIN import --org scale "$WORK/registry.csv" --database-url "$url" 2>&1 | tail -4
+echo "registrations: $registrations"
+for f in "$WORK"/registry-*.csv; do
+  /usr/bin/time -f "import: %e s, peak %M KiB" $BIN import --org scale "$f" --database-url "$url" 2>&1 | tail -2
+done
 echo "bench-password-long" | $BIN user add check@scale.bench --org scale --role member_staff --database-url "$url" >/dev/null
 persons=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('SELECT COUNT(DISTINCT person_id) FROM registry_records').fetchone()[0])" "$WORK/registry.db")
 echo "registry persons: $persons"

@@ -418,3 +418,38 @@ categories-retired = موقوف
 categories-new = إضافة نوع مساعدة
 categories-add = إضافة
 categories-link = أنواع المساعدات
+aimport-title = استيراد مساعدات من ملف
+aimport-hint = ملف إكسل (.xlsx) أو CSV، صف لكل مساعدة صُرفت لمستفيد سجلتموه في السجل الموحد. تُفهم أسماء الأعمدة بالعربية أو الإنجليزية. ستظهر معاينة بما سيُسجل وما يُرفض ولماذا، وأي تكرار مع جمعية أخرى، قبل التسجيل. الصف المسجل من قبل لا يُسجل مرة ثانية.
+aimport-column = العمود
+aimport-what = ما يُكتب فيه
+aimport-col-record_id = رقم السجل لديكم، كما في كشف المستفيدين الذي استوردتموه (مطلوب)
+aimport-col-category = نوع المساعدة: اسمه أو رمزه (مطلوب)
+aimport-col-scope = للأسرة أو للفرد (الأسرة إن تُرك فارغًا)
+aimport-col-quantity = الكمية (١ إن تُرك فارغًا)
+aimport-col-value = القيمة بالجنيه (٠ إن تُرك فارغًا)
+aimport-col-given_on = تاريخ الصرف، مثل 2026-03-01 أو 1/3/2026 (مطلوب)
+aimport-col-programme = البرنامج أو المشروع (اختياري)
+aimport-preview = هذه معاينة: لم يُسجل شيء بعد. راجع الصفوف ثم اضغط "تسجيل".
+aimport-done = { $count ->
+    [zero] لم يُسجل شيء.
+    [one] سُجلت مساعدة واحدة في السجل.
+    [two] سُجلت مساعدتان في السجل.
+    [few] سُجلت { $count } مساعدات في السجل.
+   *[other] سُجلت { $count } مساعدة في السجل.
+}
+aimport-recorded = سُجلت
+aimport-to-record = ستُسجل
+aimport-already = مسجلة من قبل
+aimport-overlapping = تتكرر مع جمعية أخرى
+aimport-refused = مرفوضة
+aimport-fate = النتيجة
+aimport-why = السبب
+aimport-fate-recorded = تُسجل
+aimport-fate-already_recorded = مسجلة من قبل
+aimport-fate-refused = مرفوضة
+aimport-commit = { $count ->
+    [one] تسجيل مساعدة واحدة
+   *[other] تسجيل { $count } مساعدة
+}
+aimport-again = رفع ملف آخر
+aimport-link = استيراد من ملف

@@ -407,3 +407,35 @@ categories-retired = Retired
 categories-new = Add a kind of assistance
 categories-add = Add
 categories-link = Kinds of assistance
+aimport-title = Import assistance from a file
+aimport-hint = An Excel (.xlsx) or CSV file, one row per assistance given to a beneficiary you registered in the shared registry. Column names are understood in Arabic or English. A preview shows what will be recorded, what is refused and why, and any overlap with another member, before anything is recorded. A row recorded before is not recorded again.
+aimport-column = Column
+aimport-what = What goes in it
+aimport-col-record_id = Your record number, as in the beneficiary list you imported (required)
+aimport-col-category = Kind of assistance: its name or code (required)
+aimport-col-scope = Household or person (household when empty)
+aimport-col-quantity = Quantity (1 when empty)
+aimport-col-value = Value in pounds (0 when empty)
+aimport-col-given_on = Date given, e.g. 2026-03-01 or 1/3/2026 (required)
+aimport-col-programme = Programme or project (optional)
+aimport-preview = This is a preview: nothing is recorded yet. Check the rows, then press "Record".
+aimport-done = { $count ->
+    [one] One assistance was recorded in the ledger.
+   *[other] { $count } assistance entries were recorded in the ledger.
+}
+aimport-recorded = Recorded
+aimport-to-record = To record
+aimport-already = Recorded before
+aimport-overlapping = Overlap another member
+aimport-refused = Refused
+aimport-fate = Outcome
+aimport-why = Why
+aimport-fate-recorded = Recorded
+aimport-fate-already_recorded = Recorded before
+aimport-fate-refused = Refused
+aimport-commit = { $count ->
+    [one] Record one assistance
+   *[other] Record { $count } assistance entries
+}
+aimport-again = Upload another file
+aimport-link = Import from a file

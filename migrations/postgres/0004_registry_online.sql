@@ -21,3 +21,7 @@ CREATE TABLE registry_notices (
     created_at      TEXT NOT NULL
 );
 CREATE INDEX registry_notices_org ON registry_notices(org_id, id);
+
+-- Uploaded files are beneficiary lists or assistance lists.
+ALTER TABLE registry_uploads ADD COLUMN purpose TEXT NOT NULL DEFAULT 'registry'
+    CHECK (purpose IN ('registry', 'assistance'));

@@ -20,6 +20,10 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// (field, message key) of each error.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.0.iter().map(|e| (e.field, e.key))
+    }
     pub fn get(&self, field: &str) -> Option<&'static str> {
         self.0.iter().find(|e| e.field == field).map(|e| e.key)
     }

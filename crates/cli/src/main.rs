@@ -1,6 +1,7 @@
 //! `mizalla`: the platform's one binary.
 
 mod dedup;
+mod ledger;
 mod registry;
 
 // glibc's allocator spent a fifth of a loaded server's time in malloc and its locks (measured
@@ -103,6 +104,17 @@ enum LedgerCommand {
     /// Check that no entry was changed, removed or inserted since it was recorded (exit status 1
     /// when one was).
     Verify,
+    /// Record a member's assistance list (CSV or XLSX): one row per assistance, to the member's
+    /// own registrations by their record number. Rows recorded before are skipped.
+    Import {
+        /// The member's code.
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+        /// Show what would be recorded, refused or overlap, and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -282,6 +294,12 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Ledger {
+            command: LedgerCommand::Import { org, file, dry_run },
+        } => {
+            let db = mizalla::open(&settings).await?;
+            ledger::import(&db, org, file, *dry_run).await?;
         }
         Command::Import { org, file, dry_run } => {
             let db = mizalla::open(&settings).await?;

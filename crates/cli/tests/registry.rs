@@ -308,3 +308,83 @@ async fn a_killed_import_leaves_no_half_batch() {
     assert!(o.contains("rows were imported"));
     assert!(export_persons(&url, &dir).1 > before);
 }
+
+/// `mizalla ledger import`: a member's assistance list after its beneficiary list, previewed,
+/// recorded once however often it is imported, and the ledger still verifies.
+async fn assistance_lists_are_recorded_once(postgres: bool) {
+    let Some(url) = fresh_database_url(postgres).await else {
+        return;
+    };
+    let dir = temp_dir(if postgres { "aid-pg" } else { "aid-sqlite" });
+    mizalla_ok(&[
+        "org",
+        "add",
+        "amal",
+        "--name",
+        "جمعية الأمل",
+        "--database-url",
+        &url,
+    ]);
+    let people = dir.join("people.csv");
+    std::fs::write(
+        &people,
+        "record_id,full_name,national_id,date_of_birth,gender\n\
+         P1,محمد عبد الرحمن السيد,27804120101234,1978-04-12,ذكر\n\
+         P2,فاطمة أحمد علي,28309020101245,1983-09-02,أنثى\n",
+    )
+    .unwrap();
+    mizalla_ok(&[
+        "import",
+        "--org",
+        "amal",
+        people.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    let aid = dir.join("aid.csv");
+    std::fs::write(
+        &aid,
+        "رقم السجل,نوع المساعدة,الكمية,القيمة,تاريخ الصرف\n\
+         P1,cash,1,500,2026-01-15\n\
+         P2,كرتونة مواد غذائية,2,700,15/01/2026\n\
+         P3,cash,1,500,2026-01-15\n",
+    )
+    .unwrap();
+    let ledger = |extra: &[&str]| {
+        let mut args = vec!["ledger", "import", "--org", "amal", aid.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--database-url", &url]);
+        mizalla_ok(&args)
+    };
+    let err = ledger(&["--dry-run"]);
+    assert!(
+        err.contains("rows would be recorded:            2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("aid.csv:4: record_id"),
+        "the unknown key is named with its line: {err}"
+    );
+    // `ledger verify` succeeds and says how many entries it checked.
+    let verify = || {
+        let o = mizalla(&["ledger", "verify", "--database-url", &url]);
+        assert!(o.status.success());
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(verify().contains(" 0 entries"), "a dry run records nothing");
+    let err = ledger(&[]);
+    assert!(err.contains("rows recorded:            2"), "{err}");
+    let err = ledger(&[]);
+    assert!(err.contains("recorded before (skipped): 2"), "{err}");
+    assert!(verify().contains(" 2 entries"));
+}
+
+#[tokio::test]
+async fn assistance_lists_are_recorded_once_on_sqlite() {
+    assistance_lists_are_recorded_once(false).await;
+}
+
+#[tokio::test]
+async fn assistance_lists_are_recorded_once_on_postgres() {
+    assistance_lists_are_recorded_once(true).await;
+}

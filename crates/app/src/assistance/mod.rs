@@ -10,6 +10,7 @@
 //! category of the earlier assistance only, never with the other member's name or record.
 
 pub mod categories;
+pub mod import;
 pub mod routes;
 
 use crate::audit;
@@ -138,7 +139,6 @@ fn piastres(s: &str) -> Option<i64> {
 }
 
 struct Valid {
-    record_id: i64,
     scope: String,
     category: String,
     quantity: i64,
@@ -147,29 +147,12 @@ struct Valid {
     programme: String,
 }
 
-async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Valid> {
+/// The checks on an entry's own values (scope, quantity, value, date, programme); the caller
+/// checks the registration and the kind, which need the database.
+fn check_values(input: &AssistanceInput) -> std::result::Result<Valid, FieldErrors> {
     let mut errs = FieldErrors::default();
-    let record_id = input.record_id.trim().parse::<i64>().ok();
-    let owner: Option<(i64,)> = match record_id {
-        Some(id) => {
-            sqlx::query_as("SELECT org_id FROM registry_records WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&db.pool)
-                .await?
-        }
-        None => None,
-    };
-    match owner {
-        None => errs.add("record_id", "err-choice"),
-        // Members record assistance to their own registrations only.
-        Some((org,)) if org != actor.org_id => return Err(Error::NotFound),
-        Some(_) => {}
-    }
     if !matches!(input.scope.as_str(), "person" | "household") {
         errs.add("scope", "err-choice");
-    }
-    if !categories::is_offered(db, &input.category).await? {
-        errs.add("category", "err-choice");
     }
     let quantity = match input.quantity.trim() {
         "" => Some(1),
@@ -195,9 +178,10 @@ async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Val
     if programme.chars().count() > 200 {
         errs.add("programme", "err-too-long");
     }
-    errs.check()?;
+    if !errs.is_empty() {
+        return Err(errs);
+    }
     Ok(Valid {
-        record_id: record_id.unwrap_or_default(),
         scope: input.scope.clone(),
         category: input.category.clone(),
         quantity: quantity.unwrap_or(1),
@@ -205,6 +189,40 @@ async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Val
         given_on,
         programme,
     })
+}
+
+/// The registration an entry goes to (one of the actor's own) and its checked values.
+async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<(i64, Valid)> {
+    let record_id = input.record_id.trim().parse::<i64>().ok();
+    let owner: Option<(i64,)> = match record_id {
+        Some(id) => {
+            sqlx::query_as("SELECT org_id FROM registry_records WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        None => None,
+    };
+    let mut errs = FieldErrors::default();
+    match owner {
+        None => errs.add("record_id", "err-choice"),
+        // Members record assistance to their own registrations only.
+        Some((org,)) if org != actor.org_id => return Err(Error::NotFound),
+        Some(_) => {}
+    }
+    if !categories::is_offered(db, &input.category).await? {
+        errs.add("category", "err-choice");
+    }
+    match check_values(input) {
+        Ok(v) if errs.is_empty() => Ok((record_id.unwrap_or_default(), v)),
+        Ok(_) => Err(Error::Validation(errs)),
+        Err(more) => {
+            for (field, key) in more.iter() {
+                errs.add(field, key);
+            }
+            Err(Error::Validation(errs))
+        }
+    }
 }
 
 /// Appends one entry to the chain inside `tx` and returns it with its id.
@@ -243,42 +261,11 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
-    let v = validate(db, actor, input).await?;
+    let (record_id, v) = validate(db, actor, input).await?;
     let _guard = APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;
-    let entry = append(
-        &mut tx,
-        Entry {
-            id: 0,
-            org_id: actor.org_id,
-            record_id: v.record_id,
-            scope: v.scope,
-            category: v.category,
-            quantity: v.quantity,
-            value_piastres: v.value_piastres,
-            given_on: v.given_on,
-            programme: v.programme,
-            reverses_id: None,
-            created_by: Some(actor.user_id),
-            created_at: db::now(),
-            prev_hash: String::new(),
-            hash: String::new(),
-        },
-    )
-    .await?;
-    let overlaps = find_overlaps(&mut tx, &entry).await?;
-    let now = db::now();
-    for (other_id, rule_id, _) in &overlaps {
-        sqlx::query(
-            "INSERT INTO assistance_overlaps (assistance_id, other_id, rule_id, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(entry.id)
-        .bind(other_id)
-        .bind(rule_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let (entry, overlaps) =
+        append_with_overlaps(&mut tx, actor.org_id, record_id, v, Some(actor.user_id)).await?;
     audit::record(
         &mut tx,
         Some(actor),
@@ -296,8 +283,53 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
     tx.commit().await?;
     Ok(Recorded {
         id: entry.id,
-        overlaps: overlaps.into_iter().map(|(_, _, o)| o).collect(),
+        overlaps,
     })
+}
+
+/// Appends an entry of organisation `org_id` for registration `record_id` and notes the
+/// overlaps it makes under the rules; returns the entry and what the member may be told.
+async fn append_with_overlaps(
+    tx: &mut Tx<'_>,
+    org_id: i64,
+    record_id: i64,
+    v: Valid,
+    created_by: Option<i64>,
+) -> Result<(Entry, Vec<Overlap>)> {
+    let entry = append(
+        tx,
+        Entry {
+            id: 0,
+            org_id,
+            record_id,
+            scope: v.scope,
+            category: v.category,
+            quantity: v.quantity,
+            value_piastres: v.value_piastres,
+            given_on: v.given_on,
+            programme: v.programme,
+            reverses_id: None,
+            created_by,
+            created_at: db::now(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        },
+    )
+    .await?;
+    let overlaps = find_overlaps(tx, &entry).await?;
+    let now = db::now();
+    for (other_id, rule_id, _) in &overlaps {
+        sqlx::query(
+            "INSERT INTO assistance_overlaps (assistance_id, other_id, rule_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(entry.id)
+        .bind(other_id)
+        .bind(rule_id)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok((entry, overlaps.into_iter().map(|(_, _, o)| o).collect()))
 }
 
 /// Corrects an entry by appending its reversal (same fields, negative quantity and value).

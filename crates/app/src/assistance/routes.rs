@@ -4,12 +4,17 @@
 use super::categories::{self, CategoryInput};
 use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
-use crate::web::AppState;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
-use axum::extract::{Path, Query, State};
+use crate::web::{AppState, upload};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+
+/// Routes that take files, with a larger body limit (see `web::router`).
+pub fn uploads() -> Router<AppState> {
+    Router::new().route("/assistance/upload", post(view_upload_post))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,6 +33,12 @@ pub fn routes() -> Router<AppState> {
             get(view_categories_get).post(view_categories_post),
         )
         .route("/assistance/categories/{code}", post(view_category_post))
+        .route("/assistance/import", get(view_import_get))
+        .route("/assistance/import/{id}", get(view_import_preview_get))
+        .route(
+            "/assistance/import/{id}/commit",
+            post(view_import_commit_post),
+        )
         .route("/api/v1/assistance", post(api_assistance_post))
 }
 
@@ -200,4 +211,92 @@ async fn view_category_post(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A member's writer: only they bring assistance lists.
+fn recorder(ctx: &Ctx) -> Result<&crate::users::Actor> {
+    let actor = ctx.actor()?;
+    if actor.sees_all() || !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    Ok(actor)
+}
+
+async fn view_import_get(ctx: Ctx) -> Result<Response> {
+    recorder(&ctx)?;
+    let columns: Vec<&str> = super::import::COLUMNS.iter().map(|(f, _)| *f).collect();
+    ctx.page(
+        "assistance/import.html",
+        minijinja::context! { columns => columns },
+    )
+}
+
+async fn view_upload_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: Multipart,
+) -> Result<Response> {
+    let id = upload::receive(&app.db, recorder(&ctx)?, form, "assistance").await?;
+    Ok(Redirect::to(&format!("/assistance/import/{id}")).into_response())
+}
+
+/// Plans or commits upload `id` and shows the outcome (or what is wrong with the file).
+async fn import_page(app: &AppState, ctx: &Ctx, id: i64, commit: bool) -> Result<Response> {
+    let actor = recorder(ctx)?;
+    let (name, bytes) = upload::of(&app.db, actor, id, "assistance").await?;
+    let table = crate::registry::file::read_table(&bytes);
+    let mapping = table
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(super::import::mapping);
+    let (table, mapping) = match (table, mapping) {
+        (Ok(t), Ok(m)) => (t, m),
+        (Err(e), _) | (_, Err(e)) => {
+            return ctx.page(
+                "assistance/import_preview.html",
+                minijinja::context! { id => id, name => name, file_error => e.message(ctx.locale) },
+            );
+        }
+    };
+    let outcome = super::import::import(
+        &app.db,
+        Some(actor),
+        actor.org_id,
+        &name,
+        &table,
+        &mapping,
+        commit,
+    )
+    .await?;
+    if commit {
+        upload::forget(&app.db, id).await?;
+    }
+    let unreadable: Vec<String> = outcome
+        .unreadable
+        .iter()
+        .map(|i| i.message(ctx.locale))
+        .collect();
+    ctx.page(
+        "assistance/import_preview.html",
+        minijinja::context! {
+            id => id, name => name, o => outcome, unreadable => unreadable,
+            categories => super::categories::all(&app.db).await?,
+        },
+    )
+}
+
+async fn view_import_preview_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    import_page(&app, &ctx, id, false).await
+}
+
+async fn view_import_commit_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    import_page(&app, &ctx, id, true).await
 }

@@ -208,7 +208,10 @@ impl RowIssue {
 fn message(locale: Locale, key: &str, line: u64, detail: &str) -> String {
     // A field is named in the reader's language.
     let field_name;
-    let detail = if matches!(key, "row-formula" | "file-field-twice") {
+    let detail = if matches!(
+        key,
+        "row-formula" | "file-field-twice" | "file-missing-column"
+    ) {
         field_name = locale.t(&format!("field-{detail}"));
         field_name.as_str()
     } else {

@@ -2,10 +2,9 @@
 //! secretariat's review queue.
 
 use super::{Action, file};
-use crate::audit;
 use crate::error::{Error, Result};
-use crate::web::AppState;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
+use crate::web::{AppState, upload};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -34,10 +33,6 @@ pub fn routes() -> Router<AppState> {
 /// Routes that take files, with a larger body limit (see `web::router`).
 pub fn uploads() -> Router<AppState> {
     Router::new().route("/registry/upload", post(view_upload_post))
-}
-
-pub fn is_upload(path: &str) -> bool {
-    path == "/registry/upload"
 }
 
 #[derive(Deserialize, Default)]
@@ -164,77 +159,10 @@ async fn view_import_get(State(app): State<AppState>, ctx: Ctx) -> Result<Respon
 async fn view_upload_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response> {
-    let actor = importer(&ctx)?;
-    let mut upload: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| Error::BadRequest("err-upload"))?
-    {
-        if field.name() == Some("file") {
-            let name = field
-                .file_name()
-                .unwrap_or("file")
-                .chars()
-                .take(200)
-                .collect::<String>();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| Error::BadRequest("err-too-large"))?;
-            upload = Some((name, bytes.to_vec()));
-        }
-    }
-    let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-        return Err(Error::field("file", "err-no-file"));
-    };
-    let mut tx = app.db.begin().await?;
-    // Files hold personal data: one left in preview for a day is forgotten, not kept.
-    sqlx::query("DELETE FROM registry_uploads WHERE created_at < $1")
-        .bind(crate::db::days_ago(1))
-        .execute(&mut *tx)
-        .await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(actor.org_id)
-    .bind(actor.user_id)
-    .bind(&name)
-    .bind(bytes.as_slice())
-    .bind(crate::db::now())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        "upload",
-        "registry_upload",
-        Some(id),
-        None,
-        Some(serde_json::json!({ "file": name, "bytes": bytes.len() })),
-    )
-    .await?;
-    tx.commit().await?;
+    let id = upload::receive(&app.db, importer(&ctx)?, form, "registry").await?;
     Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
-}
-
-/// An upload of the actor's organisation: its name and content.
-async fn upload_of(
-    app: &AppState,
-    actor: &crate::users::Actor,
-    id: i64,
-) -> Result<(String, Vec<u8>)> {
-    let row: Option<(i64, String, Vec<u8>)> =
-        sqlx::query_as("SELECT org_id, file_name, content FROM registry_uploads WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&app.db.pool)
-            .await?;
-    match row {
-        Some((org, name, content)) if org == actor.org_id => Ok((name, content)),
-        _ => Err(Error::NotFound),
-    }
 }
 
 /// The file read, and its mapping (saved for these headers, or recognised).
@@ -249,7 +177,7 @@ async fn prepare(
     actor: &crate::users::Actor,
     id: i64,
 ) -> Result<std::result::Result<Prepared, (String, file::FileError)>> {
-    let (name, bytes) = upload_of(app, actor, id).await?;
+    let (name, bytes) = upload::of(&app.db, actor, id, "registry").await?;
     let table = match file::read_table(&bytes) {
         Ok(t) => t,
         Err(e) => return Ok(Err((name, e))),
@@ -380,10 +308,7 @@ async fn view_commit_post(
     let incoming = super::Incoming::from_table(&p.table, &p.mapping);
     let plan = super::import(&app.db, Some(actor), actor.org_id, &p.name, incoming, true).await?;
     // The file is no longer needed once its rows are in the registry.
-    sqlx::query("DELETE FROM registry_uploads WHERE id = $1")
-        .bind(id)
-        .execute(&app.db.pool)
-        .await?;
+    upload::forget(&app.db, id).await?;
     let rejected: Vec<String> = plan
         .rejected
         .iter()

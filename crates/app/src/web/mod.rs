@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod error;
 pub mod render;
+pub mod upload;
 
 use crate::config::Settings;
 use crate::db::Db;
@@ -140,7 +141,7 @@ async fn provide_templates(State(app): State<AppState>, mut req: Request, next: 
 
 /// Refuses a body whose declared length is over the limit of its route, before reading it.
 async fn refuse_oversized(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = if crate::registry::routes::is_upload(req.uri().path()) {
+    let limit = if upload::is_upload(req.uri().path()) {
         app.settings.max_upload_bytes
     } else {
         app.settings.max_body_bytes
@@ -180,6 +181,7 @@ pub fn router(app: AppState) -> Router {
         // File uploads have a limit of their own.
         .merge(
             crate::registry::routes::uploads()
+                .merge(crate::assistance::routes::uploads())
                 .layer(RequestBodyLimitLayer::new(app.settings.max_upload_bytes))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     app.settings.max_upload_bytes,

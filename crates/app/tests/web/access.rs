@@ -293,6 +293,26 @@ fn matrix() -> Vec<Row> {
         // The assistance ledger.
         row(M::GET, "/assistance", None, "AAAAA"),
         row(M::GET, "/assistance/categories", None, "AAADD"),
+        row(M::GET, "/assistance/import", None, "DDDAA"),
+        row(
+            M::POST,
+            "/assistance/upload",
+            Multipart("record_id,category,given_on\r\nAMAL-004,cash,2026-01-01\r\n"),
+            "DDDAA",
+        ),
+        row(M::GET, "/assistance/import/{own_aid_upload}", None, "DDDAA"),
+        row(
+            M::GET,
+            "/assistance/import/{other_aid_upload}",
+            None,
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/assistance/import/{other_aid_upload}/commit",
+            Form(""),
+            "DDDDD",
+        ),
         row(
             M::POST,
             "/assistance/categories",
@@ -397,17 +417,18 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     };
     let own_record = record_of("AMAL-004").await;
     let other_record = record_of("NOUR-001").await;
-    let upload_of = |org: i64, email: &'static str| {
+    let upload_of = |org: i64, email: &'static str, purpose: &'static str| {
         let (db, app) = (app.db.clone(), app);
         async move {
             let user = app.actor(email).await.user_id;
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
-                 VALUES ($1, $2, 'list.csv', $3, $4) RETURNING id",
+                "INSERT INTO registry_uploads (org_id, user_id, file_name, content, purpose, created_at) \
+                 VALUES ($1, $2, 'list.csv', $3, $4, $5) RETURNING id",
             )
             .bind(org)
             .bind(user)
             .bind(b"record_id,full_name\nU1,\xd8\xb9\xd9\x84\xd9\x8a\n".as_slice())
+            .bind(purpose)
             .bind(mizalla::db::now())
             .fetch_one(&db.pool)
             .await
@@ -415,8 +436,10 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
             id
         }
     };
-    let own_upload = upload_of(own, "staff@amal.demo").await;
-    let other_upload = upload_of(other, "staff@nour.demo").await;
+    let own_upload = upload_of(own, "staff@amal.demo", "registry").await;
+    let other_upload = upload_of(other, "staff@nour.demo", "registry").await;
+    let own_aid_upload = upload_of(own, "staff@amal.demo", "assistance").await;
+    let other_aid_upload = upload_of(other, "staff@nour.demo", "assistance").await;
     let (other_entry,): (i64,) =
         sqlx::query_as("SELECT id FROM assistance WHERE org_id = $1 LIMIT 1")
             .bind(other)
@@ -437,6 +460,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{other_record}", other_record.to_string()),
         ("{own_upload}", own_upload.to_string()),
         ("{other_upload}", other_upload.to_string()),
+        ("{own_aid_upload}", own_aid_upload.to_string()),
+        ("{other_aid_upload}", other_aid_upload.to_string()),
         ("{other_entry}", other_entry.to_string()),
         ("{pair}", pair.to_string()),
         ("{own_agreement}", own_agreement.to_string()),

@@ -130,6 +130,23 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    let (aid_upload,): (i64,) = sqlx::query_as(
+        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, purpose, created_at) \
+         VALUES ($1, $2, 'aid.csv', $3, 'assistance', $4) RETURNING id",
+    )
+    .bind(user.org_id)
+    .bind(user.user_id)
+    .bind(
+        format!(
+            "record_id,category,scope,given_on\nAMAL-001,food_box,,{}\nX,y,z,w\n",
+            mizalla::db::today()
+        )
+        .into_bytes(),
+    )
+    .bind(mizalla::db::now())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     // One notice of every kind on the member's record.
     for kind in ["merged", "split", "same", "different", "unsure"] {
         sqlx::query(
@@ -148,6 +165,8 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         "/registry?q=27804120101234".to_owned(),
         "/registry/check".into(),
         "/registry/notices".into(),
+        "/assistance/import".into(),
+        format!("/assistance/import/{aid_upload}"),
         "/registry/import".into(),
         "/registry/priority".into(),
         format!("/registry/import/{upload}"),

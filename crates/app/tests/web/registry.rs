@@ -676,3 +676,127 @@ on_both_backends!(
     categories,
     the_secretariat_adds_renames_and_retires_kinds_of_assistance
 );
+
+async fn a_member_imports_an_assistance_list_after_a_preview(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let today = mizalla::db::today();
+    // Al-Nour gave a food box to the first family 10 days ago (demo); Al-Amal's list repeats it.
+    let csv = format!(
+        "رقم السجل,نوع المساعدة,لمن,الكمية,القيمة,تاريخ الصرف,البرنامج\n\
+         AMAL-001,كرتونة مواد غذائية,الأسرة,1,350,{today},رمضان\n\
+         AMAL-004,Cash assistance,فرد,1,500.50,1/3/2026,\n\
+         AMAL-999,cash,,1,100,{today},\n\
+         AMAL-009,cash,,1,100,31/02/2026,\n\
+         AMAL-009,=HYPERLINK(\"http://x\"),,1,100,{today},\n"
+    );
+    let upload = || {
+        s.client
+            .post(app.url(&format!("/assistance/upload?_csrf={}", s.csrf)))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"aid.csv\"\r\n\
+                 Content-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
+            ))
+            .send()
+    };
+    let res = upload().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let preview_url = res.headers()["location"].to_str().unwrap().to_owned();
+    let before = app.count("assistance").await;
+    let page = s
+        .client
+        .get(app.url(&preview_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("معاينة"), "{page}");
+    for why in [
+        "لا يوجد مستفيد بهذا الرقم",
+        "اكتب تاريخًا صحيحًا",
+        "معادلة إكسل",
+        "قدمت جمعية أخرى",
+        "اختر قيمة من القائمة",
+    ] {
+        assert!(page.contains(why), "{why}: {page}");
+    }
+    assert!(!page.contains("NOUR-"), "the other member stays unnamed");
+    assert_eq!(
+        app.count("assistance").await,
+        before,
+        "a preview records nothing"
+    );
+    // Commit: two entries, one of them overlapping; the upload is forgotten.
+    let page = s
+        .client
+        .post(app.url(&format!("{preview_url}/commit")))
+        .form(&[("_csrf", s.csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("سُجلت مساعدتان"), "{page}");
+    assert_eq!(app.count("assistance").await, before + 2);
+    let (overlaps,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assistance_overlaps")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(overlaps >= 1);
+    assert_eq!(
+        assistance::verify(&app.db).await.unwrap(),
+        Verdict::Intact {
+            entries: (before + 2) as usize
+        }
+    );
+    // The same file again: nothing recorded twice.
+    let res = upload().await.unwrap();
+    let again = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = s
+        .client
+        .post(app.url(&format!("{again}/commit")))
+        .form(&[("_csrf", s.csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("لم يُسجل شيء"), "{page}");
+    assert_eq!(app.count("assistance").await, before + 2);
+    // A file without a date column is refused as a whole, in words.
+    let res = s
+        .client
+        .post(app.url(&format!("/assistance/upload?_csrf={}", s.csrf)))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\nrecord_id,category\r\nAMAL-001,cash\r\n--XyZ--\r\n",
+        )
+        .send()
+        .await
+        .unwrap();
+    let url = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = s
+        .client
+        .get(app.url(&url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("لا يوجد عمود"), "{page}");
+    // Another member cannot open this member's upload.
+    let nour = app.login("staff@nour.demo").await;
+    let res = nour.client.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+on_both_backends!(
+    assistance_import,
+    a_member_imports_an_assistance_list_after_a_preview
+);

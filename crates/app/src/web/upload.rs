@@ -1,0 +1,101 @@
+//! Files members upload (beneficiary lists, assistance lists): kept between their preview and
+//! their commit, shown only to their organisation, and forgotten after a day (they hold personal
+//! data). Upload routes have a body limit of their own (see [`super::router`]).
+
+use crate::audit;
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::users::Actor;
+use axum::extract::Multipart;
+
+/// The routes that take files.
+pub const PATHS: [&str; 2] = ["/registry/upload", "/assistance/upload"];
+
+pub fn is_upload(path: &str) -> bool {
+    PATHS.contains(&path)
+}
+
+/// Stores the `file` field of an upload form for `purpose` (`registry` or `assistance`) and
+/// returns its id.
+pub async fn receive(
+    db: &Db,
+    actor: &Actor,
+    mut form: Multipart,
+    purpose: &'static str,
+) -> Result<i64> {
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| Error::BadRequest("err-upload"))?
+    {
+        if field.name() == Some("file") {
+            let name = field
+                .file_name()
+                .unwrap_or("file")
+                .chars()
+                .take(200)
+                .collect::<String>();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| Error::BadRequest("err-too-large"))?;
+            upload = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+        return Err(Error::field("file", "err-no-file"));
+    };
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM registry_uploads WHERE created_at < $1")
+        .bind(db::days_ago(1))
+        .execute(&mut *tx)
+        .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, purpose, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(actor.org_id)
+    .bind(actor.user_id)
+    .bind(&name)
+    .bind(bytes.as_slice())
+    .bind(purpose)
+    .bind(db::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "upload",
+        "registry_upload",
+        Some(id),
+        None,
+        Some(serde_json::json!({ "file": name, "bytes": bytes.len(), "purpose": purpose })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// An upload of the actor's organisation for `purpose`: its name and content.
+pub async fn of(db: &Db, actor: &Actor, id: i64, purpose: &str) -> Result<(String, Vec<u8>)> {
+    let row: Option<(i64, String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT org_id, purpose, file_name, content FROM registry_uploads WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some((org, p, name, content)) if org == actor.org_id && p == purpose => Ok((name, content)),
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// Forgets an upload once its rows are committed.
+pub async fn forget(db: &Db, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM registry_uploads WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
