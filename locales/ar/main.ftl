@@ -453,3 +453,9 @@ aimport-commit = { $count ->
 }
 aimport-again = رفع ملف آخر
 aimport-link = استيراد من ملف
+import-running = جارٍ الاستيراد
+import-running-hint = مضى { $count } ثانية. تتحدث هذه الصفحة وحدها كل ثانية؛ يمكنك تركها مفتوحة حتى تظهر النتيجة. لا يُحفظ شيء حتى يكتمل الاستيراد كله.
+progress-starting = بدء الاستيراد
+progress-writing = كتابة الصفوف
+progress-linking = مطابقة السجل الموحد كله (قد تستغرق دقيقة في السجلات الكبيرة)
+progress-saving = حفظ أرقام الأشخاص والأسر

@@ -71,3 +71,4 @@ err-check-empty = Type at least the name, the national ID or the mobile number.
 err-formula = The cell starts with "=" (an Excel formula): type the value itself.
 err-unknown-record = None of your registrations in the shared registry has this record number.
 file-missing-column = The file has no "{ $detail }" column.
+err-import-failed = The import could not be completed and nothing from it was saved. Try again; if it happens again, tell the secretariat.

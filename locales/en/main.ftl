@@ -439,3 +439,9 @@ aimport-commit = { $count ->
 }
 aimport-again = Upload another file
 aimport-link = Import from a file
+import-running = Importing
+import-running-hint = { $count } seconds so far. This page refreshes itself every second; leave it open until the outcome appears. Nothing is saved until the whole import is done.
+progress-starting = Starting the import
+progress-writing = Writing the rows
+progress-linking = Matching against the whole shared registry (can take a minute for large registries)
+progress-saving = Saving person and household numbers

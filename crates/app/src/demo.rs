@@ -454,7 +454,15 @@ async fn seed_registry(db: &Db) -> anyhow::Result<()> {
             rejected: vec![],
             order: link::normalize::date::Order::DayFirst,
         };
-        registry::import(db, None, org.id, "demo.xlsx", incoming, true)
+        registry::import(
+            db,
+            None,
+            org.id,
+            "demo.xlsx",
+            incoming,
+            true,
+            &Default::default(),
+        )
             .await
             .map_err(e)?;
     }

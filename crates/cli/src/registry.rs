@@ -61,7 +61,24 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let plan = registry::import(db, None, org.id, &name, incoming, !dry_run).await;
+    let progress = std::sync::Arc::new(registry::progress::Progress::default());
+    let watcher = {
+        let (bar, progress) = (bar.clone(), progress.clone());
+        tokio::spawn(async move {
+            loop {
+                let r = progress.read();
+                let count = if r.total > 0 {
+                    format!(" {}/{}", r.done, r.total)
+                } else {
+                    String::new()
+                };
+                bar.set_message(format!("{}{count}", Locale::En.t(r.stage.key())));
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let plan = registry::import(db, None, org.id, &name, incoming, !dry_run, &progress).await;
+    watcher.abort();
     bar.finish_and_clear();
     let plan = plan.map_err(|e| anyhow::anyhow!("import failed, nothing was saved: {e}"))?;
     let verb = if dry_run { "would be" } else { "were" };

@@ -14,6 +14,7 @@ pub mod file;
 pub mod linking;
 pub mod online;
 pub mod priority;
+pub mod progress;
 pub mod routes;
 
 use crate::audit;
@@ -336,6 +337,7 @@ pub async fn import(
     file_name: &str,
     incoming: Incoming,
     commit: bool,
+    progress: &progress::Progress,
 ) -> Result<Plan> {
     if let Some(a) = actor
         && !(a.org_id == org_id && a.can_write())
@@ -417,7 +419,9 @@ pub async fn import(
     .await?;
     let import_id = import_id.0;
     let mut row_ids: Vec<i64> = Vec::with_capacity(incoming.rows.len());
+    progress.start(progress::Stage::Writing, incoming.rows.len());
     for ((_, raw), (existing, changed)) in incoming.rows.iter().zip(&matches) {
+        progress.step();
         match existing {
             Some(i) if !changed => row_ids.push(stored[*i].id),
             Some(i) => {
@@ -495,7 +499,7 @@ pub async fn import(
     }
     let position: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let index_of_row: Vec<usize> = row_ids.iter().map(|id| position[id]).collect();
-    let (linked, entries, snapshot) = relink_loaded(&mut tx, actor, stored).await?;
+    let (linked, entries, snapshot) = relink_loaded(&mut tx, actor, stored, progress).await?;
     let plan = plan(&incoming, &matches, &index_of_row, &linked, &entries);
     sqlx::query(
         "UPDATE registry_imports SET rows_new = $1, rows_updated = $2, rows_unchanged = $3, linked = $4, for_review = $5 WHERE id = $6",
@@ -605,7 +609,8 @@ pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     let _guard = IMPORT_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let stored = load_all(db.kind, &mut tx).await?;
-    let (_, _, snapshot) = relink_loaded(&mut tx, actor, stored).await?;
+    let (_, _, snapshot) =
+        relink_loaded(&mut tx, actor, stored, &progress::Progress::default()).await?;
     tx.commit().await?;
     online::publish(db, snapshot).await;
     Ok(())
@@ -618,11 +623,13 @@ async fn relink_loaded(
     tx: &mut Tx<'_>,
     actor: Option<&Actor>,
     stored: Vec<Stored>,
+    progress: &progress::Progress,
 ) -> Result<(Linking, Vec<linking::Entry>, online::Snapshot)> {
     let decided = decisions(tx).await?;
     let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
     let old_household: Vec<i64> = stored.iter().map(|s| s.household_id).collect();
     let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();
+    progress.start(progress::Stage::Linking, 0);
     let entries = linking::entries(&stored);
     let (mut linked, entries) = link_off_thread(entries, decided).await?;
     let (max_person, max_household): (i64, i64) = sqlx::query_as(
@@ -637,7 +644,9 @@ async fn relink_loaded(
     let snapshot = online::Snapshot::of(&stored, &persons, records, linked.model.clone());
     snapshot.store(tx).await?;
     let mut changed = 0usize;
+    progress.start(progress::Stage::Saving, ids.len());
     for i in 0..ids.len() {
+        progress.step();
         if persons[i] != old_person[i] || households[i] != old_household[i] {
             sqlx::query(
                 "UPDATE registry_records SET person_id = $1, household_id = $2 WHERE id = $3",
@@ -1199,7 +1208,8 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
         None
     } else {
         let stored = load_all(db.kind, &mut tx).await?;
-        Some(relink_loaded(&mut tx, Some(actor), stored).await?.2)
+        let quiet = progress::Progress::default();
+        Some(relink_loaded(&mut tx, Some(actor), stored, &quiet).await?.2)
     };
     let now = db::now();
     for id in [record_l, record_r] {

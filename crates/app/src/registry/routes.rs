@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use super::progress::Progress;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -20,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/registry/import/{id}", get(view_preview_get))
         .route("/registry/import/{id}/mapping", post(view_mapping_post))
         .route("/registry/import/{id}/commit", post(view_commit_post))
+        .route("/registry/import/{id}/progress", get(view_progress_get))
         .route("/registry/priority", get(view_priority_get))
         .route("/registry/review", get(view_review_get))
         .route("/registry/review/{id}", post(view_decide_post))
@@ -232,7 +235,16 @@ async fn view_preview_get(
         );
     }
     let incoming = super::Incoming::from_table(&p.table, &p.mapping);
-    let plan = super::import(&app.db, Some(actor), actor.org_id, &p.name, incoming, false).await?;
+    let plan = super::import(
+        &app.db,
+        Some(actor),
+        actor.org_id,
+        &p.name,
+        incoming,
+        false,
+        &Default::default(),
+    )
+    .await?;
     let mut rows: Vec<&super::RowPlan> = plan.rows.iter().collect();
     // What needs a look comes first: problems, then review, then links.
     rows.sort_by_key(|r| {
@@ -295,29 +307,118 @@ async fn view_mapping_post(
     Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
 }
 
+/// An import committed from the web, running on after its request: the page that follows it
+/// reads its progress, then its outcome.
+struct Job {
+    org_id: i64,
+    name: String,
+    progress: Progress,
+    /// The plan, or the message key of why it failed; `None` while running.
+    outcome: std::sync::Mutex<Option<std::result::Result<super::Plan, &'static str>>>,
+    started: std::time::Instant,
+}
+
+/// Running and recent imports, by (database, upload). Finished ones are kept an hour, so that the
+/// page showing the outcome can be reloaded.
+static JOBS: std::sync::LazyLock<std::sync::Mutex<HashMap<(u64, i64), Arc<Job>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn job(app: &AppState, id: i64) -> Option<Arc<Job>> {
+    JOBS.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&(app.db.id, id))
+        .cloned()
+}
+
 async fn view_commit_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let actor = importer(&ctx)?;
-    let p = match prepare(&app, actor, id).await? {
+    let actor = importer(&ctx)?.clone();
+    let progress_page = Redirect::to(&format!("/registry/import/{id}/progress")).into_response();
+    if job(&app, id).is_some_and(|j| j.org_id == actor.org_id) {
+        return Ok(progress_page); // a second click on the button
+    }
+    let p = match prepare(&app, &actor, id).await? {
         Ok(p) if file::check_mapping(&p.mapping).is_ok() => p,
         _ => return Ok(Redirect::to(&format!("/registry/import/{id}")).into_response()),
     };
-    let incoming = super::Incoming::from_table(&p.table, &p.mapping);
-    let plan = super::import(&app.db, Some(actor), actor.org_id, &p.name, incoming, true).await?;
-    // The file is no longer needed once its rows are in the registry.
-    upload::forget(&app.db, id).await?;
-    let rejected: Vec<String> = plan
-        .rejected
-        .iter()
-        .map(|i| i.message(ctx.locale))
-        .collect();
-    ctx.page(
-        "registry/done.html",
-        minijinja::context! { name => p.name, plan => plan, rejected => rejected },
-    )
+    let job = Arc::new(Job {
+        org_id: actor.org_id,
+        name: p.name.clone(),
+        progress: Progress::default(),
+        outcome: std::sync::Mutex::new(None),
+        started: std::time::Instant::now(),
+    });
+    {
+        let mut jobs = JOBS.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.retain(|_, j| j.started.elapsed() < std::time::Duration::from_secs(3600));
+        jobs.insert((app.db.id, id), job.clone());
+    }
+    tokio::spawn(async move {
+        let incoming = super::Incoming::from_table(&p.table, &p.mapping);
+        let result = super::import(
+            &app.db,
+            Some(&actor),
+            actor.org_id,
+            &p.name,
+            incoming,
+            true,
+            &job.progress,
+        )
+        .await;
+        let outcome = match result {
+            Ok(plan) => {
+                // The file is no longer needed once its rows are in the registry.
+                if let Err(e) = upload::forget(&app.db, id).await {
+                    tracing::warn!(error = %e, upload = id, "upload not deleted after its import");
+                }
+                Ok(plan)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, upload = id, "registry import failed; nothing was saved");
+                Err("err-import-failed")
+            }
+        };
+        *job.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+    });
+    Ok(progress_page)
+}
+
+/// An import's progress while it runs (the page reloads itself every second), then its outcome.
+async fn view_progress_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let job = job(&app, id)
+        .filter(|j| j.org_id == actor.org_id)
+        .ok_or(Error::NotFound)?;
+    let outcome = job.outcome.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    match outcome {
+        Some(Ok(plan)) => {
+            let rejected: Vec<String> = plan
+                .rejected
+                .iter()
+                .map(|i| i.message(ctx.locale))
+                .collect();
+            ctx.page(
+                "registry/done.html",
+                minijinja::context! { name => job.name, plan => plan, rejected => rejected },
+            )
+        }
+        other => ctx.page(
+            "registry/progress.html",
+            minijinja::context! {
+                name => job.name,
+                p => job.progress.read(),
+                seconds => job.started.elapsed().as_secs(),
+                failed => other.and_then(|o| o.err()),
+            },
+        ),
+    }
 }
 
 async fn view_review_get(

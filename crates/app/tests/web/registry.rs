@@ -459,7 +459,7 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
         order: link::normalize::date::Order::DayFirst,
     };
     let amal = app.org_id("amal").await;
-    mizalla::registry::import(&cli, None, amal, "cli.csv", incoming, true)
+    mizalla::registry::import(&cli, None, amal, "cli.csv", incoming, true, &Default::default())
         .await
         .unwrap();
     // The server looks at the registry's version at most once a second.
@@ -800,3 +800,84 @@ on_both_backends!(
     assistance_import,
     a_member_imports_an_assistance_list_after_a_preview
 );
+
+/// A member's list of 100,000 rows through the web: upload, preview, commit, and the progress page
+/// that follows the import until its outcome (SQLite; the rows are dev's members' lists, twice
+/// under other record numbers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
+    let dev = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev");
+    if !dev.exists() {
+        assert!(std::env::var("CI").is_err(), "CI=true but {dev:?} is missing");
+        eprintln!("skipped: 100,000-row import ({dev:?} not found)");
+        return;
+    }
+    let mut csv = String::new();
+    let mut rows = 0;
+    for copy in ["A", "B"] {
+        for i in 1..=8 {
+            let text = std::fs::read_to_string(dev.join(format!("ngo{i:02}.csv"))).unwrap();
+            let mut lines = text.trim_start_matches('\u{feff}').lines();
+            let header = lines.next().unwrap();
+            if csv.is_empty() {
+                csv.push_str(header);
+                csv.push('\n');
+            }
+            for line in lines {
+                csv.push_str(&format!("{copy}-{line}\n"));
+                rows += 1;
+            }
+        }
+    }
+    assert!(rows >= 100_000, "{rows}");
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite).await.unwrap();
+    let before = app.count("registry_records").await;
+    let s = app.login("staff@amal.demo").await;
+    let res = s
+        .client
+        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let preview = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = s.client.get(app.url(&preview)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/commit"), "the preview offers the commit: {page}");
+    let res = s
+        .client
+        .post(app.url(&format!("{preview}/commit")))
+        .form(&[("_csrf", s.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let progress = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(progress.ends_with("/progress"));
+    let (mut saw_progress, mut done) = (false, String::new());
+    for _ in 0..1200 {
+        let page = s.client.get(app.url(&progress)).send().await.unwrap().text().await.unwrap();
+        if page.contains("id=\"import-progress\"") {
+            assert!(page.contains("http-equiv=\"refresh\""));
+            saw_progress = true;
+        } else {
+            done = page;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(saw_progress, "the page followed the import while it ran");
+    assert!(
+        done.contains(&format!("استُورد \u{2068}{rows}\u{2069} صف")),
+        "{done}"
+    );
+    assert_eq!(app.count("registry_records").await, before + rows as i64);
+    // Another member cannot follow this import.
+    let nour = app.login("staff@nour.demo").await;
+    let res = nour.client.get(app.url(&progress)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
