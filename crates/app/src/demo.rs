@@ -463,8 +463,8 @@ async fn seed_registry(db: &Db) -> anyhow::Result<()> {
             true,
             &Default::default(),
         )
-            .await
-            .map_err(e)?;
+        .await
+        .map_err(e)?;
     }
     crate::assistance::add_rule(
         db,

@@ -25,7 +25,12 @@ impl Stage {
     }
 }
 
-const STAGES: [Stage; 4] = [Stage::Starting, Stage::Writing, Stage::Linking, Stage::Saving];
+const STAGES: [Stage; 4] = [
+    Stage::Starting,
+    Stage::Writing,
+    Stage::Linking,
+    Stage::Saving,
+];
 
 #[derive(Debug, Default)]
 pub struct Progress {

@@ -1,6 +1,7 @@
 //! Pages of the shared registry: search, import (upload → preview with mapping → commit) and the
 //! secretariat's review queue.
 
+use super::progress::Progress;
 use super::{Action, file};
 use crate::error::{Error, Result};
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
@@ -10,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use super::progress::Progress;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -320,8 +320,8 @@ struct Job {
 
 /// Running and recent imports, by (database, upload). Finished ones are kept an hour, so that the
 /// page showing the outcome can be reloaded.
-static JOBS: std::sync::LazyLock<std::sync::Mutex<HashMap<(u64, i64), Arc<Job>>>> =
-    std::sync::LazyLock::new(Default::default);
+type Jobs = std::sync::Mutex<HashMap<(u64, i64), Arc<Job>>>;
+static JOBS: std::sync::LazyLock<Jobs> = std::sync::LazyLock::new(Default::default);
 
 fn job(app: &AppState, id: i64) -> Option<Arc<Job>> {
     JOBS.lock()
@@ -396,7 +396,11 @@ async fn view_progress_get(
     let job = job(&app, id)
         .filter(|j| j.org_id == actor.org_id)
         .ok_or(Error::NotFound)?;
-    let outcome = job.outcome.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let outcome = job
+        .outcome
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     match outcome {
         Some(Ok(plan)) => {
             let rejected: Vec<String> = plan

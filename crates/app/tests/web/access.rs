@@ -277,7 +277,12 @@ fn matrix() -> Vec<Row> {
             Form(""),
             "DDDDD",
         ),
-        row(M::GET, "/registry/import/{other_upload}/progress", None, "DDDDD"),
+        row(
+            M::GET,
+            "/registry/import/{other_upload}/progress",
+            None,
+            "DDDDD",
+        ),
         row(M::GET, "/registry/review", None, "AADDD"),
         row(
             M::POST,

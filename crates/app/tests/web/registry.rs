@@ -459,9 +459,17 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
         order: link::normalize::date::Order::DayFirst,
     };
     let amal = app.org_id("amal").await;
-    mizalla::registry::import(&cli, None, amal, "cli.csv", incoming, true, &Default::default())
-        .await
-        .unwrap();
+    mizalla::registry::import(
+        &cli,
+        None,
+        amal,
+        "cli.csv",
+        incoming,
+        true,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     // The server looks at the registry's version at most once a second.
     let mut answer = serde_json::Value::Null;
     for _ in 0..30 {
@@ -808,7 +816,10 @@ on_both_backends!(
 async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
     let dev = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev");
     if !dev.exists() {
-        assert!(std::env::var("CI").is_err(), "CI=true but {dev:?} is missing");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but {dev:?} is missing"
+        );
         eprintln!("skipped: 100,000-row import ({dev:?} not found)");
         return;
     }
@@ -830,7 +841,9 @@ async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
         }
     }
     assert!(rows >= 100_000, "{rows}");
-    let app = TestApp::spawn(crate::helpers::Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite)
+        .await
+        .unwrap();
     let before = app.count("registry_records").await;
     let s = app.login("staff@amal.demo").await;
     let res = s
@@ -846,8 +859,19 @@ async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
         .unwrap();
     assert_eq!(res.status(), 303);
     let preview = res.headers()["location"].to_str().unwrap().to_owned();
-    let page = s.client.get(app.url(&preview)).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("/commit"), "the preview offers the commit: {page}");
+    let page = s
+        .client
+        .get(app.url(&preview))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("/commit"),
+        "the preview offers the commit: {page}"
+    );
     let res = s
         .client
         .post(app.url(&format!("{preview}/commit")))
@@ -860,7 +884,15 @@ async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
     assert!(progress.ends_with("/progress"));
     let (mut saw_progress, mut done) = (false, String::new());
     for _ in 0..1200 {
-        let page = s.client.get(app.url(&progress)).send().await.unwrap().text().await.unwrap();
+        let page = s
+            .client
+            .get(app.url(&progress))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if page.contains("id=\"import-progress\"") {
             assert!(page.contains("http-equiv=\"refresh\""));
             saw_progress = true;
