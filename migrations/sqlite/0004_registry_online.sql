@@ -25,3 +25,8 @@ CREATE INDEX registry_notices_org ON registry_notices(org_id, id);
 -- Uploaded files are beneficiary lists or assistance lists.
 ALTER TABLE registry_uploads ADD COLUMN purpose TEXT NOT NULL DEFAULT 'registry'
     CHECK (purpose IN ('registry', 'assistance'));
+
+-- Two more things members' lists carry, for the "most in need" score (not used for linkage): a
+-- disability (any answer but no) and the household's monthly income in pounds, as typed.
+ALTER TABLE registry_records ADD COLUMN disability TEXT NOT NULL DEFAULT '';
+ALTER TABLE registry_records ADD COLUMN monthly_income TEXT NOT NULL DEFAULT '';

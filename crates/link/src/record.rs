@@ -27,6 +27,10 @@ pub struct RawRecord {
     pub village: String,
     pub address: String,
     pub registered_at: String,
+    /// Not used for linkage; the registry keeps them for its "most in need" score: a
+    /// disability (any answer but no), and the household's monthly income in pounds.
+    pub disability: String,
+    pub monthly_income: String,
 }
 
 /// Something wrong with a row that a member should hear about. The row is still used.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// The fields of a registration, with the header spellings recognised for each (compared folded:
 /// case, hamza forms, spaces, `_` and `-` ignored).
-pub const FIELDS: [(&str, &[&str]); 19] = [
+pub const FIELDS: [(&str, &[&str]); 21] = [
     (
         "record_id",
         &[
@@ -141,6 +141,30 @@ pub const FIELDS: [(&str, &[&str]); 19] = [
     (
         "registered_at",
         &["registered_at", "registration date", "تاريخ التسجيل"],
+    ),
+    (
+        "disability",
+        &[
+            "disability",
+            "disabled",
+            "special needs",
+            "اعاقه",
+            "الاعاقه",
+            "نوع الاعاقه",
+            "ذوي الاحتياجات الخاصه",
+            "ذوي الهمم",
+        ],
+    ),
+    (
+        "monthly_income",
+        &[
+            "monthly_income",
+            "monthly income",
+            "income",
+            "الدخل",
+            "الدخل الشهري",
+            "دخل الاسره",
+        ],
     ),
 ];
 
@@ -479,6 +503,8 @@ fn set_field(r: &mut RawRecord, field: &str, value: &str) {
         "village" => r.village = v,
         "address" => r.address = v,
         "registered_at" => r.registered_at = v,
+        "disability" => r.disability = v,
+        "monthly_income" => r.monthly_income = v,
         _ => {}
     }
 }
@@ -545,7 +571,7 @@ mod tests {
     #[test]
     fn arabic_and_english_headers_are_recognised() {
         let t = table(
-            "الكود,الاسم بالكامل,الرقم القومى,Phone,Date_of_Birth,غير معروف\n1,أحمد,1,2,3,4\n",
+            "الكود,الاسم بالكامل,الرقم القومى,Phone,Date_of_Birth,غير معروف,الإعاقة,الدخل الشهري\n1,أحمد,1,2,3,4,5,6\n",
         );
         let m = auto_mapping(&t.headers, &HashMap::new());
         assert_eq!(
@@ -556,7 +582,9 @@ mod tests {
                 Some("national_id"),
                 Some("phone"),
                 Some("date_of_birth"),
-                None
+                None,
+                Some("disability"),
+                Some("monthly_income"),
             ]
         );
         let overrides = HashMap::from([(header_key("غير معروف"), "village".to_owned())]);

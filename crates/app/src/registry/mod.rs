@@ -128,10 +128,30 @@ fn parse_order(s: &str) -> Order {
 }
 
 /// The stored fields of a registration, in [`RawRecord`]'s order.
-const RAW_COLUMNS: &str = "household_ref, relation_to_head, full_name, first_name, father_name, grandfather_name, family_name, gender, \
-     date_of_birth, age, national_id, phone, governorate, district, village, address, registered_at";
+/// The columns holding a row as the member typed it, in the order of [`raw_values`].
+const RAW_FIELDS: [&str; 19] = [
+    "household_ref",
+    "relation_to_head",
+    "full_name",
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "gender",
+    "date_of_birth",
+    "age",
+    "national_id",
+    "phone",
+    "governorate",
+    "district",
+    "village",
+    "address",
+    "registered_at",
+    "disability",
+    "monthly_income",
+];
 
-fn raw_values(r: &RawRecord) -> [&str; 17] {
+fn raw_values(r: &RawRecord) -> [&str; 19] {
     [
         &r.household_ref,
         &r.relation_to_head,
@@ -150,7 +170,51 @@ fn raw_values(r: &RawRecord) -> [&str; 17] {
         &r.village,
         &r.address,
         &r.registered_at,
+        &r.disability,
+        &r.monthly_income,
     ]
+}
+
+/// `UPDATE` of a registration from a new row: the raw columns, then date order, import, time,
+/// the three search keys and the id.
+fn update_sql() -> String {
+    let n = RAW_FIELDS.len();
+    let set: Vec<String> = RAW_FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{f} = ${}", i + 1))
+        .collect();
+    format!(
+        "UPDATE registry_records SET {}, date_order = ${}, import_id = ${}, updated_at = ${}, name_key = ${}, \
+         nid_key = ${}, phone_key = ${} WHERE id = ${}",
+        set.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4,
+        n + 5,
+        n + 6,
+        n + 7
+    )
+}
+
+/// `INSERT` of a registration: org, member key, the raw columns, then date order, import, time
+/// (created and updated) and the three search keys.
+fn insert_sql() -> String {
+    let n = RAW_FIELDS.len();
+    let values: Vec<String> = (1..=n + 2).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO registry_records (org_id, member_key, {}, date_order, import_id, created_at, updated_at, \
+         name_key, nid_key, phone_key) VALUES ({}, ${}, ${}, ${t}, ${t}, ${}, ${}, ${}) RETURNING id",
+        RAW_FIELDS.join(", "),
+        values.join(", "),
+        n + 3,
+        n + 4,
+        n + 6,
+        n + 7,
+        n + 8,
+        t = n + 5,
+    )
 }
 
 /// Search keys of a row: name skeletons between spaces, ID digits, canonical mobile.
@@ -163,38 +227,23 @@ fn search_keys(raw: &RawRecord, order: Order) -> (String, String, String) {
     )
 }
 
-/// One stored registration with what linkage needs (read as a JSON array, see
-/// [`stored_select`]: the fields' order is the select's).
+/// One stored registration: the row as the member typed it (`raw.record_id` is the member's
+/// record key, `raw.member_org` its code) and what the registry keeps beside it. Read as one JSON
+/// object per row (see [`stored_select`]).
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Stored {
     pub id: i64,
     pub org_id: i64,
-    pub org_code: String,
-    pub member_key: String,
-    pub household_ref: String,
-    pub relation_to_head: String,
-    pub full_name: String,
-    pub first_name: String,
-    pub father_name: String,
-    pub grandfather_name: String,
-    pub family_name: String,
-    pub gender: String,
-    pub date_of_birth: String,
-    pub age: String,
-    pub national_id: String,
-    pub phone: String,
-    pub governorate: String,
-    pub district: String,
-    pub village: String,
-    pub address: String,
-    pub registered_at: String,
     pub date_order: String,
     pub person_id: i64,
     pub household_id: i64,
+    #[serde(flatten)]
+    pub raw: RawRecord,
 }
 
 impl Stored {
-    /// A registration as it is stored after writing `raw` under `id`.
+    /// A registration as it is stored after writing `raw` (keyed by the member's record key)
+    /// under `id`.
     fn written(
         id: i64,
         org_id: i64,
@@ -207,39 +256,28 @@ impl Stored {
         Stored {
             id,
             org_id,
-            org_code: org_code.to_owned(),
-            member_key: raw.record_id.clone(),
-            household_ref: raw.household_ref.clone(),
-            relation_to_head: raw.relation_to_head.clone(),
-            full_name: raw.full_name.clone(),
-            first_name: raw.first_name.clone(),
-            father_name: raw.father_name.clone(),
-            grandfather_name: raw.grandfather_name.clone(),
-            family_name: raw.family_name.clone(),
-            gender: raw.gender.clone(),
-            date_of_birth: raw.date_of_birth.clone(),
-            age: raw.age.clone(),
-            national_id: raw.national_id.clone(),
-            phone: raw.phone.clone(),
-            governorate: raw.governorate.clone(),
-            district: raw.district.clone(),
-            village: raw.village.clone(),
-            address: raw.address.clone(),
-            registered_at: raw.registered_at.clone(),
             date_order: order_code(order).to_owned(),
             person_id,
             household_id,
+            raw: RawRecord {
+                member_org: org_code.to_owned(),
+                ..raw.clone()
+            },
         }
+    }
+
+    pub fn member_key(&self) -> &str {
+        &self.raw.record_id
     }
 
     /// The name as the member wrote it: the full name, or the parts joined.
     pub fn display_name(&self) -> String {
-        if self.full_name.trim().is_empty() {
+        if self.raw.full_name.trim().is_empty() {
             [
-                &self.first_name,
-                &self.father_name,
-                &self.grandfather_name,
-                &self.family_name,
+                &self.raw.first_name,
+                &self.raw.father_name,
+                &self.raw.grandfather_name,
+                &self.raw.family_name,
             ]
             .iter()
             .map(|s| s.trim())
@@ -247,52 +285,38 @@ impl Stored {
             .collect::<Vec<_>>()
             .join(" ")
         } else {
-            self.full_name.clone()
+            self.raw.full_name.clone()
         }
     }
 
+    /// The row as the linkage engine takes it: keyed by the registration's id, unique across
+    /// members.
     pub fn raw(&self) -> RawRecord {
         RawRecord {
             record_id: self.id.to_string(),
-            member_org: self.org_code.clone(),
-            household_ref: self.household_ref.clone(),
-            relation_to_head: self.relation_to_head.clone(),
-            full_name: self.full_name.clone(),
-            first_name: self.first_name.clone(),
-            father_name: self.father_name.clone(),
-            grandfather_name: self.grandfather_name.clone(),
-            family_name: self.family_name.clone(),
-            gender: self.gender.clone(),
-            date_of_birth: self.date_of_birth.clone(),
-            age: self.age.clone(),
-            national_id: self.national_id.clone(),
-            phone: self.phone.clone(),
-            governorate: self.governorate.clone(),
-            district: self.district.clone(),
-            village: self.village.clone(),
-            address: self.address.clone(),
-            registered_at: self.registered_at.clone(),
+            ..self.raw.clone()
         }
     }
 
     fn same_values(&self, raw: &RawRecord, order: Order) -> bool {
-        raw_values(&self.raw()) == raw_values(raw) && self.date_order == order_code(order)
+        raw_values(&self.raw) == raw_values(raw) && self.date_order == order_code(order)
     }
 }
 
-/// `SELECT` of stored registrations, one JSON array per row, to add `WHERE …` to and read with
+/// `SELECT` of stored registrations, one JSON object per row, to add `WHERE …` to and read with
 /// [`read_stored`]. Through sqlx's Any driver a row of 24 columns took ~30 µs to decode (3 s
-/// for 100,000 registrations, each import and each restart); one text column a tenth of that.
+/// for 100,000 registrations, each import and each restart); one text column a fraction of that.
 fn stored_select(kind: db::Kind) -> String {
-    let (array, cast) = match kind {
-        db::Kind::Sqlite => ("json_array", ""),
-        db::Kind::Postgres => ("json_build_array", "::text"),
+    let (object, cast) = match kind {
+        db::Kind::Sqlite => ("json_object", ""),
+        db::Kind::Postgres => ("json_build_object", "::text"),
     };
+    let raw: Vec<String> = RAW_FIELDS.iter().map(|f| format!("'{f}', r.{f}")).collect();
     format!(
-        "SELECT {array}(r.id, r.org_id, o.code, r.member_key, r.household_ref, r.relation_to_head, r.full_name, \
-         r.first_name, r.father_name, r.grandfather_name, r.family_name, r.gender, r.date_of_birth, r.age, r.national_id, \
-         r.phone, r.governorate, r.district, r.village, r.address, r.registered_at, r.date_order, r.person_id, \
-         r.household_id){cast} FROM registry_records r JOIN orgs o ON o.id = r.org_id"
+        "SELECT {object}('id', r.id, 'org_id', r.org_id, 'date_order', r.date_order, 'person_id', r.person_id, \
+         'household_id', r.household_id, 'record_id', r.member_key, 'member_org', o.code, {}){cast} \
+         FROM registry_records r JOIN orgs o ON o.id = r.org_id",
+        raw.join(", ")
     )
 }
 
@@ -355,7 +379,7 @@ pub async fn import(
         .iter()
         .enumerate()
         .filter(|(_, s)| s.org_id == org_id)
-        .map(|(i, s)| (s.member_key.as_str(), i))
+        .map(|(i, s)| (s.member_key(), i))
         .collect();
     // Each incoming row: the stored registration it replaces, if any, and whether it changed.
     let matches: Vec<(Option<usize>, bool)> = incoming
@@ -426,13 +450,7 @@ pub async fn import(
             Some(i) if !changed => row_ids.push(stored[*i].id),
             Some(i) => {
                 let values = raw_values(raw);
-                let mut q = sqlx::query(
-                    "UPDATE registry_records SET household_ref = $1, relation_to_head = $2, full_name = $3, first_name = $4, \
-                     father_name = $5, grandfather_name = $6, family_name = $7, gender = $8, date_of_birth = $9, age = $10, \
-                     national_id = $11, phone = $12, governorate = $13, district = $14, village = $15, address = $16, \
-                     registered_at = $17, date_order = $18, import_id = $19, updated_at = $20, name_key = $21, nid_key = $22, \
-                     phone_key = $23 WHERE id = $24",
-                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(update_sql()));
                 for v in values {
                     q = q.bind(v);
                 }
@@ -461,14 +479,9 @@ pub async fn import(
             }
             None => {
                 let values = raw_values(raw);
-                let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-                    "INSERT INTO registry_records (org_id, member_key, {RAW_COLUMNS}, date_order, import_id, created_at, updated_at, \
-                     name_key, nid_key, phone_key) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, \
-                     $23, $24, $25) RETURNING id"
-                )))
-                .bind(org_id)
-                .bind(&raw.record_id);
+                let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(insert_sql()))
+                    .bind(org_id)
+                    .bind(&raw.record_id);
                 for v in values {
                     q = q.bind(v);
                 }

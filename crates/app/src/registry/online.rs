@@ -61,7 +61,7 @@ impl Snapshot {
                 .zip(persons)
                 .map(|(s, &person_id)| Registration {
                     org_id: s.org_id,
-                    member_key: s.member_key.clone(),
+                    member_key: s.member_key().to_owned(),
                     person_id,
                 })
                 .collect(),

@@ -1,7 +1,7 @@
 //! "Most in need first": a score per household from what the registry knows of it, to rank a
 //! member's households for a distribution. The weights are the user's to set; the defaults
-//! favour large families with children or elderly members, families headed by a woman, and
-//! families that received little assistance lately.
+//! favour large families with children, elderly or disabled members, families headed by a woman,
+//! families with a low income per person, and families that received little assistance lately.
 
 use super::{Stored, parse_order, read_stored, stored_select};
 use crate::db::Db;
@@ -20,8 +20,13 @@ pub struct Weights {
     pub children: f64,
     /// Per person aged 65 or more.
     pub elderly: f64,
+    /// Per person with a disability.
+    pub disability: f64,
     /// When the head of the family is a woman.
     pub female_head: f64,
+    /// Per 1,000 pounds of monthly household income per person (households whose lists give no
+    /// income score nothing here).
+    pub income: f64,
     /// Per assistance entry the household received (from any member) in the last `months`.
     pub recent_assistance: f64,
     pub months: i64,
@@ -33,7 +38,9 @@ impl Default for Weights {
             size: 1.0,
             children: 1.0,
             elderly: 1.5,
+            disability: 2.0,
             female_head: 2.0,
+            income: -1.0,
             recent_assistance: -2.0,
             months: 6,
         }
@@ -47,7 +54,9 @@ impl Weights {
             self.size,
             self.children,
             self.elderly,
+            self.disability,
             self.female_head,
+            self.income,
             self.recent_assistance,
         ]
         .into_iter()
@@ -72,9 +81,32 @@ pub struct Ranked {
     pub size: usize,
     pub children: usize,
     pub elderly: usize,
+    pub disabled: usize,
     pub female_head: bool,
+    /// Monthly household income per person in pounds, when a list gave the income.
+    pub income_per_person: Option<i64>,
     pub recent_assistance: i64,
     pub score: f64,
+}
+
+/// Whether a list's disability cell says the person has one: any answer but an empty or a "no".
+fn has_disability(cell: &str) -> bool {
+    let v = link::normalize::arabic::fold(cell.trim()).to_lowercase();
+    !matches!(
+        v.as_str(),
+        "" | "لا" | "لا يوجد" | "لايوجد" | "سليم" | "no" | "n" | "none" | "0" | "false" | "-"
+    )
+}
+
+/// A monthly income as lists write it (`1,500`, `١٥٠٠ جنيه`, `1500 EGP`), in pounds.
+fn income(cell: &str) -> Option<f64> {
+    let v: String = link::normalize::arabic::fold(cell)
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    v.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x < 10_000_000.0)
 }
 
 /// The actor's member's households, highest score first.
@@ -111,6 +143,9 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         persons: HashSet<i64>,
         children: HashSet<i64>,
         elderly: HashSet<i64>,
+        disabled: HashSet<i64>,
+        /// The largest monthly income any registration of the household gives.
+        income: Option<f64>,
         female_head: bool,
         shown: Option<(&'a Stored, bool)>,
     }
@@ -127,6 +162,12 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
                 acc.elderly.insert(s.person_id);
             }
         }
+        if has_disability(&s.raw.disability) {
+            acc.disabled.insert(s.person_id);
+        }
+        if let Some(x) = income(&s.raw.monthly_income) {
+            acc.income = Some(acc.income.map_or(x, |y: f64| y.max(x)));
+        }
         let head = matches!(r.relation, Some(link::normalize::Relation::Head));
         if head && r.male == Some(false) {
             acc.female_head = true;
@@ -140,9 +181,12 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         .filter_map(|(id, acc)| {
             let (shown, _) = acc.shown?;
             let received = recent.get(&id).copied().unwrap_or(0);
+            let per_person = acc.income.map(|x| x / acc.persons.len().max(1) as f64);
             let score = weights.size * acc.persons.len() as f64
                 + weights.children * acc.children.len() as f64
                 + weights.elderly * acc.elderly.len() as f64
+                + weights.disability * acc.disabled.len() as f64
+                + weights.income * per_person.unwrap_or(0.0) / 1000.0
                 + if acc.female_head {
                     weights.female_head
                 } else {
@@ -153,12 +197,14 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
                 rank: 0,
                 household_id: id,
                 head_name: shown.display_name(),
-                member_key: shown.member_key.clone(),
-                village: shown.village.clone(),
+                member_key: shown.member_key().to_owned(),
+                village: shown.raw.village.clone(),
                 size: acc.persons.len(),
                 children: acc.children.len(),
                 elderly: acc.elderly.len(),
+                disabled: acc.disabled.len(),
                 female_head: acc.female_head,
+                income_per_person: per_person.map(|x| x.round() as i64),
                 recent_assistance: received,
                 score: (score * 100.0).round() / 100.0,
             })
@@ -187,8 +233,10 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
         "priority-size",
         "priority-children",
         "priority-elderly",
+        "priority-disabled",
         "priority-female-head",
         "priority-recent",
+        "priority-income",
         "priority-score",
     ]
     .iter()
@@ -207,12 +255,16 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
                 r.size.to_string(),
                 r.children.to_string(),
                 r.elderly.to_string(),
+                r.disabled.to_string(),
                 if r.female_head {
                     locale.t("yes")
                 } else {
                     locale.t("no")
                 },
                 r.recent_assistance.to_string(),
+                r.income_per_person
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
                 r.score.to_string(),
             ]
         })
@@ -240,7 +292,7 @@ pub fn xlsx(ranked: &[Ranked], locale: crate::i18n::Locale) -> Result<Vec<u8>> {
         for (c, cell) in row.1.iter().enumerate() {
             // Numbers stay numbers, so that the sheet sorts and sums them; text is text.
             match c {
-                0 | 1 | 5..=7 | 9 | 10 => {
+                0 | 1 | 5..=8 | 10..=12 if !cell.is_empty() => {
                     sheet
                         .write_number(line, c as u16, cell.parse::<f64>().unwrap_or_default())
                         .map_err(fail)?;
@@ -252,4 +304,23 @@ pub fn xlsx(ranked: &[Ranked], locale: crate::i18n::Locale) -> Result<Vec<u8>> {
         }
     }
     book.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_disability, income};
+
+    #[test]
+    fn disability_and_income_cells_are_read_as_lists_write_them() {
+        for yes in ["نعم", "حركية", "yes", "1", "كفيف"] {
+            assert!(has_disability(yes), "{yes}");
+        }
+        for no in ["", " لا ", "لا يوجد", "No", "0", "-"] {
+            assert!(!has_disability(no), "{no}");
+        }
+        assert_eq!(income("1,500"), Some(1500.0));
+        assert_eq!(income("١٥٠٠ جنيه"), Some(1500.0));
+        assert_eq!(income("2500 EGP"), Some(2500.0));
+        assert_eq!(income("بدون"), None);
+    }
 }

@@ -225,7 +225,7 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
     let keys: Vec<(String, String)> = lines
         .map(|l| {
             let cells: Vec<&str> = l.split(',').collect();
-            (cells[2].to_owned(), cells[10].to_owned())
+            (cells[2].to_owned(), cells[12].to_owned())
         })
         .collect();
     let order: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
@@ -245,6 +245,40 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
     assert!(
         text.find("AMAL-001").unwrap() < text.find("AMAL-008").unwrap(),
         "{text}"
+    );
+    // A list that gives a disability and an income: Menna's household (A2) has 6,000 pounds a
+    // month for two persons (-3), and a member of A4 has a disability (+2).
+    for (key, column, value) in [
+        ("AMAL-004", "monthly_income", "٦٠٠٠ جنيه"),
+        ("AMAL-008", "disability", "حركية"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE registry_records SET {column} = $1 WHERE member_key = $2"
+        )))
+        .bind(value)
+        .bind(key)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let text = get("/registry/priority?format=csv&lang=en")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let order: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().to_owned())
+        .collect();
+    let mut top = order[..2].to_vec();
+    top.sort();
+    assert_eq!(top, ["AMAL-006", "AMAL-008"], "{text}");
+    assert_eq!(order[2..], ["AMAL-004", "AMAL-001"], "{text}");
+    assert!(
+        text.contains(",3000,"),
+        "income per person is shown: {text}"
     );
     // The Excel export is a real workbook, right to left, with the same rows.
     let bytes = get("/registry/priority?format=xlsx&lang=ar")
