@@ -31,6 +31,7 @@ const FRESHNESS: Duration = Duration::from_secs(1);
 
 /// One registration as a check needs it.
 struct Registration {
+    id: i64,
     org_id: i64,
     member_key: String,
     person_id: i64,
@@ -60,6 +61,7 @@ impl Snapshot {
                 .iter()
                 .zip(persons)
                 .map(|(s, &person_id)| Registration {
+                    id: s.id,
                     org_id: s.org_id,
                     member_key: s.member_key().to_owned(),
                     person_id,
@@ -91,6 +93,9 @@ struct Registry {
     registrations: Vec<Registration>,
     /// Index positions of each person's registrations.
     by_person: HashMap<i64, Vec<u32>>,
+    /// Index positions (ascending) of the registrations carrying each name skeleton, for name
+    /// search.
+    by_name: HashMap<String, Vec<u32>>,
     /// When the version was last compared with the database's.
     checked: Mutex<Instant>,
 }
@@ -116,6 +121,15 @@ pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
         for (i, r) in snapshot.registrations.iter().enumerate() {
             by_person.entry(r.person_id).or_default().push(i as u32);
         }
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, r) in snapshot.records.iter().enumerate() {
+            for key in &r.skeletons {
+                let postings = by_name.entry(key.clone()).or_default();
+                if postings.last() != Some(&(i as u32)) {
+                    postings.push(i as u32);
+                }
+            }
+        }
         Registry {
             version: snapshot.version,
             index: Index::build(
@@ -125,6 +139,7 @@ pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
             ),
             registrations: snapshot.registrations,
             by_person,
+            by_name,
             checked: Mutex::new(Instant::now()),
         }
     })
@@ -206,6 +221,32 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
     .map_err(|e| Error::Internal(anyhow::anyhow!("index build failed: {e}")))?;
     publish(db, snapshot).await;
     cached(db).ok_or(Error::Internal(anyhow::anyhow!("no registry after build")))
+}
+
+/// The registrations whose names carry every skeleton in `keys` (a name searched in any
+/// spelling, see `link::record::Record::skeletons`), as (registration id, organisation), in id
+/// order.
+pub async fn by_name(db: &Db, keys: &[String]) -> Result<Vec<(i64, i64)>> {
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    let registry = registry(db).await?;
+    let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(keys.len());
+    for k in keys {
+        match registry.by_name.get(k) {
+            Some(postings) => lists.push(postings),
+            None => return Ok(vec![]),
+        }
+    }
+    lists.sort_by_key(|l| l.len());
+    Ok(lists[0]
+        .iter()
+        .filter(|i| lists[1..].iter().all(|l| l.binary_search(i).is_ok()))
+        .map(|&i| {
+            let r = &registry.registrations[i as usize];
+            (r.id, r.org_id)
+        })
+        .collect())
 }
 
 /// Builds the registry for checks ahead of the first one (a server calls this as it starts: at a

@@ -516,6 +516,17 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
     assert_eq!(answer["registered"], true, "{answer}");
     assert_eq!(answer["candidates"][0]["other_members"], 1);
     assert_eq!(answer["candidates"][0]["own_keys"], serde_json::json!([]));
+    // Name search answers from the same index, in any spelling.
+    let found: serde_json::Value = TestApp::client()
+        .get(app.url("/api/v1/registry/search?q=Zeinab Saeed Elkady"))
+        .bearer_auth(&nour)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["others"], 1, "{found}");
 }
 
 on_both_backends!(

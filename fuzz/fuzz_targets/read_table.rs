@@ -1,0 +1,17 @@
+//! Any bytes as an uploaded member's file: read as CSV or XLSX, mapped, turned into records.
+//! Whatever the bytes, the reader answers with a table or a clear file error, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mizalla::registry::file;
+use std::collections::HashMap;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(table) = file::read_table(data) {
+        let mapping = file::auto_mapping(&table.headers, &HashMap::new());
+        let _ = file::check_mapping(&mapping);
+        let (rows, issues) = file::records(&table, &mapping);
+        assert!(rows.len() + issues.len() <= table.rows.len() + table.unreadable.len());
+        let _ = mizalla::assistance::import::mapping(&table);
+    }
+});
