@@ -465,3 +465,4 @@ priority-w-disability = لكل فرد من ذوي الإعاقة
 priority-w-income = لكل ١٠٠٠ جنيه دخل شهري للفرد
 priority-disabled = ذوو الإعاقة
 priority-income = الدخل الشهري للفرد (جنيه)
+check-problems = راجع هذه البيانات (استُخدم الباقي في البحث):

@@ -451,3 +451,4 @@ priority-w-disability = Per person with a disability
 priority-w-income = Per 1,000 EGP monthly income per person
 priority-disabled = With a disability
 priority-income = Monthly income per person (EGP)
+check-problems = Check these details (the rest was used in the search):

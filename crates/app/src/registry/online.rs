@@ -353,6 +353,9 @@ pub struct Likely {
 pub struct Answer {
     pub registered: bool,
     pub candidates: Vec<Likely>,
+    /// What is wrong with the details given (message keys: a malformed ID, an unreadable date…);
+    /// the check still uses the rest.
+    pub problems: Vec<&'static str>,
 }
 
 /// Checks `probe` against the whole registry.
@@ -370,7 +373,15 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
     }
     let record = link::record::normalize(&probe.raw(), link::normalize::date::Order::DayFirst);
     let registry = registry(db).await?;
-    let mut answer = Answer::default();
+    let mut answer = Answer {
+        problems: record
+            .problems
+            .iter()
+            .filter(|p| **p != link::record::Problem::NoName)
+            .map(|p| super::problem_key(*p))
+            .collect(),
+        ..Answer::default()
+    };
     for c in registry.index.query(&record, SHOW_FROM) {
         let person_id = registry.registrations[c.record as usize].person_id;
         if answer.candidates.iter().any(|l| l.person_id == person_id) {

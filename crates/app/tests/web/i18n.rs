@@ -208,6 +208,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
                 ("_csrf", member.csrf.as_str()),
                 ("full_name", "فاطمه احمد علي"),
                 ("date_of_birth", "1983-02-09"),
+                ("national_id", "123"),
                 ("gender", "2"),
                 ("village", "ميت غمر"),
             ])
@@ -217,7 +218,10 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
             .text()
             .await
             .unwrap();
-        assert!(page.contains("check-answer"), "{page}");
+        assert!(
+            page.contains("check-answer") && page.contains("role=\"alert\""),
+            "{page}"
+        );
         let missing = untranslated(&page);
         assert!(
             missing.is_empty(),

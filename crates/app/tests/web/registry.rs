@@ -427,6 +427,22 @@ async fn already_registered_is_answered_without_naming_other_members(app: TestAp
     )
     .await;
     assert_eq!(answer["registered"], false, "{answer}");
+    // A wrong national ID is pointed out; the name is still used.
+    let answer = check(
+        &app,
+        &amal,
+        serde_json::json!({ "full_name": "فاطمة أحمد علي حسن", "national_id": "2830902" }),
+    )
+    .await;
+    assert_eq!(
+        answer["problems"],
+        serde_json::json!(["problem-id-malformed"]),
+        "{answer}"
+    );
+    assert_eq!(
+        answer["candidates"][0]["own_keys"],
+        serde_json::json!(["AMAL-002"])
+    );
     // Nothing to check with: a clear error, in the user's language.
     let res = TestApp::client()
         .post(app.url("/api/v1/registry/check"))
@@ -456,6 +472,10 @@ async fn already_registered_is_answered_without_naming_other_members(app: TestAp
         .await
         .unwrap();
     assert!(page.contains("مسجل بالفعل"), "{page}");
+    assert!(
+        !page.contains("راجع هذه البيانات"),
+        "a good ID raises nothing"
+    );
     assert!(page.contains("الرقم القومي") && page.contains("مطابق"));
     assert!(!page.contains("AMAL-"));
 }
