@@ -4,6 +4,7 @@ use anyhow::{Context as _, bail};
 use link::normalize::date;
 use link::record::{self, RawRecord, Record};
 use mizalla::registry::file;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -170,6 +171,7 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     for path in &args.files {
         let raws = read_file(path, &overrides, &mut rejected)?;
         let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
+        let mut kept: Vec<&link::record::RawRecord> = Vec::with_capacity(raws.len());
         for raw in &raws {
             if seen.insert(raw.record_id.clone(), path.clone()).is_some() {
                 rejected.push(Rejected {
@@ -178,8 +180,10 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
                 });
                 continue;
             }
-            records.push(record::normalize(raw, order));
+            kept.push(raw);
         }
+        // Normalising is a good share of a run's work, and each row stands alone.
+        records.par_extend(kept.par_iter().map(|raw| record::normalize(raw, order)));
     }
     record::count_names(&mut records);
     bar.set_message(format!("matching {} records", records.len()));

@@ -2,6 +2,7 @@
 //! very common key (a volunteer's phone, محمد + 1980) costs a warning, never a hang.
 
 use crate::record::Record;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// What blocking did: pairs, and the keys skipped for being too common.
@@ -56,36 +57,45 @@ pub const RULES: [(&str, KeyFn); 7] = [
     }),
 ];
 
-/// Candidate pairs `(i, j)` with `i < j`, without repeats, from every rule.
+/// Candidate pairs `(i, j)` with `i < j`, without repeats, from every rule (the rules run in
+/// parallel).
 pub fn candidate_pairs(records: &[Record], max_block: usize) -> Blocking {
+    let per_rule: Vec<Blocking> = RULES
+        .par_iter()
+        .map(|(name, rule)| {
+            let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, r) in records.iter().enumerate() {
+                for key in rule(r) {
+                    if !key.is_empty() {
+                        blocks.entry(key).or_default().push(i as u32);
+                    }
+                }
+            }
+            let (mut pairs, mut oversized) = (Vec::new(), Vec::new());
+            for members in blocks.into_values() {
+                if members.len() > max_block {
+                    oversized.push((
+                        format!("{name}: {} records share one key", members.len()),
+                        members.len(),
+                    ));
+                    continue;
+                }
+                for x in 0..members.len() {
+                    for y in x + 1..members.len() {
+                        pairs.push((members[x], members[y]));
+                    }
+                }
+            }
+            Blocking { pairs, oversized }
+        })
+        .collect();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut oversized = Vec::new();
-    for (name, rule) in RULES {
-        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, r) in records.iter().enumerate() {
-            for key in rule(r) {
-                if !key.is_empty() {
-                    blocks.entry(key).or_default().push(i as u32);
-                }
-            }
-        }
-        for (key, members) in blocks {
-            if members.len() > max_block {
-                oversized.push((
-                    format!("{name}: {} records share one key", members.len()),
-                    members.len(),
-                ));
-                let _ = key;
-                continue;
-            }
-            for x in 0..members.len() {
-                for y in x + 1..members.len() {
-                    pairs.push((members[x], members[y]));
-                }
-            }
-        }
+    for rule in per_rule {
+        pairs.extend(rule.pairs);
+        oversized.extend(rule.oversized);
     }
-    pairs.sort_unstable();
+    pairs.par_sort_unstable();
     pairs.dedup();
     Blocking { pairs, oversized }
 }
