@@ -156,11 +156,12 @@ pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
     }
 }
 
-async fn stored_version(db: &Db) -> Result<Option<(String, String)>> {
+async fn stored_version(db: &Db) -> Result<Option<String>> {
     Ok(
-        sqlx::query_as("SELECT version, parameters_json FROM registry_model WHERE id = 1")
+        sqlx::query_as::<_, (String,)>("SELECT version FROM registry_model WHERE id = 1")
             .fetch_optional(&db.pool)
-            .await?,
+            .await?
+            .map(|(v,)| v),
     )
 }
 
@@ -179,19 +180,27 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
         if !due {
             return Ok(r);
         }
-        match stored_version(db).await? {
-            Some((version, _)) if version == r.version => return Ok(r),
-            _ => {}
+        if stored_version(db).await?.is_some_and(|v| v == r.version) {
+            return Ok(r);
         }
     }
     let _building = BUILDING.lock().await;
-    let stored = stored_version(db).await?;
+    // The version and the model come from one row (one re-link); the registrations are read
+    // next, in the same transaction.
+    let mut tx = db.begin().await?;
+    let stored_model: Option<(String, String)> =
+        sqlx::query_as("SELECT version, parameters_json FROM registry_model WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some(r) = cached(db)
-        && stored.as_ref().is_some_and(|(v, _)| *v == r.version)
+        && stored_model.as_ref().is_some_and(|(v, _)| *v == r.version)
     {
         return Ok(r);
     }
-    let Some(model) = stored.and_then(|(_, json)| serde_json::from_str::<Model>(&json).ok()) else {
+    let Some((version, model)) = stored_model
+        .and_then(|(version, json)| Some((version, serde_json::from_str::<Model>(&json).ok()?)))
+    else {
+        tx.rollback().await?;
         // No model stored yet (an empty registry, or one imported before models were kept):
         // a re-link estimates and stores it, and publishes the registry.
         super::relink(db, None).await?;
@@ -199,11 +208,7 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
             "no registry after re-link"
         )));
     };
-    let mut tx = db.begin().await?;
     let stored = super::load_all(db.kind, &mut tx).await?;
-    let version: (String,) = sqlx::query_as("SELECT version FROM registry_model WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
     tx.rollback().await?;
     let snapshot = tokio::task::spawn_blocking(move || {
         let mut records: Vec<Record> = linking::entries(&stored)
@@ -214,7 +219,7 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
         let persons: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
         let model = model.with_names(&records);
         let mut snapshot = Snapshot::of(&stored, &persons, records, model);
-        snapshot.version = version.0;
+        snapshot.version = version;
         snapshot
     })
     .await
