@@ -5,7 +5,7 @@ use link::normalize::date;
 use link::record::{self, RawRecord, Record};
 use mizalla::registry::file;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -46,13 +46,12 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// Reads one member's file (CSV or XLSX). A broken file is an error naming it; a broken row is
-/// reported.
-pub fn read_file(
+/// Reads one member's file (CSV or XLSX), with the rows it could not use. A broken file is an
+/// error naming it.
+fn read_file(
     path: &Path,
     overrides: &HashMap<String, String>,
-    rejected: &mut Vec<Rejected>,
-) -> anyhow::Result<Vec<RawRecord>> {
+) -> anyhow::Result<(Vec<RawRecord>, Vec<Rejected>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let table = file::read_table(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let mapping = file::auto_mapping(&table.headers, overrides);
@@ -64,15 +63,18 @@ pub fn read_file(
         )
     })?;
     let (rows, issues) = file::records(&table, &mapping);
-    rejected.extend(issues.iter().map(|i| Rejected {
-        file: path.display().to_string(),
-        reason: i.to_string(),
-    }));
+    let rejected = issues
+        .iter()
+        .map(|i| Rejected {
+            file: path.display().to_string(),
+            reason: i.to_string(),
+        })
+        .collect();
     let fallback_org = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(rows
+    let raws = rows
         .into_iter()
         .map(|(_, mut raw)| {
             if raw.member_org.trim().is_empty() {
@@ -80,7 +82,8 @@ pub fn read_file(
             }
             raw
         })
-        .collect())
+        .collect();
+    Ok((raws, rejected))
 }
 
 fn read_mapping(path: &Path) -> anyhow::Result<HashMap<String, String>> {
@@ -158,6 +161,31 @@ fn write_csv(
     Ok(())
 }
 
+/// Normalises one file's rows (in its own date order) onto `records`; a `record_id` already seen
+/// in this run is reported and the row left out.
+fn normalize_file(
+    path: &Path,
+    raws: &[RawRecord],
+    seen: &mut HashSet<String>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) {
+    let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
+    let mut kept: Vec<&RawRecord> = Vec::with_capacity(raws.len());
+    for raw in raws {
+        if !seen.insert(raw.record_id.clone()) {
+            rejected.push(Rejected {
+                file: path.display().to_string(),
+                reason: format!("record_id {} appears twice", raw.record_id),
+            });
+            continue;
+        }
+        kept.push(raw);
+    }
+    // Normalising is a good share of a run's work, and each row stands alone.
+    records.par_extend(kept.par_iter().map(|raw| record::normalize(raw, order)));
+}
+
 pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let overrides = match &args.mapping {
@@ -167,23 +195,18 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     let bar = crate::progress("reading files");
     let mut rejected = Vec::new();
     let mut records: Vec<Record> = Vec::new();
-    let mut seen = HashMap::new();
-    for path in &args.files {
-        let raws = read_file(path, &overrides, &mut rejected)?;
-        let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
-        let mut kept: Vec<&link::record::RawRecord> = Vec::with_capacity(raws.len());
-        for raw in &raws {
-            if seen.insert(raw.record_id.clone(), path.clone()).is_some() {
-                rejected.push(Rejected {
-                    file: path.display().to_string(),
-                    reason: format!("record_id {} appears twice", raw.record_id),
-                });
-                continue;
-            }
-            kept.push(raw);
+    let mut seen = HashSet::new();
+    // Files are parsed side by side, as many at a time as there are cores: parsing is a good
+    // share of a run, and holding only that many files' rows keeps memory bounded.
+    let mut read = Vec::new();
+    for batch in args.files.chunks(rayon::current_num_threads().max(1)) {
+        read.clear();
+        read.par_extend(batch.par_iter().map(|p| read_file(p, &overrides)));
+        for (path, result) in batch.iter().zip(read.drain(..)) {
+            let (raws, problems) = result?;
+            rejected.extend(problems);
+            normalize_file(path, &raws, &mut seen, &mut records, &mut rejected);
         }
-        // Normalising is a good share of a run's work, and each row stands alone.
-        records.par_extend(kept.par_iter().map(|raw| record::normalize(raw, order)));
     }
     record::count_names(&mut records);
     bar.set_message(format!("matching {} records", records.len()));
@@ -244,11 +267,7 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
 
-    let persons = outcome
-        .person
-        .iter()
-        .collect::<std::collections::HashSet<_>>()
-        .len();
+    let persons = outcome.person.iter().collect::<HashSet<_>>().len();
     let cross = outcome
         .links
         .iter()
@@ -264,11 +283,7 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     eprintln!("persons:                 {persons}");
     eprintln!(
         "households:              {}",
-        outcome
-            .household
-            .iter()
-            .collect::<std::collections::HashSet<_>>()
-            .len()
+        outcome.household.iter().collect::<HashSet<_>>().len()
     );
     eprintln!(
         "linked pairs:            {} ({cross} across members)",

@@ -84,8 +84,11 @@ pub const DISTINCT_NAME_MIN: u32 = 5;
 pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
     let (na, nb) = (&a.names[ia], &b.names[ib]);
     let (sa, sb) = (&a.skeletons[ia], &b.skeletons[ib]);
+    // Equal hashes are equal names (64 bits: no collision among the few hundred thousand
+    // distinct names of a registry in practice).
+    let same = a.name_hashes[ia] == b.name_hashes[ib];
     if !a.latin && !b.latin {
-        if na == nb {
+        if same {
             return 1;
         }
         let count = |r: &Record, i: usize| r.name_counts.get(i).copied().unwrap_or(0);
@@ -103,7 +106,7 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
         return 4;
     }
     if sa == sb && !sa.is_empty() {
-        return if a.latin == b.latin && na == nb { 1 } else { 2 };
+        return if a.latin == b.latin && same { 1 } else { 2 };
     }
     if jaro_winkler(sa, sb) >= 0.88 && sa.len().min(sb.len()) >= 3 {
         return 3;
@@ -128,14 +131,19 @@ fn later_level(a: &Record, b: &Record) -> u8 {
     };
     let mut found = 0;
     for i in 2..short.names.len() {
-        let hit = (1..long.names.len()).any(|j| {
-            let lvl = if short_is_a {
-                name_level(short, i, long, j)
-            } else {
-                name_level(long, j, short, i)
-            };
-            lvl <= 2
-        });
+        // The same part is most often there as it is: look for it before weighing spellings
+        // (between Arabic names an equal part is level 1, see `name_level`).
+        let exact =
+            !short.latin && !long.latin && long.name_hashes[1..].contains(&short.name_hashes[i]);
+        let hit = exact
+            || (1..long.names.len()).any(|j| {
+                let lvl = if short_is_a {
+                    name_level(short, i, long, j)
+                } else {
+                    name_level(long, j, short, i)
+                };
+                lvl <= 2
+            });
         if hit {
             found += 1;
         }

@@ -30,9 +30,9 @@ pub struct Index {
     /// Records by the 64-bit hash of (rule, key): a million records carry several million keys,
     /// and a rare collision only adds a candidate that scoring then rejects.
     keys: HashMap<u64, Vec<u32>>,
-    /// How often each name part occurs in the registry, to count a probe's names as a batch run
-    /// would have.
-    name_counts: HashMap<String, u32>,
+    /// How often each name part occurs in the registry (by [`Record::name_hashes`]), to count a
+    /// probe's names as a batch run would have.
+    name_counts: HashMap<u64, u32>,
     model: Model,
     max_block: usize,
 }
@@ -47,15 +47,15 @@ impl Index {
     /// usually the one a batch run estimated.
     pub fn build(records: Vec<Record>, model: Model, max_block: usize) -> Index {
         let mut keys: HashMap<u64, Vec<u32>> = HashMap::new();
-        let mut name_counts: HashMap<String, u32> = HashMap::new();
+        let mut name_counts: HashMap<u64, u32> = HashMap::new();
         for (i, r) in records.iter().enumerate() {
             for (rule, (_, key_of)) in RULES.iter().enumerate() {
                 for key in key_of(r) {
                     keys.entry(key_hash(rule, &key)).or_default().push(i as u32);
                 }
             }
-            for n in &r.names {
-                *name_counts.entry(n.clone()).or_default() += 1;
+            for h in &r.name_hashes {
+                *name_counts.entry(*h).or_default() += 1;
             }
         }
         keys.shrink_to_fit();
@@ -86,9 +86,9 @@ impl Index {
     pub fn query(&self, probe: &Record, at_least: f64) -> Vec<Candidate> {
         let mut probe = probe.clone();
         probe.name_counts = probe
-            .names
+            .name_hashes
             .iter()
-            .map(|n| self.name_counts.get(n).copied().unwrap_or(0) + 1)
+            .map(|h| self.name_counts.get(h).copied().unwrap_or(0) + 1)
             .collect();
         let probe = &probe;
         let mut seen: Vec<u32> = Vec::new();

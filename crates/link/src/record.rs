@@ -73,6 +73,8 @@ pub struct Record {
     pub names: Vec<String>,
     /// The same parts as consonant skeletons shared by both scripts.
     pub skeletons: Vec<String>,
+    /// A 64-bit hash of each name part: comparisons test parts for equality millions of times.
+    pub name_hashes: Vec<u64>,
     pub latin: bool,
     /// How many times each name part occurs as a name part anywhere in the data (see
     /// [`count_names`]); 0 until counted.
@@ -190,6 +192,7 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         org: raw.member_org.clone(),
         household: format!("{}\u{1f}{}", raw.member_org, raw.household_ref),
         relation: relation(&raw.relation_to_head),
+        name_hashes: names.iter().map(|n| name_hash(n)).collect(),
         names,
         skeletons,
         latin,
@@ -207,21 +210,23 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
     }
 }
 
+/// The hash of a name part in [`Record::name_hashes`]; fixed, so equal in every run.
+fn name_hash(part: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(part)
+}
+
 /// Counts how often each name occurs across all records' name parts, and stores the count on
 /// every part. Comparisons use it: two different spellings that are both common names are two
 /// names (حسن and حسين, محمد and محمود), not one name misspelt.
 pub fn count_names(records: &mut [Record]) {
-    let mut counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     for r in records.iter() {
-        for n in &r.names {
-            *counts.entry(n.clone()).or_default() += 1;
+        for h in &r.name_hashes {
+            *counts.entry(*h).or_default() += 1;
         }
     }
     for r in records.iter_mut() {
-        r.name_counts = r
-            .names
-            .iter()
-            .map(|n| counts.get(n).copied().unwrap_or(0))
-            .collect();
+        r.name_counts = r.name_hashes.iter().map(|h| counts[h]).collect();
     }
 }

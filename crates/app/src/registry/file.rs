@@ -534,7 +534,8 @@ pub fn records(
         let mut raw = RawRecord::default();
         for (value, field) in cells.iter().zip(mapping) {
             let Some(f) = field else { continue };
-            if value.chars().count() > MAX_CELL_CHARS {
+            // A cell's bytes are at least its characters: most cells need no counting.
+            if value.len() > MAX_CELL_CHARS && value.chars().count() > MAX_CELL_CHARS {
                 issues.push(issue("row-cell-too-long", MAX_CELL_CHARS.to_string()));
                 continue 'rows;
             }

@@ -120,33 +120,24 @@ pub fn compare(a: &str, b: &str) -> IdAgreement {
     if a == b {
         return IdAgreement::Same;
     }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Length of the common beginning; every comparison of a blocked pair comes here, so
+    // nothing is allocated.
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if a.len() != b.len() {
         // A dropped digit: the shorter is the longer with one digit removed.
         let (s, l) = if a.len() < b.len() { (a, b) } else { (b, a) };
-        if l.len() == s.len() + 1
-            && (0..l.len()).any(|i| format!("{}{}", &l[..i], &l[i + 1..]) == s)
-        {
+        if l.len() == s.len() + 1 && s[head..] == l[head + 1..] {
             return IdAgreement::OneOff;
         }
         return IdAgreement::Different;
     }
-    let diffs: Vec<usize> = a
-        .bytes()
-        .zip(b.bytes())
-        .enumerate()
-        .filter(|(_, (x, y))| x != y)
-        .map(|(i, _)| i)
-        .collect();
-    match diffs.as_slice() {
-        [_] => IdAgreement::OneOff,
-        [i, j]
-            if *j == i + 1
-                && a.as_bytes()[*i] == b.as_bytes()[*j]
-                && a.as_bytes()[*j] == b.as_bytes()[*i] =>
-        {
-            IdAgreement::OneOff
-        }
-        _ => IdAgreement::Different,
+    let rest = |from: usize| a[from..] == b[from..];
+    let swapped = head + 1 < a.len() && a[head] == b[head + 1] && a[head + 1] == b[head];
+    if rest(head + 1) || (swapped && rest(head + 2)) {
+        IdAgreement::OneOff
+    } else {
+        IdAgreement::Different
     }
 }
 
@@ -213,5 +204,22 @@ mod tests {
             IdAgreement::Different,
             "twins differ in two digits"
         );
+        // At either end, and mistakes that are not one slip.
+        let cases = [
+            ("39001011234567", IdAgreement::OneOff),
+            ("92001011234567", IdAgreement::OneOff),
+            ("9001011234567", IdAgreement::OneOff),
+            ("2900101123457", IdAgreement::OneOff),
+            ("29001011234576", IdAgreement::OneOff),
+            ("29001011234765", IdAgreement::Different),
+            ("39001011234568", IdAgreement::Different),
+            ("290010112345", IdAgreement::Different),
+            ("2900101123456", IdAgreement::OneOff),
+            ("90010112345678", IdAgreement::Different),
+        ];
+        for (other, want) in cases {
+            assert_eq!(compare(GOOD, other), want, "{other}");
+            assert_eq!(compare(other, GOOD), want, "{other} reversed");
+        }
     }
 }
