@@ -189,3 +189,60 @@ fn decisions_taken_by_people_are_respected_on_the_next_run() {
             .contains("decision 'maybe' is not same, different or unsure")
     );
 }
+
+#[test]
+fn a_mapping_file_names_columns_the_reader_does_not_know() {
+    let dir = std::env::temp_dir().join(format!("mizalla-mapping-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let members = dir.join("members.csv");
+    std::fs::write(
+        &members,
+        "Ref,Given,Surname,Born\n\
+         a1,Mohamed,Elsherbiny,1980-05-01\n\
+         a2,Mohammed,El-Sherbiny,1980-05-01\n\
+         a3,Fatma,Hassan,1992-01-20\n",
+    )
+    .unwrap();
+    let run = |mapping: &str| {
+        let path = dir.join("mapping.csv");
+        std::fs::write(&path, mapping).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_mizalla"))
+            .arg("dedup")
+            .arg(&members)
+            .arg("--out")
+            .arg(dir.join("clusters.csv"))
+            .arg("--mapping")
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    let o = run("");
+    assert!(
+        !o.status.success(),
+        "without a mapping the ID column is unknown"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--mapping"));
+
+    // With or without a header line, as a spreadsheet writes it.
+    for header in ["column,field\n", ""] {
+        let o = run(&format!(
+            "{header}Ref,record_id\nGiven,first_name\nSurname,family_name\nBorn,date_of_birth\n"
+        ));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{stderr}");
+        let clusters = read_pairs(&dir.join("clusters.csv"), "record_id", "cluster_id");
+        assert_eq!(clusters.len(), 3, "{header:?}");
+        // Names and dates were read from the mapped columns.
+        assert!(stderr.contains("records read:            3"), "{stderr}");
+        assert!(!stderr.contains("no name"), "{stderr}");
+        assert!(!stderr.contains("date of birth"), "{stderr}");
+    }
+
+    let o = run("Ref,record_id\nGiven,nickname\n");
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 2: unknown field 'nickname'"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

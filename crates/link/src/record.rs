@@ -65,7 +65,8 @@ impl Problem {
 pub struct Record {
     pub id: String,
     pub org: String,
-    /// The member's own household registration (`org` + `household_ref`).
+    /// The member's own household registration (`org` + `household_ref`; without a
+    /// `household_ref`, the record alone).
     pub household: String,
     /// Relation to the head of that registration, when given.
     pub relation: Option<Relation>,
@@ -190,7 +191,12 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
     Record {
         id: raw.record_id.clone(),
         org: raw.member_org.clone(),
-        household: format!("{}\u{1f}{}", raw.member_org, raw.household_ref),
+        // A member that does not number its households registers each person on their own.
+        household: if raw.household_ref.trim().is_empty() {
+            format!("{}\u{1f}\u{1e}{}", raw.member_org, raw.record_id)
+        } else {
+            format!("{}\u{1f}{}", raw.member_org, raw.household_ref.trim())
+        },
         relation: relation(&raw.relation_to_head),
         name_hashes: names.iter().map(|n| name_hash(n)).collect(),
         names,
@@ -228,5 +234,26 @@ pub fn count_names(records: &mut [Record]) {
     }
     for r in records.iter_mut() {
         r.name_counts = r.name_hashes.iter().map(|h| counts[h]).collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_household_numbers_each_record_stands_alone() {
+        let raw = |id: &str, household: &str| RawRecord {
+            record_id: id.into(),
+            member_org: "m".into(),
+            household_ref: household.into(),
+            full_name: "احمد محمد علي".into(),
+            ..RawRecord::default()
+        };
+        let household = |id, h| normalize(&raw(id, h), Order::DayFirst).household;
+        // Otherwise every row of such a member would be one family, and never one person twice.
+        assert_ne!(household("1", ""), household("2", " "));
+        assert_eq!(household("1", "H1 "), household("2", "H1"));
+        assert_ne!(household("1", ""), household("2", "1"));
     }
 }

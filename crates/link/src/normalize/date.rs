@@ -93,27 +93,42 @@ pub fn parse(raw: &str, order: Order) -> Option<Dob> {
     match n.as_slice() {
         [y] if (1900..=2100).contains(y) => Some(Dob::year_only(*y as i32)),
         [serial] if (10_000..=80_000).contains(serial) => Some(from_excel_serial(*serial as i64)),
-        [a, b, c] => {
-            let (y, m, d) = if *a > 31 {
-                (*a, *b, *c)
+        [a, b, c] => three_numbers(*a, *b, *c, order),
+        // Digits run together, as some systems export dates: YYYYMMDD, or DDMMYYYY (MMDDYYYY
+        // in a month-first file).
+        [x] if (1_000_000..100_000_000).contains(x) => {
+            let (head, tail) = (x / 10_000, x % 10_000);
+            if (1900..=2100).contains(&head) {
+                three_numbers(head, tail / 100, tail % 100, order)
+            } else if (1900..=2100).contains(&tail) {
+                three_numbers(head / 100, head % 100, tail, order)
             } else {
-                let (m, d) = match order {
-                    Order::DayFirst => (*b, *a),
-                    Order::MonthFirst => (*a, *b),
-                };
-                // An impossible month in the file's order is the other order typed by mistake.
-                if m > 12 && d <= 12 {
-                    (*c, d, m)
-                } else {
-                    (*c, m, d)
-                }
-            };
-            let y = y as i32;
-            (m <= 12 && d <= 31 && valid_ymd(y, m as u8, d as u8))
-                .then(|| Dob::full(y, m as u8, d as u8))
+                None
+            }
         }
         _ => None,
     }
+}
+
+/// A date from its three numbers as typed: year first when the first is above 31, else day and
+/// month in the file's order.
+fn three_numbers(a: u32, b: u32, c: u32, order: Order) -> Option<Dob> {
+    let (y, m, d) = if a > 31 {
+        (a, b, c)
+    } else {
+        let (m, d) = match order {
+            Order::DayFirst => (b, a),
+            Order::MonthFirst => (a, b),
+        };
+        // An impossible month in the file's order is the other order typed by mistake.
+        if m > 12 && d <= 12 {
+            (c, d, m)
+        } else {
+            (c, m, d)
+        }
+    };
+    let y = y as i32;
+    (m <= 12 && d <= 31 && valid_ymd(y, m as u8, d as u8)).then(|| Dob::full(y, m as u8, d as u8))
 }
 
 /// Excel counts days from 1899-12-30.
@@ -153,6 +168,11 @@ mod tests {
             ("١٩/١١/١٩٩٦", Some(Dob::full(1996, 11, 19))),
             ("١٩٥٥", Some(Dob::year_only(1955))),
             ("31/02/1990", None),
+            ("19151111", Some(Dob::full(1915, 11, 11))),
+            ("01051980", Some(Dob::full(1980, 5, 1))),
+            ("٢٠٠١٠٣٠٩", Some(Dob::full(2001, 3, 9))),
+            ("19651313", None),
+            ("12345678", None),
             ("", None),
             ("غير معروف", None),
         ];
