@@ -200,10 +200,24 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
     let mut rejected = Vec::new();
     let mut records: Vec<Record> = Vec::new();
     let mut seen = HashSet::new();
-    // Files are parsed side by side, as many at a time as there are cores: parsing is a good
-    // share of a run, and holding only that many files' rows keeps memory bounded.
+    // Files are parsed side by side, a batch of them at a time: parsing is a good share of a
+    // run, and holding only a batch's rows (up to BATCH_BYTES of files, or one larger file)
+    // keeps memory bounded.
+    const BATCH_BYTES: u64 = 64 << 20;
     let mut read = Vec::new();
-    for batch in args.files.chunks(rayon::current_num_threads().max(1)) {
+    let mut rest: &[PathBuf] = &args.files;
+    while !rest.is_empty() {
+        let mut bytes = 0;
+        let take = rest
+            .iter()
+            .take_while(|p| {
+                bytes += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                bytes <= BATCH_BYTES
+            })
+            .count()
+            .max(1);
+        let (batch, later) = rest.split_at(take);
+        rest = later;
         read.clear();
         read.par_extend(batch.par_iter().map(|p| read_file(p, &overrides)));
         for (path, result) in batch.iter().zip(read.drain(..)) {

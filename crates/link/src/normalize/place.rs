@@ -120,17 +120,20 @@ pub fn by_code(code: &str) -> Option<&'static Governorate> {
 
 /// A comparable key for a place name: folded, the article and spaces removed.
 fn key(s: &str) -> String {
-    fold(s)
-        .split(' ')
-        .map(|w| {
-            w.strip_prefix("ال")
-                .filter(|r| r.chars().count() >= 2)
-                .unwrap_or(w)
-        })
-        .map(|w| w.strip_prefix("el").filter(|r| r.len() >= 3).unwrap_or(w))
-        .collect::<Vec<_>>()
-        .join("")
-        .replace('-', "")
+    key_of_words(fold(s).split(' '))
+}
+
+/// The key of a place name already folded and split into words.
+fn key_of_words<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for w in words {
+        let w = w
+            .strip_prefix("ال")
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(w);
+        out.push_str(w.strip_prefix("el").filter(|r| r.len() >= 3).unwrap_or(w));
+    }
+    out
 }
 
 /// The governorate code of a name as typed (`محافظة أسيوط`, `اسيوط`, `Asyut`), or `None`.
@@ -197,11 +200,13 @@ const AREA_PREFIXES: [&str; 12] = [
 /// ```
 pub fn area_key(raw: &str) -> String {
     let folded = fold(raw);
-    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    while words.len() > 1 && AREA_PREFIXES.contains(&words[0]) {
-        words.remove(0);
-    }
-    key(&words.join(" "))
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let prefixes = words
+        .iter()
+        .take_while(|w| AREA_PREFIXES.contains(w))
+        .count()
+        .min(words.len().saturating_sub(1));
+    key_of_words(words[prefixes..].iter().copied())
 }
 
 #[cfg(test)]
