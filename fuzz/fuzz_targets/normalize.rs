@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use link::normalize::{arabic, date, latin, national_id, phone, place};
+use link::normalize::{arabic, date, latin, national_id, other_id, phone, place};
 use link::record::{self, RawRecord};
 
 fuzz_target!(|data: &[u8]| {
@@ -23,6 +23,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = phone::parse(s);
     let _ = place::governorate_code(s);
     let _ = place::area_key(s);
+    let _ = place::address_key(s);
+    let _ = other_id::parse(s);
+    let _ = national_id::compare(s, &folded);
     let raw = RawRecord {
         full_name: s.to_owned(),
         first_name: s.to_owned(),
@@ -35,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
         governorate: s.to_owned(),
         district: s.to_owned(),
         village: s.to_owned(),
+        address: s.to_owned(),
+        other_id: s.to_owned(),
         ..RawRecord::default()
     };
-    let _ = record::normalize(&raw, date::Order::DayFirst);
+    let r = record::normalize(&raw, date::Order::DayFirst);
+    let _ = link::compare::compare(&r, &r);
 });

@@ -18,7 +18,7 @@ fn birth_year(r: &Record) -> Option<i32> {
 }
 
 /// The rules: each gives zero or more keys per record; records sharing a key are compared.
-pub const RULES: [(&str, KeyFn); 7] = [
+pub const RULES: [(&str, KeyFn); 8] = [
     ("national ID", |r| {
         r.id_digits()
             .map(|d| vec![d.to_owned()])
@@ -36,6 +36,7 @@ pub const RULES: [(&str, KeyFn); 7] = [
             .map(|d| vec![d[5..].to_owned()])
             .unwrap_or_default()
     }),
+    ("other ID", |r| r.other_id.iter().cloned().collect()),
     ("phone", |r| r.phone.iter().cloned().collect()),
     ("first name + birth year", |r| {
         match (r.skeletons.first(), birth_year(r)) {

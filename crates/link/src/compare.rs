@@ -6,7 +6,7 @@ use crate::record::Record;
 use strsim::jaro_winkler;
 
 /// The fields compared, in the order of a [`Levels`] vector.
-pub const FIELDS: [&str; 8] = [
+pub const FIELDS: [&str; 10] = [
     "national_id",
     "first_name",
     "father_name",
@@ -15,10 +15,12 @@ pub const FIELDS: [&str; 8] = [
     "gender",
     "phone",
     "place",
+    "other_id",
+    "address",
 ];
 
 /// Names of each field's levels (index = level), for explanations.
-pub const LEVEL_NAMES: [&[&str]; 8] = [
+pub const LEVEL_NAMES: [&[&str]; FIELDS.len()] = [
     &[
         "missing",
         "same",
@@ -63,6 +65,8 @@ pub const LEVEL_NAMES: [&[&str]; 8] = [
         "same district or governorate",
         "different governorate",
     ],
+    &["missing", "same", "one character off", "different"],
+    &["missing", "same", "similar", "different"],
 ];
 
 pub const NID: usize = 0;
@@ -73,8 +77,12 @@ pub const DOB: usize = 4;
 pub const GENDER: usize = 5;
 pub const PHONE: usize = 6;
 pub const PLACE: usize = 7;
+pub const OTHER_ID: usize = 8;
+pub const ADDRESS: usize = 9;
 
-pub type Levels = [u8; 8];
+pub type Levels = [u8; FIELDS.len()];
+/// A weight per field, in the order of [`FIELDS`].
+pub type Weights = [f64; FIELDS.len()];
 
 /// Two spellings that each occur at least this often are two names, not a typo of one: a
 /// slip of the keyboard rarely lands on another name that many people carry.
@@ -299,7 +307,35 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
         gender,
         phone,
         place_level(a, b),
+        other_id_level(a, b),
+        address_level(a, b),
     ]
+}
+
+/// Another identity number: 1 the same, 2 one character off or two swapped, 3 different.
+fn other_id_level(a: &Record, b: &Record) -> u8 {
+    match (&a.other_id, &b.other_id) {
+        (Some(x), Some(y)) => match national_id::compare(x, y) {
+            national_id::IdAgreement::Same => 1,
+            national_id::IdAgreement::OneOff => 2,
+            national_id::IdAgreement::Different => 3,
+        },
+        _ => 0,
+    }
+}
+
+/// Street address: 1 the same, 2 similar (a typo or a word more), 3 different.
+fn address_level(a: &Record, b: &Record) -> u8 {
+    let (x, y) = (&a.address, &b.address);
+    if x.is_empty() || y.is_empty() {
+        0
+    } else if x == y {
+        1
+    } else if similarity_from(x, y, 0.9) >= 0.9 {
+        2
+    } else {
+        3
+    }
 }
 
 #[cfg(test)]

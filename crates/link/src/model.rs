@@ -5,7 +5,7 @@
 //! weighs by how common it is (term-frequency adjustment): two محمد agree by chance far more
 //! often than two شحات.
 
-use crate::compare::{self, FIELDS, LEVEL_NAMES, Levels};
+use crate::compare::{self, FIELDS, LEVEL_NAMES, Levels, Weights};
 use crate::record::Record;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -253,8 +253,28 @@ impl Model {
     }
 
     /// The model with its name frequencies (for the term-frequency adjustment) counted on
-    /// `records`.
+    /// `records`. A model stored before a field was added to the engine gets that field as
+    /// neutral (m = u: it weighs nothing until the next estimate).
     pub fn with_names(mut self, records: &[Record]) -> Model {
+        for (k, names) in LEVEL_NAMES
+            .iter()
+            .enumerate()
+            .skip(self.m.len().min(self.u.len()))
+        {
+            let neutral: Vec<f64> = (0..names.len())
+                .map(|l| {
+                    if l == 0 {
+                        1.0
+                    } else {
+                        1.0 / (names.len() - 1) as f64
+                    }
+                })
+                .collect();
+            self.m.truncate(k);
+            self.u.truncate(k);
+            self.m.push(neutral.clone());
+            self.u.push(neutral);
+        }
         let mut name_freq: [HashMap<String, f64>; 2] = Default::default();
         for r in records {
             for (slot, freq) in name_freq.iter_mut().enumerate() {
@@ -274,8 +294,8 @@ impl Model {
 
     /// The match weight of each field (log2 of m/u) for a pair, with the term-frequency
     /// adjustment on exact first and father names.
-    pub fn weights(&self, a: &Record, b: &Record, levels: &Levels) -> [f64; 8] {
-        let mut w = [0.0; 8];
+    pub fn weights(&self, a: &Record, b: &Record, levels: &Levels) -> Weights {
+        let mut w: Weights = [0.0; FIELDS.len()];
         for (k, &lvl) in levels.iter().enumerate() {
             if lvl == 0 {
                 continue;
@@ -304,14 +324,14 @@ impl Model {
     }
 
     /// The probability that a pair with these weights is one person.
-    pub fn probability(&self, weights: &[f64; 8]) -> f64 {
+    pub fn probability(&self, weights: &Weights) -> f64 {
         let prior = (self.lambda / (1.0 - self.lambda)).log2();
         let total: f64 = prior + weights.iter().sum::<f64>();
         1.0 / (1.0 + 2f64.powf(-total))
     }
 
     /// Readable weights: `field: level (+weight)` for every field that could be compared.
-    pub fn explain(levels: &Levels, weights: &[f64; 8]) -> String {
+    pub fn explain(levels: &Levels, weights: &Weights) -> String {
         levels
             .iter()
             .enumerate()
@@ -324,5 +344,30 @@ impl Model {
             })
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_stored_with_fewer_fields_gets_the_new_ones_as_neutral() {
+        let old = serde_json::json!({
+            "m": default_m()[..8],
+            "u": default_m()[..8],
+            "lambda": 0.01,
+        });
+        let model = serde_json::from_value::<Model>(old)
+            .unwrap()
+            .with_names(&[]);
+        assert_eq!(model.m.len(), FIELDS.len());
+        assert_eq!(model.u.len(), FIELDS.len());
+        let mut levels: Levels = [0; FIELDS.len()];
+        levels[compare::OTHER_ID] = 1;
+        levels[compare::ADDRESS] = 3;
+        let r =
+            crate::record::normalize(&Default::default(), crate::normalize::date::Order::DayFirst);
+        assert_eq!(model.weights(&r, &r, &levels), [0.0; FIELDS.len()]);
     }
 }

@@ -15,7 +15,7 @@ pub struct Candidate {
     pub record: u32,
     pub probability: f64,
     pub levels: compare::Levels,
-    pub weights: [f64; 8],
+    pub weights: compare::Weights,
 }
 
 impl Candidate {

@@ -49,7 +49,7 @@ pub struct ScoredPair {
     pub b: u32,
     pub probability: f64,
     pub levels: Levels,
-    pub weights: [f64; 8],
+    pub weights: compare::Weights,
 }
 
 impl ScoredPair {
@@ -177,7 +177,7 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
         let (rx, ry) = (&records[x as usize], &records[y as usize]);
         // Only the fields `different_people` reads are compared: this runs for every pair across
         // two groups about to be joined.
-        let mut levels: Levels = [0; 8];
+        let mut levels: Levels = [0; compare::FIELDS.len()];
         levels[compare::NID] = compare::nid_level(rx, ry);
         levels[compare::GENDER] = compare::gender_level(rx, ry);
         different_people(rx, ry, &levels)

@@ -2,7 +2,7 @@
 
 use crate::normalize::date::{self, Dob, Order};
 use crate::normalize::national_id::{self, NationalId};
-use crate::normalize::{Relation, arabic, gender, latin, phone, place, relation};
+use crate::normalize::{Relation, arabic, gender, latin, other_id, phone, place, relation};
 
 /// One registration as a member typed it. Every field is text; empty means not recorded.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
@@ -21,6 +21,9 @@ pub struct RawRecord {
     pub date_of_birth: String,
     pub age: String,
     pub national_id: String,
+    /// Another identity number (refugee registration, passport…), for people without a
+    /// national ID on the list.
+    pub other_id: String,
     pub phone: String,
     pub governorate: String,
     pub district: String,
@@ -87,10 +90,14 @@ pub struct Record {
     pub nid: NationalId,
     /// The ID agrees with the row's own birth date and gender (or they are unknown).
     pub nid_consistent: bool,
+    /// See [`crate::normalize::other_id`].
+    pub other_id: Option<String>,
     pub phone: Option<String>,
     pub governorate: Option<&'static str>,
     pub district: String,
     pub village: String,
+    /// The street address as a key (see [`place::address_key`]); empty when not given.
+    pub address: String,
     pub problems: Vec<Problem>,
 }
 
@@ -208,10 +215,12 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         dob_approx,
         nid,
         nid_consistent,
+        other_id: other_id::parse(&raw.other_id),
         phone,
         governorate,
         district: place::area_key(&raw.district),
         village: place::area_key(&raw.village),
+        address: place::address_key(&raw.address),
         problems,
     }
 }

@@ -1,6 +1,6 @@
 //! Expectation maximisation recovers known parameters from synthetic data with no labels.
 
-use link::compare::{DOB, FIRST, LEVEL_NAMES, Levels, NID};
+use link::compare::{DOB, FIELDS, FIRST, LEVEL_NAMES, Levels, NID};
 use link::model::Model;
 use link::record::{RawRecord, normalize};
 
@@ -20,7 +20,7 @@ impl Rng {
 
 /// Draws levels for one pair from known m (if a match) or u probabilities.
 fn draw(rng: &mut Rng, probs: &[Vec<f64>]) -> Levels {
-    let mut l = [0u8; 8];
+    let mut l: Levels = [0; FIELDS.len()];
     for (k, row) in probs.iter().enumerate() {
         let x = (rng.next() % 1_000_000) as f64 / 1_000_000.0;
         let mut acc = 0.0;

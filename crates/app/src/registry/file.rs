@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// The fields of a registration, with the header spellings recognised for each (compared folded:
 /// case, hamza forms, spaces, `_` and `-` ignored).
-pub const FIELDS: [(&str, &[&str]); 21] = [
+pub const FIELDS: [(&str, &[&str]); 22] = [
     (
         "record_id",
         &[
@@ -116,6 +116,21 @@ pub const FIELDS: [(&str, &[&str]); 21] = [
             "الرقم القومي",
             "رقم قومي",
             "الرقم القومى",
+        ],
+    ),
+    (
+        "other_id",
+        &[
+            "other_id",
+            "other id",
+            "passport",
+            "passport number",
+            "unhcr number",
+            "social insurance number",
+            "رقم جواز السفر",
+            "رقم المفوضيه",
+            "رقم ملف المفوضيه",
+            "الرقم التاميني",
         ],
     ),
     (
@@ -361,12 +376,16 @@ fn line_of(bytes: &[u8], offset: u64) -> u64 {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
     use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| FileError::new("file-bad-xlsx", 0, e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| FileError::new("file-empty", 1, ""))?
-        .map_err(|e| FileError::new("file-bad-xlsx", 0, e.to_string()))?;
+    // calamine 0.38 can panic on a crafted cell reference (an overflow in its column arithmetic,
+    // found by fuzzing `read_table`): a hostile file is a damaged file, never a crash.
+    let range = std::panic::catch_unwind(|| {
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e: calamine::XlsxError| FileError::new("file-bad-xlsx", 0, e.to_string()))?;
+        book.worksheet_range_at(0)
+            .ok_or_else(|| FileError::new("file-empty", 1, ""))?
+            .map_err(|e| FileError::new("file-bad-xlsx", 0, e.to_string()))
+    })
+    .unwrap_or_else(|_| Err(FileError::new("file-bad-xlsx", 0, "")))?;
     let text = |d: &Data| -> String {
         match d {
             Data::Empty | Data::Error(_) => String::new(),
@@ -473,6 +492,7 @@ pub fn check_mapping(mapping: &[Option<&'static str>]) -> Result<(), FileError> 
     }
     for (i, f) in mapping.iter().enumerate() {
         if let Some(f) = f
+            && *f != JOINED_FIELD
             && mapping[..i].contains(&Some(f))
         {
             return Err(FileError::new("file-field-twice", 1, *f));
@@ -481,8 +501,18 @@ pub fn check_mapping(mapping: &[Option<&'static str>]) -> Result<(), FileError> 
     Ok(())
 }
 
+/// The field a list may spread over several columns (building number, street, area…): their
+/// values are joined in column order.
+const JOINED_FIELD: &str = "address";
+
 fn set_field(r: &mut RawRecord, field: &str, value: &str) {
     let v = value.trim().to_owned();
+    if field == JOINED_FIELD && !r.address.is_empty() {
+        if !v.is_empty() {
+            r.address = format!("{} {v}", r.address);
+        }
+        return;
+    }
     match field {
         "record_id" => r.record_id = v,
         "member_org" => r.member_org = v,
@@ -497,6 +527,7 @@ fn set_field(r: &mut RawRecord, field: &str, value: &str) {
         "date_of_birth" => r.date_of_birth = v,
         "age" => r.age = v,
         "national_id" => r.national_id = v,
+        "other_id" => r.other_id = v,
         "phone" => r.phone = v,
         "governorate" => r.governorate = v,
         "district" => r.district = v,
@@ -590,6 +621,79 @@ mod tests {
         );
         let overrides = HashMap::from([(header_key("غير معروف"), "village".to_owned())]);
         assert_eq!(auto_mapping(&t.headers, &overrides)[5], Some("village"));
+    }
+
+    #[test]
+    fn an_address_may_come_from_several_columns_other_fields_from_one() {
+        let t = table(
+            "الكود,الاسم,رقم العقار,الشارع,رقم جواز السفر\n1,منى,12,شارع الجمهورية,A123\n2,سعاد,,ش النيل,\n",
+        );
+        let overrides = HashMap::from([
+            (header_key("الاسم"), "full_name".to_owned()),
+            (header_key("رقم العقار"), "address".to_owned()),
+            (header_key("الشارع"), "address".to_owned()),
+        ]);
+        let mapping = auto_mapping(&t.headers, &overrides);
+        assert_eq!(mapping[4], Some("other_id"));
+        check_mapping(&mapping).unwrap();
+        let (rows, _) = records(&t, &mapping);
+        assert_eq!(rows[0].1.address, "12 شارع الجمهورية");
+        assert_eq!(rows[1].1.address, "ش النيل");
+        assert_eq!(rows[0].1.other_id, "A123");
+        let twice = [
+            Some("record_id"),
+            Some("full_name"),
+            Some("phone"),
+            Some("phone"),
+        ];
+        assert_eq!(check_mapping(&twice).unwrap_err().key, "file-field-twice");
+    }
+
+    /// A workbook whose one cell reference has more column letters than any sheet can have.
+    fn workbook_with_cell(reference: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="{reference}" t="inlineStr"><is><t>record_id</t></is></c></row></sheetData></worksheet>"#
+                ),
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, text) in parts {
+            zip.start_file(name, stored).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_crafted_cell_reference_is_a_damaged_file_not_a_crash() {
+        assert_eq!(
+            read_table(&workbook_with_cell("A1")).unwrap().headers,
+            ["record_id"]
+        );
+        let err = read_table(&workbook_with_cell("ZZZZZZZZZZZZZZZZ1")).unwrap_err();
+        assert_eq!(err.key, "file-bad-xlsx");
     }
 
     #[test]

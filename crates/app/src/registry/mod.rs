@@ -129,7 +129,7 @@ fn parse_order(s: &str) -> Order {
 
 /// The stored fields of a registration, in [`RawRecord`]'s order.
 /// The columns holding a row as the member typed it, in the order of [`raw_values`].
-const RAW_FIELDS: [&str; 19] = [
+const RAW_FIELDS: [&str; 20] = [
     "household_ref",
     "relation_to_head",
     "full_name",
@@ -149,9 +149,10 @@ const RAW_FIELDS: [&str; 19] = [
     "registered_at",
     "disability",
     "monthly_income",
+    "other_id",
 ];
 
-fn raw_values(r: &RawRecord) -> [&str; 19] {
+fn raw_values(r: &RawRecord) -> [&str; 20] {
     [
         &r.household_ref,
         &r.relation_to_head,
@@ -172,6 +173,7 @@ fn raw_values(r: &RawRecord) -> [&str; 19] {
         &r.registered_at,
         &r.disability,
         &r.monthly_income,
+        &r.other_id,
     ]
 }
 

@@ -5,6 +5,7 @@ pub mod arabic;
 pub mod date;
 pub mod latin;
 pub mod national_id;
+pub mod other_id;
 pub mod phone;
 pub mod place;
 

@@ -27,13 +27,18 @@ pub struct ValidId {
     pub check_digit_ok: bool,
 }
 
-const PLACEHOLDERS: [&str; 8] = ["-", "لا يوجد", "لايوجد", "بدون", "none", "n/a", "na", "null"];
+const PLACEHOLDERS: [&str; 8] = ["-", "لا يوجد", "لايوجد", "بدون", "none", "n a", "na", "null"];
 
 /// Governorate codes used in IDs (88 = born abroad).
 const GOVERNORATE_CODES: [&str; 28] = [
     "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "22", "23",
     "24", "25", "26", "27", "28", "29", "31", "32", "33", "34", "35", "88",
 ];
+
+/// Whether a folded value says "none" rather than giving a number (or is empty).
+pub(crate) fn is_placeholder(folded: &str) -> bool {
+    folded.is_empty() || PLACEHOLDERS.contains(&folded)
+}
 
 /// Reads an ID as typed, repairing what Excel does to it (a leading `'`, a trailing `.0`).
 ///
@@ -47,7 +52,7 @@ pub fn parse(raw: &str) -> NationalId {
     let raw = raw.trim().trim_start_matches('\'');
     let raw = raw.strip_suffix(".0").unwrap_or(raw);
     let lower = fold(raw);
-    if lower.is_empty() || PLACEHOLDERS.contains(&lower.as_str()) {
+    if is_placeholder(&lower) {
         return NationalId::Missing;
     }
     // Excel's scientific notation (2.90052E+13) has lost the digits for good.
@@ -116,6 +121,8 @@ pub enum IdAgreement {
     Different,
 }
 
+/// How two ID strings (national or another number) relate: the same, one typing mistake apart
+/// (a character changed, two neighbours swapped, one dropped), or different.
 pub fn compare(a: &str, b: &str) -> IdAgreement {
     if a == b {
         return IdAgreement::Same;

@@ -209,6 +209,26 @@ pub fn area_key(raw: &str) -> String {
     key_of_words(words[prefixes..].iter().copied())
 }
 
+/// Words that name the kind of street rather than the street.
+const STREET_WORDS: [&str; 8] = ["شارع", "ش", "street", "st", "road", "rd", "avenue", "ave"];
+
+/// A comparable key for a street address: folded, the article and words such as شارع / street
+/// dropped, spaces removed. Empty when nothing is left.
+///
+/// ```
+/// use link::normalize::place::address_key;
+/// assert_eq!(address_key("ش/ الجمهورية"), address_key("شارع الجمهوريه"));
+/// assert_eq!(address_key("12 Stanley Street"), address_key("12 stanley st."));
+/// ```
+pub fn address_key(raw: &str) -> String {
+    let folded = fold(raw);
+    key_of_words(
+        folded
+            .split(' ')
+            .filter(|w| !w.is_empty() && !STREET_WORDS.contains(w)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
