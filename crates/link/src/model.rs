@@ -1,7 +1,7 @@
 //! A Fellegi–Sunter model: for each field and agreement level, `m` (how often true matches
 //! agree at that level) and `u` (how often non-matches do). `u` is measured on random pairs;
-//! `m` and the share of matches among candidate pairs are estimated by expectation
-//! maximisation on the candidate pairs — no labels needed. A shared first or father name
+//! `m` and the share of matches among all pairs are estimated by expectation maximisation on
+//! the candidate pairs — no labels needed. A shared first or father name
 //! weighs by how common it is (term-frequency adjustment): two محمد agree by chance far more
 //! often than two شحات.
 
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 pub struct Model {
     pub m: Vec<Vec<f64>>,
     pub u: Vec<Vec<f64>>,
-    /// Prior share of matches among candidate pairs.
+    /// Prior share of matches among all pairs of records (one person twice).
     pub lambda: f64,
     /// Share of records carrying each first-position name, and each second-position name.
     #[serde(skip, default)]
@@ -232,8 +232,13 @@ impl Model {
                 }
             }
         }
-        // The share of matches among all candidate pairs, with m and u fixed.
-        let mut lambda: f64 = 0.1;
+        // The share of matches among all pairs of records, with m and u fixed: u was measured
+        // on random pairs, so the prior must be the chance that a random pair is one person,
+        // not the (far higher) share among candidate pairs, which blocking already chose for
+        // agreeing names or numbers. Pairs that no rule brought together count as non-matches.
+        let n = records.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let mut lambda: f64 = 1.0 / n.max(2.0);
         let all = patterns(levels.iter().copied());
         let (log_m, log_u) = (logs(&m), logs(&u));
         for _ in 0..iterations {
@@ -241,7 +246,7 @@ impl Model {
                 .iter()
                 .map(|(l, n)| n * posterior(l, &log_m, &log_u, lambda))
                 .sum();
-            lambda = (total / levels.len().max(1) as f64).clamp(1e-4, 0.9999);
+            lambda = (total / all_pairs).clamp(1e-12, 0.9999);
         }
         Model {
             m,
