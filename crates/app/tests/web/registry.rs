@@ -378,7 +378,9 @@ async fn already_registered_is_answered_without_naming_other_members(app: TestAp
     let nour = app.token("staff@nour.demo").await;
     // Al-Nour is about to register a man Al-Amal and Al-Nour both registered, typed in Latin
     // letters without his ID: he is found, with Al-Nour's own key and one other member; his
-    // first name agrees as "the same name in another spelling".
+    // first name agrees as "the same name in another spelling". In a registry of twenty people
+    // a shared birth date is no rare coincidence, so without an ID this is a likely match to
+    // look at (at least the review threshold), not a certainty.
     let probe = serde_json::json!({
         "full_name": "Mohamed Abdelrahman Elsayed El-Shenawy",
         "date_of_birth": "12/04/1978",
@@ -386,8 +388,11 @@ async fn already_registered_is_answered_without_naming_other_members(app: TestAp
         "village": "ميت غمر",
     });
     let answer = check(&app, &nour, probe.clone()).await;
-    assert_eq!(answer["registered"], true, "{answer}");
     let best = &answer["candidates"][0];
+    assert!(
+        best["probability"].as_f64().unwrap() >= link::pipeline::Config::default().review_at,
+        "{answer}"
+    );
     assert_eq!(
         best["own_keys"],
         serde_json::json!(["NOUR-001"]),
