@@ -257,29 +257,21 @@ impl Model {
         .with_names(records)
     }
 
+    /// Whether the model has m and u for every field and level this engine compares: a model
+    /// stored by an earlier version (with fewer fields) must be estimated again.
+    pub fn fits_fields(&self) -> bool {
+        let fits = |p: &[Vec<f64>]| {
+            p.len() == LEVEL_NAMES.len()
+                && p.iter()
+                    .zip(LEVEL_NAMES)
+                    .all(|(row, names)| row.len() == names.len())
+        };
+        fits(&self.m) && fits(&self.u)
+    }
+
     /// The model with its name frequencies (for the term-frequency adjustment) counted on
-    /// `records`. A model stored before a field was added to the engine gets that field as
-    /// neutral (m = u: it weighs nothing until the next estimate).
+    /// `records`.
     pub fn with_names(mut self, records: &[Record]) -> Model {
-        for (k, names) in LEVEL_NAMES
-            .iter()
-            .enumerate()
-            .skip(self.m.len().min(self.u.len()))
-        {
-            let neutral: Vec<f64> = (0..names.len())
-                .map(|l| {
-                    if l == 0 {
-                        1.0
-                    } else {
-                        1.0 / (names.len() - 1) as f64
-                    }
-                })
-                .collect();
-            self.m.truncate(k);
-            self.u.truncate(k);
-            self.m.push(neutral.clone());
-            self.u.push(neutral);
-        }
         let mut name_freq: [HashMap<String, f64>; 2] = Default::default();
         for r in records {
             for (slot, freq) in name_freq.iter_mut().enumerate() {
@@ -357,22 +349,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_model_stored_with_fewer_fields_gets_the_new_ones_as_neutral() {
+    fn a_model_stored_with_fewer_fields_does_not_fit() {
+        let current = serde_json::json!({ "m": default_m(), "u": default_m(), "lambda": 0.01 });
+        assert!(
+            serde_json::from_value::<Model>(current)
+                .unwrap()
+                .fits_fields()
+        );
         let old = serde_json::json!({
             "m": default_m()[..8],
             "u": default_m()[..8],
             "lambda": 0.01,
         });
-        let model = serde_json::from_value::<Model>(old)
-            .unwrap()
-            .with_names(&[]);
-        assert_eq!(model.m.len(), FIELDS.len());
-        assert_eq!(model.u.len(), FIELDS.len());
-        let mut levels: Levels = [0; FIELDS.len()];
-        levels[compare::OTHER_ID] = 1;
-        levels[compare::ADDRESS] = 3;
-        let r =
-            crate::record::normalize(&Default::default(), crate::normalize::date::Order::DayFirst);
-        assert_eq!(model.weights(&r, &r, &levels), [0.0; FIELDS.len()]);
+        assert!(!serde_json::from_value::<Model>(old).unwrap().fits_fields());
     }
 }

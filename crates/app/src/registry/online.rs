@@ -197,12 +197,14 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
     {
         return Ok(r);
     }
-    let Some((version, model)) = stored_model
-        .and_then(|(version, json)| Some((version, serde_json::from_str::<Model>(&json).ok()?)))
-    else {
+    let Some((version, model)) = stored_model.and_then(|(version, json)| {
+        let model = serde_json::from_str::<Model>(&json).ok()?;
+        model.fits_fields().then_some((version, model))
+    }) else {
         tx.rollback().await?;
-        // No model stored yet (an empty registry, or one imported before models were kept):
-        // a re-link estimates and stores it, and publishes the registry.
+        // No model stored yet (an empty registry, or one imported before models were kept), or
+        // one an earlier engine estimated for fewer fields: a re-link estimates and stores it,
+        // and publishes the registry.
         super::relink(db, None).await?;
         return cached(db).ok_or(Error::Internal(anyhow::anyhow!(
             "no registry after re-link"

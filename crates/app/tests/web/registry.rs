@@ -552,6 +552,33 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
         .await
         .unwrap();
     assert_eq!(found["others"], 1, "{found}");
+    // A model an earlier engine stored, for fewer fields: the server estimates it again (a
+    // re-link) instead of scoring with it, and the check still answers.
+    let (json,): (String,) =
+        sqlx::query_as("SELECT parameters_json FROM registry_model WHERE id = 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for k in ["m", "u"] {
+        old[k].as_array_mut().unwrap().truncate(8);
+    }
+    sqlx::query("UPDATE registry_model SET parameters_json = $1, version = 'earlier' WHERE id = 1")
+        .bind(old.to_string())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let answer = check(&app, &nour, zeinab.clone()).await;
+    assert_eq!(answer["registered"], true, "{answer}");
+    let (json, version): (String, String) =
+        sqlx::query_as("SELECT parameters_json, version FROM registry_model WHERE id = 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let model: link::model::Model = serde_json::from_str(&json).unwrap();
+    assert!(model.fits_fields());
+    assert_ne!(version, "earlier");
 }
 
 on_both_backends!(
