@@ -67,7 +67,7 @@ err-no-file = Choose a file to upload.
 err-reason = Give a reason of at least 5 characters.
 
 err-weights = Each weight must be a number between -100 and 100, and the months between 1 and 60.
-err-check-empty = Type at least the name, the national ID or the mobile number.
+err-check-empty = Type at least the name, an ID number or the mobile number.
 err-formula = The cell starts with "=" (an Excel formula): type the value itself.
 err-unknown-record = None of your registrations in the shared registry has this record number.
 file-missing-column = The file has no "{ $detail }" column.

@@ -280,6 +280,8 @@ pub struct Probe {
     pub grandfather_name: String,
     pub family_name: String,
     pub national_id: String,
+    /// Another identity number (refugee registration, passport…).
+    pub other_id: String,
     /// Year-month-day, or day/month/year as Egyptian forms write it.
     pub date_of_birth: String,
     pub gender: String,
@@ -301,6 +303,7 @@ impl Probe {
             grandfather_name: self.grandfather_name.clone(),
             family_name: self.family_name.clone(),
             national_id: self.national_id.clone(),
+            other_id: self.other_id.clone(),
             date_of_birth: self.date_of_birth.clone(),
             gender: self.gender.clone(),
             phone: self.phone.clone(),
@@ -311,7 +314,7 @@ impl Probe {
         }
     }
 
-    fn fields(&self) -> [(&'static str, &str); 12] {
+    fn fields(&self) -> [(&'static str, &str); 13] {
         [
             ("full_name", &self.full_name),
             ("first_name", &self.first_name),
@@ -319,6 +322,7 @@ impl Probe {
             ("grandfather_name", &self.grandfather_name),
             ("family_name", &self.family_name),
             ("national_id", &self.national_id),
+            ("other_id", &self.other_id),
             ("date_of_birth", &self.date_of_birth),
             ("gender", &self.gender),
             ("phone", &self.phone),
@@ -375,7 +379,11 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
     let has_name = [&probe.full_name, &probe.first_name, &probe.family_name]
         .iter()
         .any(|v| !v.trim().is_empty());
-    if !has_name && probe.national_id.trim().is_empty() && probe.phone.trim().is_empty() {
+    if !has_name
+        && [&probe.national_id, &probe.other_id, &probe.phone]
+            .iter()
+            .all(|v| v.trim().is_empty())
+    {
         return Err(Error::field("full_name", "err-check-empty"));
     }
     let record = link::record::normalize(&probe.raw(), link::normalize::date::Order::DayFirst);
