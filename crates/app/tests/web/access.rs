@@ -611,15 +611,7 @@ on_both_backends!(signed_out, signed_out_visitors_reach_only_public_routes);
 async fn a_member_lists_only_the_agreements_it_is_party_to(app: TestApp) {
     let amal = app.org_id("amal").await;
     let token = app.token("staff@amal.demo").await;
-    let page: serde_json::Value = TestApp::client()
-        .get(app.url("/api/v1/agreements"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: serde_json::Value = app.get_json("/api/v1/agreements", &token).await;
     let items = page["items"].as_array().unwrap();
     assert!(!items.is_empty());
     for a in items {
@@ -634,15 +626,12 @@ async fn a_member_lists_only_the_agreements_it_is_party_to(app: TestApp) {
             "amal sees an agreement it is not party to: {a}"
         );
     }
-    let all: serde_json::Value = TestApp::client()
-        .get(app.url("/api/v1/agreements"))
-        .bearer_auth(app.token("auditor@secretariat.demo").await)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all: serde_json::Value = app
+        .get_json(
+            "/api/v1/agreements",
+            &app.token("auditor@secretariat.demo").await,
+        )
+        .await;
     assert!(all["total"].as_i64().unwrap() > page["total"].as_i64().unwrap());
 }
 

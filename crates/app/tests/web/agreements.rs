@@ -161,15 +161,12 @@ async fn lists_paginate_and_keep_their_filters(app: TestApp) {
     assert!(
         page.contains("q=%D8%A7%D8%AA%D9%81%D8%A7%D9%82&amp;page=3") || page.contains("page=3")
     );
-    let api: serde_json::Value = TestApp::client()
-        .get(app.url("/api/v1/agreements?page=3"))
-        .bearer_auth(app.token("admin@secretariat.demo").await)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api: serde_json::Value = app
+        .get_json(
+            "/api/v1/agreements?page=3",
+            &app.token("admin@secretariat.demo").await,
+        )
+        .await;
     assert_eq!(api["total"], 64);
     assert_eq!(api["items"].as_array().unwrap().len(), 14);
 }

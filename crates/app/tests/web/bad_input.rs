@@ -285,15 +285,7 @@ async fn injection_attempts_in_every_text_field_are_stored_as_text_and_rendered_
     assert_eq!(title, HOSTILE[0]);
     // LIKE wildcards in a search are literal: "%" alone matches nothing here.
     let token = app.token("admin@secretariat.demo").await;
-    let v: serde_json::Value = TestApp::client()
-        .get(app.url("/api/v1/agreements?q=%25"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: serde_json::Value = app.get_json("/api/v1/agreements?q=%25", &token).await;
     assert_eq!(v["total"], 0);
 }
 

@@ -112,6 +112,19 @@ impl TestApp {
     }
 
     /// A client signed in through the login form, with the session's CSRF token.
+    /// `GET path` as an API client with `token`, the JSON answer.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        Self::client()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn login(&self, email: &str) -> Session {
         let client = Self::client();
         let res = client

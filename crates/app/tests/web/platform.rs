@@ -244,15 +244,7 @@ async fn api_tokens_work_until_revoked_and_die_with_their_user(app: TestApp) {
         .unwrap()
         .to_owned();
     let api = TestApp::client();
-    let me: serde_json::Value = api
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.get_json("/api/v1/me", &token).await;
     assert_eq!(me["email"], "admin@sanad.demo");
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM api_tokens WHERE name = 'reporting'")
         .fetch_one(&app.db.pool)

@@ -28,15 +28,12 @@ async fn a_member_finds_only_its_own_registrations(app: TestApp) {
         "another member's records never reach a member: {text}"
     );
     // A Latin spelling finds the Arabic registration.
-    let found: serde_json::Value = client
-        .get(app.url("/api/v1/registry/search?q=Mohamed Abdelrahman Elsayed"))
-        .bearer_auth(&amal)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found: serde_json::Value = app
+        .get_json(
+            "/api/v1/registry/search?q=Mohamed Abdelrahman Elsayed",
+            &amal,
+        )
+        .await;
     assert!(
         found["own"]
             .as_array()
@@ -560,15 +557,9 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
         "{answer}"
     );
     // Name search answers from the same index, in any spelling.
-    let found: serde_json::Value = TestApp::client()
-        .get(app.url("/api/v1/registry/search?q=Zeinab Saeed Elkady"))
-        .bearer_auth(&nour)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found: serde_json::Value = app
+        .get_json("/api/v1/registry/search?q=Zeinab Saeed Elkady", &nour)
+        .await;
     assert_eq!(found["others"], 1, "{found}");
     // A model an earlier engine stored, for fewer fields: the server estimates it again (a
     // re-link) instead of scoring with it, and the check still answers.
