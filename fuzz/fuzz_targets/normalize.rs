@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = phone::parse(s);
     let _ = place::governorate_code(s);
     let _ = place::area_key(s);
-    let _ = place::address_key(s);
+    let _ = place::address_words(s);
     let _ = other_id::parse(s);
     let _ = national_id::compare(s, &folded);
     let raw = RawRecord {

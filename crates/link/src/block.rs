@@ -17,8 +17,15 @@ fn birth_year(r: &Record) -> Option<i32> {
     r.dob.map(|d| d.year)
 }
 
+/// The full date of birth as written on the row, when it is one: not a bare year, an age, or the
+/// 1 January that stands in for an unknown day.
+fn birth_date(r: &Record) -> Option<String> {
+    let d = r.dob.filter(|d| !r.dob_approx && !d.is_placeholder_day())?;
+    Some(format!("{}-{}-{}", d.year, d.month?, d.day?))
+}
+
 /// The rules: each gives zero or more keys per record; records sharing a key are compared.
-pub const RULES: [(&str, KeyFn); 8] = [
+pub const RULES: [(&str, KeyFn); 9] = [
     ("national ID", |r| {
         r.id_digits()
             .map(|d| vec![d.to_owned()])
@@ -36,13 +43,30 @@ pub const RULES: [(&str, KeyFn); 8] = [
             .map(|d| vec![d[5..].to_owned()])
             .unwrap_or_default()
     }),
-    ("other ID", |r| r.other_id.iter().cloned().collect()),
+    // Either half of another identity number: one mistyped character leaves the other half.
+    ("other ID half", |r| {
+        let Some(id) = &r.other_id else {
+            return vec![];
+        };
+        let chars = id.chars().count();
+        match id.char_indices().nth(chars / 2) {
+            Some((mid, _)) if chars >= 6 => {
+                vec![format!("<{}", &id[..mid]), format!(">{}", &id[mid..])]
+            }
+            _ => vec![id.clone()],
+        }
+    }),
     ("phone", |r| r.phone.iter().cloned().collect()),
     ("first name + birth year", |r| {
         match (r.skeletons.first(), birth_year(r)) {
             (Some(f), Some(y)) => vec![format!("{f}|{y}")],
             _ => vec![],
         }
+    }),
+    // Swapped or misspelt names: one name part on the same day of birth is enough to compare.
+    ("birth date + any name part", |r| match birth_date(r) {
+        Some(date) => r.skeletons.iter().map(|s| format!("{date}|{s}")).collect(),
+        None => vec![],
     }),
     ("first + father name", |r| {
         match (r.skeletons.first(), r.skeletons.get(1)) {
@@ -99,4 +123,53 @@ pub fn candidate_pairs(records: &[Record], max_block: usize) -> Blocking {
     pairs.par_sort_unstable();
     pairs.dedup();
     Blocking { pairs, oversized }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::date::Order;
+    use crate::record::{RawRecord, normalize};
+
+    fn pairs_of(rows: &[(&str, &str, &str)]) -> Vec<(u32, u32)> {
+        let records: Vec<Record> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, dob, other_id))| {
+                normalize(
+                    &RawRecord {
+                        record_id: i.to_string(),
+                        full_name: name.into(),
+                        date_of_birth: dob.into(),
+                        other_id: other_id.into(),
+                        ..RawRecord::default()
+                    },
+                    Order::DayFirst,
+                )
+            })
+            .collect();
+        candidate_pairs(&records, 400).pairs
+    }
+
+    #[test]
+    fn a_mistyped_other_id_still_brings_its_pair() {
+        let pairs = pairs_of(&[
+            ("laura hefford", "", "4977825"),
+            ("laur a heford", "", "4977852"),
+            ("sam wilkins", "", "9505241"),
+        ]);
+        assert_eq!(pairs, [(0, 1)]);
+    }
+
+    #[test]
+    fn swapped_names_born_the_same_day_are_compared() {
+        let pairs = pairs_of(&[
+            ("danny stephenson", "1983-10-19", ""),
+            ("stephenson danny", "1983-10-19", ""),
+            // 1 January stands for an unknown day: not enough to compare on.
+            ("ali hassan", "1983-01-01", ""),
+            ("hassan omar", "1983-01-01", ""),
+        ]);
+        assert_eq!(pairs, [(0, 1)]);
+    }
 }

@@ -34,6 +34,7 @@ pub const LEVEL_NAMES: [&[&str]; FIELDS.len()] = [
         "same spelling family",
         "similar",
         "different",
+        "swapped with a later name",
     ],
     &[
         "missing",
@@ -52,7 +53,7 @@ pub const LEVEL_NAMES: [&[&str]; FIELDS.len()] = [
     &[
         "missing",
         "same date",
-        "day and month swapped",
+        "a slip: day and month swapped, or a digit",
         "same year",
         "within two years",
         "different",
@@ -66,7 +67,13 @@ pub const LEVEL_NAMES: [&[&str]; FIELDS.len()] = [
         "different governorate",
     ],
     &["missing", "same", "one character off", "different"],
-    &["missing", "same", "similar", "different"],
+    &[
+        "missing",
+        "same",
+        "similar",
+        "most words shared",
+        "different",
+    ],
 ];
 
 pub const NID: usize = 0;
@@ -216,8 +223,15 @@ fn dob_level(a: &Record, b: &Record) -> u8 {
         if x.year == y.year && x.month == y.day && x.day == y.month {
             return 2;
         }
-        // A one-digit slip in the year (1978/1987 is not one, 1978/1979 is).
-        if x.month == y.month && x.day == y.day && (x.year - y.year).abs() <= 1 {
+        // A typing slip in the date written out as YYYYMMDD: a digit changed or two neighbours
+        // swapped (1978/1979 and 1937/1973 are slips, 1978/1987 is not).
+        let digits = |d: &crate::normalize::date::Dob| {
+            let value = d.year.clamp(0, 9999) as u32 * 10_000
+                + u32::from(d.month.unwrap_or(0)) * 100
+                + u32::from(d.day.unwrap_or(0));
+            std::array::from_fn::<u8, 8, _>(|i| (value / 10u32.pow(7 - i as u32) % 10) as u8)
+        };
+        if national_id::compare(digits(&x), digits(&y)) == national_id::IdAgreement::OneOff {
             return 2;
         }
         return 5;
@@ -277,16 +291,21 @@ pub fn gender_level(a: &Record, b: &Record) -> u8 {
 
 pub fn compare(a: &Record, b: &Record) -> Levels {
     let nid = nid_level(a, b);
-    let first = if a.names.is_empty() || b.names.is_empty() {
+    let mut first = if a.names.is_empty() || b.names.is_empty() {
         0
     } else {
         name_level(a, 0, b, 0)
     };
-    let father = if a.names.len() < 2 || b.names.len() < 2 {
+    let mut father = if a.names.len() < 2 || b.names.len() < 2 {
         0
     } else {
         name_level(a, 1, b, 1)
     };
+    if first == 4 && swapped_names(a, b) {
+        // The second names then compare a different pair of parts: the swap level says it all.
+        first = 5;
+        father = 0;
+    }
     let gender = gender_level(a, b);
     let phone = match (&a.phone, &b.phone) {
         (Some(x), Some(y)) => {
@@ -312,6 +331,25 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
     ]
 }
 
+/// Whether each first name is a later part of the other's name: given name and family name
+/// swapped, the family name written first, or a son named after his grandfather (his first and
+/// father's names are his father's father's and first names). The model weighs which it is.
+fn swapped_names(a: &Record, b: &Record) -> bool {
+    // Spelt the same (a misspelt swapped name is two mistakes): this runs for most pairs
+    // compared, whose first names differ.
+    let same = |x: &Record, i: usize, y: &Record, j: usize| {
+        if !x.latin && !y.latin {
+            x.name_hashes[i] == y.name_hashes[j]
+        } else {
+            !x.skeletons[i].is_empty() && x.skeletons[i] == y.skeletons[j]
+        }
+    };
+    a.names.len() >= 2
+        && b.names.len() >= 2
+        && (1..b.names.len()).any(|j| same(a, 0, b, j))
+        && (1..a.names.len()).any(|i| same(b, 0, a, i))
+}
+
 /// Another identity number: 1 the same, 2 one character off or two swapped, 3 different.
 fn other_id_level(a: &Record, b: &Record) -> u8 {
     match (&a.other_id, &b.other_id) {
@@ -324,7 +362,8 @@ fn other_id_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
-/// Street address: 1 the same, 2 similar (a typo or a word more), 3 different.
+/// Street address: 1 the same, 2 similar (a typo, a space more or less), 3 most words shared (a
+/// part left out, lines in another order), 4 different.
 fn address_level(a: &Record, b: &Record) -> u8 {
     let (x, y) = (&a.address, &b.address);
     if x.is_empty() || y.is_empty() {
@@ -333,15 +372,178 @@ fn address_level(a: &Record, b: &Record) -> u8 {
         1
     } else if similarity_from(x, y, 0.9) >= 0.9 {
         2
-    } else {
+    } else if most_words_shared(&a.address_words, &b.address_words) {
         3
+    } else {
+        4
     }
+}
+
+/// Whether at least half the words of the shorter address occur in the other (both sorted).
+fn most_words_shared(x: &[u64], y: &[u64]) -> bool {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared * 2 >= x.len().min(y.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::date::Order;
+    use crate::record::{RawRecord, normalize};
     use proptest::prelude::*;
+
+    /// A row as `(field, value)` pairs.
+    type Row<'a> = &'a [(&'a str, &'a str)];
+
+    fn row(fields: Row) -> Record {
+        let mut raw = RawRecord::default();
+        for &(field, value) in fields {
+            let slot = match field {
+                "name" => &mut raw.full_name,
+                "dob" => &mut raw.date_of_birth,
+                "id" => &mut raw.national_id,
+                "other_id" => &mut raw.other_id,
+                "address" => &mut raw.address,
+                _ => panic!("no field {field}"),
+            };
+            *slot = value.to_owned();
+        }
+        normalize(&raw, Order::DayFirst)
+    }
+
+    #[test]
+    fn levels_per_field() {
+        // (field, a, b, expected level of `field` between the two rows)
+        let cases: &[(usize, Row, Row, u8)] = &[
+            (FIRST, &[("name", "احمد محمد")], &[("name", "أحمد محمد")], 1),
+            (FIRST, &[("name", "احمد محمد")], &[("name", "سعيد محمد")], 4),
+            (FIRST, &[("name", "احمد محمد")], &[], 0),
+            // Given and family name swapped, in either script; the father's name then says
+            // nothing of its own.
+            (
+                FIRST,
+                &[("name", "claudia huxley")],
+                &[("name", "huxley claudia")],
+                5,
+            ),
+            (
+                FATHER,
+                &[("name", "claudia huxley")],
+                &[("name", "huxley claudia")],
+                0,
+            ),
+            (
+                FIRST,
+                &[("name", "الشناوي محمد احمد علي")],
+                &[("name", "محمد احمد علي الشناوي")],
+                5,
+            ),
+            // Only one of the two first names found in the other: not a swap.
+            (FIRST, &[("name", "سعيد محمد")], &[("name", "محمد احمد")], 4),
+            (DOB, &[("dob", "1980-03-14")], &[("dob", "14/03/1980")], 1),
+            (DOB, &[("dob", "1980-03-04")], &[("dob", "1980-04-03")], 2),
+            (DOB, &[("dob", "1937-04-16")], &[("dob", "1973-04-16")], 2),
+            (DOB, &[("dob", "1980-03-14")], &[("dob", "1980-03-15")], 2),
+            (DOB, &[("dob", "1980-03-14")], &[("dob", "1980-07-22")], 5),
+            (DOB, &[("dob", "1980-03-14")], &[("dob", "1980")], 3),
+            (DOB, &[("dob", "1980-03-14")], &[("dob", "1982")], 4),
+            (
+                NID,
+                &[("id", "29001011234567")],
+                &[("id", "٢٩٠٠١٠١١٢٣٤٥٦٧")],
+                1,
+            ),
+            // The same ID on a row whose birth date is not the ID's: often a relative's.
+            (
+                NID,
+                &[("id", "29001011234567")],
+                &[("id", "29001011234567"), ("dob", "1965-05-05")],
+                2,
+            ),
+            (
+                NID,
+                &[("id", "29001011234567")],
+                &[("id", "29001011234568")],
+                3,
+            ),
+            (
+                NID,
+                &[("id", "29001011234567")],
+                &[("id", "29001011243567")],
+                3,
+            ),
+            (
+                NID,
+                &[("id", "29001011234567")],
+                &[("id", "29001017654321")],
+                4,
+            ),
+            (
+                OTHER_ID,
+                &[("other_id", "A1234567")],
+                &[("other_id", "a-1234567")],
+                1,
+            ),
+            (
+                OTHER_ID,
+                &[("other_id", "A1234567")],
+                &[("other_id", "A1234576")],
+                2,
+            ),
+            (
+                OTHER_ID,
+                &[("other_id", "A1234567")],
+                &[("other_id", "B7654321")],
+                3,
+            ),
+            (
+                ADDRESS,
+                &[("address", "12 شارع النيل")],
+                &[("address", "١٢ ش النيل")],
+                1,
+            ),
+            (
+                ADDRESS,
+                &[("address", "12 شارع النيل")],
+                &[("address", "12 شارع النبل")],
+                2,
+            ),
+            // A part left out, or the lines in another order.
+            (
+                ADDRESS,
+                &[("address", "57 heard street coolbellup hotel 4720")],
+                &[("address", "57 coolbellup hotel 4720")],
+                3,
+            ),
+            (
+                ADDRESS,
+                &[("address", "eton place allanvale 2831")],
+                &[("address", "allanvale eton place 2831")],
+                3,
+            ),
+            (
+                ADDRESS,
+                &[("address", "12 شارع النيل")],
+                &[("address", "5 شارع الجمهورية")],
+                4,
+            ),
+        ];
+        for (field, a, b, want) in cases {
+            let got = compare(&row(a), &row(b))[*field];
+            assert_eq!(got, *want, "{} of {a:?} and {b:?}", FIELDS[*field]);
+        }
+    }
 
     #[test]
     fn similarity_is_jaro_winkler_above_the_floor() {

@@ -192,11 +192,12 @@ impl Model {
         // judged on pairs chosen for agreeing on it, and fields that members of one family
         // share (phone, place, father) are not mistaken for signs of one person:
         //  - pairs sharing a valid ID that agrees with both rows (not a relative's ID typed on
-        //    every member of a family): estimates every field but the ID;
+        //    every member of a family), or another identity number: estimates every field but
+        //    the two IDs;
         //  - pairs sharing first name and full birth date: estimates every field but those two.
         let by_id: Vec<Levels> = levels
             .iter()
-            .filter(|l| l[compare::NID] == 1)
+            .filter(|l| l[compare::NID] == 1 || l[compare::OTHER_ID] == 1)
             .copied()
             .collect();
         let by_name_dob: Vec<Levels> = levels
@@ -206,8 +207,8 @@ impl Model {
             .collect();
         let runs = [
             (
-                em(&by_id, &u, &[compare::NID], iterations),
-                [compare::NID].as_slice(),
+                em(&by_id, &u, &[compare::NID, compare::OTHER_ID], iterations),
+                [compare::NID, compare::OTHER_ID].as_slice(),
             ),
             (
                 em(

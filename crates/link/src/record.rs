@@ -96,8 +96,11 @@ pub struct Record {
     pub governorate: Option<&'static str>,
     pub district: String,
     pub village: String,
-    /// The street address as a key (see [`place::address_key`]); empty when not given.
+    /// The street address as one key (its [`place::address_words`] joined); empty when not
+    /// given.
     pub address: String,
+    /// The hashes of those words, sorted, without repeats.
+    pub address_words: Vec<u64>,
     pub problems: Vec<Problem>,
 }
 
@@ -195,6 +198,7 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
     if governorate.is_none() && !raw.governorate.trim().is_empty() {
         problems.push(Problem::GovernorateUnknown);
     }
+    let address_words = place::address_words(&raw.address);
     Record {
         id: raw.record_id.clone(),
         org: raw.member_org.clone(),
@@ -205,7 +209,7 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
             format!("{}\u{1f}{}", raw.member_org, raw.household_ref.trim())
         },
         relation: relation(&raw.relation_to_head),
-        name_hashes: names.iter().map(|n| name_hash(n)).collect(),
+        name_hashes: names.iter().map(|n| text_hash(n)).collect(),
         names,
         skeletons,
         latin,
@@ -220,13 +224,20 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         governorate,
         district: place::area_key(&raw.district),
         village: place::area_key(&raw.village),
-        address: place::address_key(&raw.address),
+        address: address_words.concat(),
+        address_words: {
+            let mut hashes: Vec<u64> = address_words.iter().map(|w| text_hash(w)).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            hashes
+        },
         problems,
     }
 }
 
-/// The hash of a name part in [`Record::name_hashes`]; fixed, so equal in every run.
-fn name_hash(part: &str) -> u64 {
+/// The hash of a name part or address word ([`Record::name_hashes`],
+/// [`Record::address_words`]); fixed, so equal in every run.
+fn text_hash(part: &str) -> u64 {
     use std::hash::BuildHasher;
     std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(part)
 }

@@ -49,7 +49,7 @@ fn em_recovers_the_m_probabilities_it_was_generated_from() {
             row
         })
         .collect();
-    m[FIRST] = vec![0.0, 0.60, 0.30, 0.05, 0.05];
+    m[FIRST] = vec![0.0, 0.60, 0.30, 0.04, 0.05, 0.01];
     m[DOB] = vec![0.0, 0.85, 0.05, 0.05, 0.03, 0.02];
     m[NID] = vec![0.0, 0.95, 0.0, 0.03, 0.02];
     let u: Vec<Vec<f64>> = LEVEL_NAMES

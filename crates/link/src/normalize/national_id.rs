@@ -123,11 +123,11 @@ pub enum IdAgreement {
 
 /// How two ID strings (national or another number) relate: the same, one typing mistake apart
 /// (a character changed, two neighbours swapped, one dropped), or different.
-pub fn compare(a: &str, b: &str) -> IdAgreement {
+pub fn compare(a: impl AsRef<[u8]>, b: impl AsRef<[u8]>) -> IdAgreement {
+    let (a, b) = (a.as_ref(), b.as_ref());
     if a == b {
         return IdAgreement::Same;
     }
-    let (a, b) = (a.as_bytes(), b.as_bytes());
     // Length of the common beginning; every comparison of a blocked pair comes here, so
     // nothing is allocated.
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();

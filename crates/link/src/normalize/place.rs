@@ -125,15 +125,16 @@ fn key(s: &str) -> String {
 
 /// The key of a place name already folded and split into words.
 fn key_of_words<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for w in words {
-        let w = w
-            .strip_prefix("ال")
-            .filter(|r| r.chars().count() >= 2)
-            .unwrap_or(w);
-        out.push_str(w.strip_prefix("el").filter(|r| r.len() >= 3).unwrap_or(w));
-    }
-    out
+    words.into_iter().map(word_key).collect()
+}
+
+/// One folded word without its article (`ال`, `el`), unless too little would be left.
+fn word_key(w: &str) -> &str {
+    let w = w
+        .strip_prefix("ال")
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(w);
+    w.strip_prefix("el").filter(|r| r.len() >= 3).unwrap_or(w)
 }
 
 /// The governorate code of a name as typed (`محافظة أسيوط`, `اسيوط`, `Asyut`), or `None`.
@@ -212,21 +213,22 @@ pub fn area_key(raw: &str) -> String {
 /// Words that name the kind of street rather than the street.
 const STREET_WORDS: [&str; 8] = ["شارع", "ش", "street", "st", "road", "rd", "avenue", "ave"];
 
-/// A comparable key for a street address: folded, the article and words such as شارع / street
-/// dropped, spaces removed. Empty when nothing is left.
+/// The words of a street address, comparable: folded, each without its article, words such as
+/// شارع / street dropped. A record keeps them joined (the address as one key) and as a set (an
+/// address typed partly, or its lines in another order, still shares words).
 ///
 /// ```
-/// use link::normalize::place::address_key;
-/// assert_eq!(address_key("ش/ الجمهورية"), address_key("شارع الجمهوريه"));
-/// assert_eq!(address_key("12 Stanley Street"), address_key("12 stanley st."));
+/// use link::normalize::place::address_words;
+/// assert_eq!(address_words("ش/ الجمهورية"), address_words("شارع الجمهوريه"));
+/// assert_eq!(address_words("12 Stanley Street"), address_words("12 stanley st."));
+/// assert_eq!(address_words("12 شارع  الجمهورية، الدقي"), ["12", "جمهوريه", "دقي"]);
 /// ```
-pub fn address_key(raw: &str) -> String {
-    let folded = fold(raw);
-    key_of_words(
-        folded
-            .split(' ')
-            .filter(|w| !w.is_empty() && !STREET_WORDS.contains(w)),
-    )
+pub fn address_words(raw: &str) -> Vec<String> {
+    fold(raw)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !STREET_WORDS.contains(w))
+        .map(|w| word_key(w).to_owned())
+        .collect()
 }
 
 #[cfg(test)]
