@@ -11,8 +11,9 @@ runs the "detailed" model of its documentation's FEBRL4 example (names with term
 date of birth, social security number, street number, postcode; its blocking rules, training
 and 0.99 cluster threshold). mizalla reads the two files as two members' lists through a
 `--mapping` file, as a member with unusual headers would: the social security number as its
-"other ID", street number, street and postcode joined as the address, the suburb as the village
-(no governorate: Australian states are not Egyptian governorates, so places weigh nothing).
+"other ID", street number, both address lines and postcode joined as the address, the suburb
+as the village (no governorate: Australian states are not Egyptian governorates, so places
+weigh nothing).
 Both are scored on the same pairs: precision, recall and F1 of the record pairs put in one
 cluster.
 """
@@ -42,7 +43,7 @@ def export(tmp):
     with open(mapping, "w") as f:
         f.write("column,field\nrec_id,record_id\ngiven_name,first_name\nsurname,family_name\n"
                 "date_of_birth,date_of_birth\nsoc_sec_id,other_id\nstreet_number,address\n"
-                "address_1,address\npostcode,address\nsuburb,village\n")
+                "address_1,address\naddress_2,address\npostcode,address\nsuburb,village\n")
     return paths, mapping
 
 
