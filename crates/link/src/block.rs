@@ -2,8 +2,8 @@
 //! very common key (a volunteer's phone, محمد + 1980) costs a warning, never a hang.
 
 use crate::record::Record;
+use crate::stable_hash as key;
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// What blocking did: pairs, and the keys skipped for being too common.
 pub struct Blocking {
@@ -11,7 +11,11 @@ pub struct Blocking {
     pub oversized: Vec<(String, usize)>,
 }
 
-type KeyFn = fn(&Record) -> Vec<String>;
+/// A rule adds the keys of a record to the list it is given. A key is the hash
+/// ([`crate::stable_hash`]) of what two records must share: a million records carry millions
+/// of keys, and hashing them saves spelling each out as a string; a rare collision only adds a
+/// pair that scoring rejects.
+type KeyFn = fn(&Record, &mut Vec<u64>);
 
 fn birth_year(r: &Record) -> Option<i32> {
     r.dob.map(|d| d.year)
@@ -19,68 +23,69 @@ fn birth_year(r: &Record) -> Option<i32> {
 
 /// The full date of birth as written on the row, when it is one: not a bare year, an age, or the
 /// 1 January that stands in for an unknown day.
-fn birth_date(r: &Record) -> Option<String> {
+fn birth_date(r: &Record) -> Option<(i32, u8, u8)> {
     let d = r.dob.filter(|d| !r.dob_approx && !d.is_placeholder_day())?;
-    Some(format!("{}-{}-{}", d.year, d.month?, d.day?))
+    Some((d.year, d.month?, d.day?))
 }
 
 /// The rules: each gives zero or more keys per record; records sharing a key are compared.
 pub const RULES: [(&str, KeyFn); 9] = [
-    ("national ID", |r| {
-        r.id_digits()
-            .map(|d| vec![d.to_owned()])
-            .unwrap_or_default()
+    ("national ID", |r, keys| keys.extend(r.id_digits().map(key))),
+    ("ID birth part", |r, keys| {
+        if let Some(d) = r.id_digits().filter(|d| d.len() == 14) {
+            keys.push(key((&d[..7], &d[11..])));
+        }
     }),
-    ("ID birth part", |r| {
-        r.id_digits()
-            .filter(|d| d.len() == 14)
-            .map(|d| vec![format!("{}|{}", &d[..7], &d[11..])])
-            .unwrap_or_default()
-    }),
-    ("ID tail", |r| {
-        r.id_digits()
-            .filter(|d| d.len() == 14)
-            .map(|d| vec![d[5..].to_owned()])
-            .unwrap_or_default()
+    ("ID tail", |r, keys| {
+        if let Some(d) = r.id_digits().filter(|d| d.len() == 14) {
+            keys.push(key(&d[5..]));
+        }
     }),
     // Either half of another identity number: one mistyped character leaves the other half.
-    ("other ID half", |r| {
-        let Some(id) = &r.other_id else {
-            return vec![];
-        };
+    ("other ID half", |r, keys| {
+        let Some(id) = &r.other_id else { return };
         let chars = id.chars().count();
         match id.char_indices().nth(chars / 2) {
             Some((mid, _)) if chars >= 6 => {
-                vec![format!("<{}", &id[..mid]), format!(">{}", &id[mid..])]
+                keys.push(key(('<', &id[..mid])));
+                keys.push(key(('>', &id[mid..])));
             }
-            _ => vec![id.clone()],
+            _ => keys.push(key(id)),
         }
     }),
-    ("phone", |r| r.phone.iter().cloned().collect()),
-    ("first name + birth year", |r| {
-        match (r.skeletons.first(), birth_year(r)) {
-            (Some(f), Some(y)) => vec![format!("{f}|{y}")],
-            _ => vec![],
+    ("phone", |r, keys| keys.extend(r.phone.as_ref().map(key))),
+    ("first name + birth year", |r, keys| {
+        if let (Some(f), Some(y)) = (r.skeletons.first(), birth_year(r)) {
+            keys.push(key((f, y)));
         }
     }),
     // Swapped or misspelt names: one name part on the same day of birth is enough to compare.
-    ("birth date + any name part", |r| match birth_date(r) {
-        Some(date) => r.skeletons.iter().map(|s| format!("{date}|{s}")).collect(),
-        None => vec![],
-    }),
-    ("first + father name", |r| {
-        match (r.skeletons.first(), r.skeletons.get(1)) {
-            (Some(f), Some(p)) => vec![format!("{f}|{p}")],
-            _ => vec![],
+    ("birth date + any name part", |r, keys| {
+        if let Some(date) = birth_date(r) {
+            keys.extend(r.skeletons.iter().map(|s| key((date, s))));
         }
     }),
-    ("first + last name + governorate", |r| {
-        match (r.skeletons.first(), r.skeletons.last(), r.governorate) {
-            (Some(f), Some(l), Some(g)) if r.skeletons.len() > 1 => vec![format!("{f}|{l}|{g}")],
-            _ => vec![],
+    ("first + father name", |r, keys| {
+        if let (Some(f), Some(p)) = (r.skeletons.first(), r.skeletons.get(1)) {
+            keys.push(key((f, p)));
+        }
+    }),
+    ("first + last name + governorate", |r, keys| {
+        if let (Some(f), Some(l), Some(g)) =
+            (r.skeletons.first(), r.skeletons.last(), r.governorate)
+            && r.skeletons.len() > 1
+        {
+            keys.push(key((f, l, g)));
         }
     }),
 ];
+
+/// The keys a record has under `rule`.
+pub fn keys_of(rule: KeyFn, r: &Record) -> Vec<u64> {
+    let mut keys = Vec::new();
+    rule(r, &mut keys);
+    keys
+}
 
 /// Candidate pairs `(i, j)` with `i < j`, without repeats, from every rule (the rules run in
 /// parallel).
@@ -88,26 +93,28 @@ pub fn candidate_pairs(records: &[Record], max_block: usize) -> Blocking {
     let per_rule: Vec<Blocking> = RULES
         .par_iter()
         .map(|(name, rule)| {
-            let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+            // (key, record), sorted: the records sharing a key come together, without a map.
+            let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(records.len());
+            let mut keys = Vec::new();
             for (i, r) in records.iter().enumerate() {
-                for key in rule(r) {
-                    if !key.is_empty() {
-                        blocks.entry(key).or_default().push(i as u32);
-                    }
-                }
+                keys.clear();
+                rule(r, &mut keys);
+                keyed.extend(keys.iter().map(|&k| (k, i as u32)));
             }
+            keyed.sort_unstable();
+            keyed.dedup();
             let (mut pairs, mut oversized) = (Vec::new(), Vec::new());
-            for members in blocks.into_values() {
-                if members.len() > max_block {
+            for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+                if block.len() > max_block {
                     oversized.push((
-                        format!("{name}: {} records share one key", members.len()),
-                        members.len(),
+                        format!("{name}: {} records share one key", block.len()),
+                        block.len(),
                     ));
                     continue;
                 }
-                for x in 0..members.len() {
-                    for y in x + 1..members.len() {
-                        pairs.push((members[x], members[y]));
+                for x in 0..block.len() {
+                    for y in x + 1..block.len() {
+                        pairs.push((block[x].1, block[y].1));
                     }
                 }
             }

@@ -22,3 +22,12 @@ pub mod normalize;
 pub mod online;
 pub mod pipeline;
 pub mod record;
+
+/// A 64-bit hash with a fixed hasher, so equal in every run and every index: name parts and
+/// address words ([`record::Record`]) and blocking keys ([`block`]) are compared by it millions
+/// of times. Among the few million distinct values of a registry a collision is vanishingly
+/// rare, and costs at most one pair compared or weighed as agreeing.
+pub fn stable_hash(value: impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(value)
+}

@@ -100,37 +100,81 @@ fn logs(p: &[Vec<f64>]) -> Vec<Vec<f64>> {
 
 /// The distinct level patterns among `levels`, with how many pairs show each. Pairs with the
 /// same pattern have the same posterior, so EM runs over a few thousand patterns instead of
-/// millions of pairs.
-fn patterns(levels: impl Iterator<Item = Levels>) -> Vec<(Levels, f64)> {
-    let mut counts: HashMap<Levels, f64> = HashMap::new();
-    for l in levels {
-        *counts.entry(l).or_default() += 1.0;
+/// millions of pairs. Each pattern is packed into 3 bits per field and the codes sorted: no
+/// map over millions of entries.
+fn patterns(levels: &[Levels]) -> Vec<(Levels, f64)> {
+    const BITS: u32 = 3;
+    const _: () = assert!(FIELDS.len() as u32 * BITS <= 64);
+    const _: () = assert!(max_levels() <= 1 << BITS);
+    let mut codes: Vec<u64> = levels
+        .par_iter()
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .fold(0, |code, (k, &v)| code | u64::from(v) << (BITS * k as u32))
+        })
+        .collect();
+    codes.par_sort_unstable();
+    // In code order, so that sums (and so the estimates) do not depend on anything else.
+    codes
+        .chunk_by(|a, b| a == b)
+        .map(|run| {
+            let levels = std::array::from_fn(|k| (run[0] >> (BITS * k as u32) & 0b111) as u8);
+            (levels, run.len() as f64)
+        })
+        .collect()
+}
+
+/// The most levels any field has (for packing patterns).
+const fn max_levels() -> usize {
+    let mut most = 0;
+    let mut k = 0;
+    while k < LEVEL_NAMES.len() {
+        if LEVEL_NAMES[k].len() > most {
+            most = LEVEL_NAMES[k].len();
+        }
+        k += 1;
     }
-    let mut out: Vec<(Levels, f64)> = counts.into_iter().collect();
-    // A fixed order, so that sums (and so the estimates) do not depend on hashing.
+    most
+}
+
+/// Patterns with the `held` fields set to 0 (not compared), merged where they then agree.
+fn without(patterns: &[(Levels, f64)], held: &[usize]) -> Vec<(Levels, f64)> {
+    let mut out: Vec<(Levels, f64)> = patterns
+        .iter()
+        .map(|(l, n)| {
+            let mut c = *l;
+            for &k in held {
+                c[k] = 0;
+            }
+            (c, *n)
+        })
+        .collect();
     out.sort_by_key(|p| p.0);
+    out.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 += later.1;
+            true
+        } else {
+            false
+        }
+    });
     out
 }
 
-/// EM over `levels` with `u` fixed and the `held` fields left out; returns m and the pair count.
+/// EM over the pairs of `patterns` with `u` fixed and the `held` fields left out; returns m and
+/// the pair count.
 fn em(
-    levels: &[Levels],
+    patterns: &[(Levels, f64)],
     u: &[Vec<f64>],
     held: &[usize],
     iterations: usize,
 ) -> (Vec<Vec<f64>>, usize) {
     let mut m = default_m();
-    if levels.is_empty() {
+    if patterns.is_empty() {
         return (m, 0);
     }
-    let strip = |l: &Levels| {
-        let mut c = *l;
-        for &k in held {
-            c[k] = 0;
-        }
-        c
-    };
-    let training = patterns(levels.iter().map(strip));
+    let training = without(patterns, held);
     let total: f64 = training.iter().map(|(_, n)| n).sum();
     let log_u = logs(u);
     let mut lambda = 0.5;
@@ -155,7 +199,7 @@ fn em(
         let expected: f64 = training.iter().zip(&probs).map(|((_, n), p)| p * n).sum();
         lambda = (expected / total).clamp(1e-4, 0.9999);
     }
-    (m, levels.len())
+    (m, total as usize)
 }
 
 impl Model {
@@ -195,14 +239,15 @@ impl Model {
         //    every member of a family), or another identity number: estimates every field but
         //    the two IDs;
         //  - pairs sharing first name and full birth date: estimates every field but those two.
-        let by_id: Vec<Levels> = levels
+        let all = patterns(levels);
+        let by_id: Vec<(Levels, f64)> = all
             .iter()
-            .filter(|l| l[compare::NID] == 1 || l[compare::OTHER_ID] == 1)
+            .filter(|(l, _)| l[compare::NID] == 1 || l[compare::OTHER_ID] == 1)
             .copied()
             .collect();
-        let by_name_dob: Vec<Levels> = levels
+        let by_name_dob: Vec<(Levels, f64)> = all
             .iter()
-            .filter(|l| l[compare::FIRST] == 1 && l[compare::DOB] == 1)
+            .filter(|(l, _)| l[compare::FIRST] == 1 && l[compare::DOB] == 1)
             .copied()
             .collect();
         let runs = [
@@ -240,7 +285,6 @@ impl Model {
         let n = records.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         let mut lambda: f64 = 1.0 / n.max(2.0);
-        let all = patterns(levels.iter().copied());
         let (log_m, log_u) = (logs(&m), logs(&u));
         for _ in 0..iterations {
             let total: f64 = all

@@ -1,12 +1,11 @@
 //! Online mode: "is this person already registered?" for one new record, answered from an
 //! index of a registry built once, with scores and explanations.
 
-use crate::block::RULES;
+use crate::block::{self, RULES};
 use crate::compare;
 use crate::model::Model;
 use crate::record::Record;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 /// A registered record that may be the probe's person.
 #[derive(Debug, Clone)]
@@ -37,9 +36,8 @@ pub struct Index {
     max_block: usize,
 }
 
-fn key_hash(rule: usize, key: &str) -> u64 {
-    // A fixed hasher: the same key gives the same hash in every index.
-    BuildHasherDefault::<DefaultHasher>::default().hash_one((rule, key))
+fn key_hash(rule: usize, key: u64) -> u64 {
+    crate::stable_hash((rule, key))
 }
 
 impl Index {
@@ -50,8 +48,8 @@ impl Index {
         let mut name_counts: HashMap<u64, u32> = HashMap::new();
         for (i, r) in records.iter().enumerate() {
             for (rule, (_, key_of)) in RULES.iter().enumerate() {
-                for key in key_of(r) {
-                    keys.entry(key_hash(rule, &key)).or_default().push(i as u32);
+                for key in block::keys_of(*key_of, r) {
+                    keys.entry(key_hash(rule, key)).or_default().push(i as u32);
                 }
             }
             for h in &r.name_hashes {
@@ -93,8 +91,8 @@ impl Index {
         let probe = &probe;
         let mut seen: Vec<u32> = Vec::new();
         for (rule, (_, key_of)) in RULES.iter().enumerate() {
-            for key in key_of(probe) {
-                if let Some(ids) = self.keys.get(&key_hash(rule, &key))
+            for key in block::keys_of(*key_of, probe) {
+                if let Some(ids) = self.keys.get(&key_hash(rule, key))
                     && ids.len() <= self.max_block
                 {
                     seen.extend_from_slice(ids);

@@ -209,7 +209,7 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
             format!("{}\u{1f}{}", raw.member_org, raw.household_ref.trim())
         },
         relation: relation(&raw.relation_to_head),
-        name_hashes: names.iter().map(|n| text_hash(n)).collect(),
+        name_hashes: names.iter().map(crate::stable_hash).collect(),
         names,
         skeletons,
         latin,
@@ -226,20 +226,13 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         village: place::area_key(&raw.village),
         address: address_words.concat(),
         address_words: {
-            let mut hashes: Vec<u64> = address_words.iter().map(|w| text_hash(w)).collect();
+            let mut hashes: Vec<u64> = address_words.iter().map(crate::stable_hash).collect();
             hashes.sort_unstable();
             hashes.dedup();
             hashes
         },
         problems,
     }
-}
-
-/// The hash of a name part or address word ([`Record::name_hashes`],
-/// [`Record::address_words`]); fixed, so equal in every run.
-fn text_hash(part: &str) -> u64 {
-    use std::hash::BuildHasher;
-    std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(part)
 }
 
 /// Counts how often each name occurs across all records' name parts, and stores the count on

@@ -125,21 +125,23 @@ pub enum IdAgreement {
 /// (a character changed, two neighbours swapped, one dropped), or different.
 pub fn compare(a: impl AsRef<[u8]>, b: impl AsRef<[u8]>) -> IdAgreement {
     let (a, b) = (a.as_ref(), b.as_ref());
-    if a == b {
-        return IdAgreement::Same;
-    }
-    // Length of the common beginning; every comparison of a blocked pair comes here, so
-    // nothing is allocated.
+    // Every comparison of a blocked pair comes here: byte loops over a dozen digits, nothing
+    // allocated, no call out to a general-purpose memory comparison.
+    let same = |x: &[u8], y: &[u8]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p == q);
+    // Length of the common beginning.
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if a.len() != b.len() {
         // A dropped digit: the shorter is the longer with one digit removed.
         let (s, l) = if a.len() < b.len() { (a, b) } else { (b, a) };
-        if l.len() == s.len() + 1 && s[head..] == l[head + 1..] {
+        if l.len() == s.len() + 1 && same(&s[head..], &l[head + 1..]) {
             return IdAgreement::OneOff;
         }
         return IdAgreement::Different;
     }
-    let rest = |from: usize| a[from..] == b[from..];
+    if head == a.len() {
+        return IdAgreement::Same;
+    }
+    let rest = |from: usize| same(&a[from..], &b[from..]);
     let swapped = head + 1 < a.len() && a[head] == b[head + 1] && a[head + 1] == b[head];
     if rest(head + 1) || (swapped && rest(head + 2)) {
         IdAgreement::OneOff
