@@ -65,9 +65,12 @@ pub const RULES: [(&str, KeyFn); 9] = [
             keys.extend(r.skeletons.iter().map(|s| key((date, s))));
         }
     }),
-    ("first + father name", |r, keys| {
+    // With the third name when there is one: first + father alone (محمد احمد) makes blocks of
+    // hundreds of unrelated people, and a chain that differs further on is still brought
+    // together by its birth date, its last name or its numbers.
+    ("first + father + grandfather name", |r, keys| {
         if let (Some(f), Some(p)) = (r.skeletons.first(), r.skeletons.get(1)) {
-            keys.push(key((f, p)));
+            keys.push(key((f, p, r.skeletons.get(2))));
         }
     }),
     ("first + last name + governorate", |r, keys| {
