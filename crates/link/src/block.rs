@@ -1,5 +1,5 @@
 //! Blocking: candidate pairs from several rules at once, each block bounded in size so that a
-//! very common key (a volunteer's phone, محمد + 1980) costs a warning, never a hang.
+//! very common key (a volunteer's phone) costs a warning, never a hang.
 
 use crate::record::Record;
 use crate::stable_hash as key;
@@ -54,9 +54,10 @@ pub const RULES: [(&str, KeyFn); 9] = [
         }
     }),
     ("phone", |r, keys| keys.extend(r.phone.as_ref().map(key))),
-    ("first name + birth year", |r, keys| {
+    // Within a governorate: محمد born in 1980 is hundreds of people nationwide.
+    ("first name + birth year + governorate", |r, keys| {
         if let (Some(f), Some(y)) = (r.skeletons.first(), birth_year(r)) {
-            keys.push(key((f, y)));
+            keys.push(key((f, y, r.governorate)));
         }
     }),
     // Swapped or misspelt names: one name part on the same day of birth is enough to compare.
