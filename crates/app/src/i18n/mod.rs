@@ -272,6 +272,18 @@ mod tests {
     }
 
     #[test]
+    fn every_field_and_level_of_the_linkage_engine_has_a_name() {
+        // Explanations on the "already registered?" page show each field's level by these keys.
+        for (field, levels) in link::compare::FIELDS.iter().zip(link::compare::LEVEL_NAMES) {
+            let keys = std::iter::once(format!("link-field-{field}"))
+                .chain((1..levels.len()).map(|l| format!("link-level-{field}-{l}")));
+            for key in keys {
+                assert!(Locale::Ar.has(&key) && Locale::En.has(&key), "{key}");
+            }
+        }
+    }
+
+    #[test]
     fn dates_are_written_with_month_names() {
         assert_eq!(Locale::En.date("2026-11-29"), "29 November 2026");
         assert_eq!(Locale::Ar.date("2026-01-05"), "5 يناير 2026");
