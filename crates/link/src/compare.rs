@@ -241,7 +241,7 @@ fn dob_level(a: &Record, b: &Record) -> u8 {
             return 2;
         }
         // A typing slip in the date written out as YYYYMMDD: a digit changed or two neighbours
-        // swapped (1978/1979 and 1937/1973 are slips, 1978/1987 is not).
+        // swapped (1978/1979, 1978/1987 and the 14th/15th are slips; 1979/1980 is not).
         let digits = |d: &crate::normalize::date::Dob| {
             let value = d.year.clamp(0, 9999) as u32 * 10_000
                 + u32::from(d.month.unwrap_or(0)) * 100
@@ -472,6 +472,7 @@ mod tests {
             (DOB, &[("dob", "1980-03-04")], &[("dob", "1980-04-03")], 2),
             (DOB, &[("dob", "1937-04-16")], &[("dob", "1973-04-16")], 2),
             (DOB, &[("dob", "1980-03-14")], &[("dob", "1980-03-15")], 2),
+            (DOB, &[("dob", "1979-03-14")], &[("dob", "1980-03-14")], 5),
             (DOB, &[("dob", "1980-03-14")], &[("dob", "1980-07-22")], 5),
             (DOB, &[("dob", "1980-03-14")], &[("dob", "1980")], 3),
             (DOB, &[("dob", "1980-03-14")], &[("dob", "1982")], 4),

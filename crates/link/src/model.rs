@@ -119,7 +119,8 @@ fn patterns(levels: &[Levels]) -> Vec<(Levels, f64)> {
     codes
         .chunk_by(|a, b| a == b)
         .map(|run| {
-            let levels = std::array::from_fn(|k| (run[0] >> (BITS * k as u32) & 0b111) as u8);
+            let levels =
+                std::array::from_fn(|k| (run[0] >> (BITS * k as u32) & ((1 << BITS) - 1)) as u8);
             (levels, run.len() as f64)
         })
         .collect()
