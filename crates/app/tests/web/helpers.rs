@@ -70,6 +70,42 @@ pub struct TestApp {
     pub database_url: String,
 }
 
+/// A test's database goes with the test: runs would otherwise leave about sixty databases (and
+/// SQLite directories) behind each, until a developer's PostgreSQL holds gigabytes of them.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = self.database_url.strip_prefix("sqlite://") {
+            if let Some(dir) = std::path::Path::new(file).parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            return;
+        }
+        let (Ok(admin), Some((_, name))) = (
+            std::env::var("MIZALLA_TEST_DATABASE_URL"),
+            self.database_url.rsplit_once('/'),
+        ) else {
+            return;
+        };
+        let name = name.to_owned();
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread with a
+        // runtime of its own. FORCE closes the app's own connections, still open.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&pool).await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
 impl TestApp {
     /// Starts the app with the demo alliance, or returns `None` when the backend is not available.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
