@@ -53,6 +53,9 @@ row-cell-too-long = line { $line }: a cell is longer than { $detail } characters
 row-formula = line { $line }: the { $detail } cell holds a spreadsheet formula; type the value itself.
 row-no-record-id = line { $line }: empty record_id.
 row-duplicate-key = line { $line }: this record number was already used on line { $detail }.
+file-too-many-columns = The file has more than { $detail } columns. Keep only the columns of the list (delete empty or extra columns) and try again.
+file-too-large-unpacked = The Excel file unpacks to more than { $detail } MB, far more than a list of this size holds. Save it again from Excel, or save it as "CSV UTF-8" and upload that.
+row-nul = line { $line }: the row holds an invisible NUL character (often left by copying from another program); retype it or save the file again.
 
 err-import-not-member = Only a member organisation imports beneficiaries.
 

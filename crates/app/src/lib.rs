@@ -1,10 +1,11 @@
 //! Mizalla (مظلة): the platform on which an alliance of NGOs — its technical secretariat and
 //! its member foundations — coordinates its work.
 //!
-//! One folder per feature (`orgs`, `users`, `agreements`, `audit`), each with its types and
-//! rules, its queries and its `routes.rs`; shared parts beside them: `db` (storage and the
-//! backend differences), `web` (router, middleware, auth, errors, rendering), `i18n`
-//! (Arabic and English) and `config`.
+//! One folder per feature (`orgs`, `users`, `agreements`, `audit`, `registry`, `assistance`),
+//! each with its types and rules, its queries and its `routes.rs`; shared parts beside them:
+//! `db` (storage and the backend differences), `table` (reading and writing CSV and Excel),
+//! `web` (router, middleware, auth, uploads, errors, rendering), `i18n` (Arabic and English)
+//! and `config`.
 
 pub mod agreements;
 pub mod assistance;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod i18n;
 pub mod orgs;
 pub mod registry;
+pub mod table;
 pub mod telemetry;
 pub mod users;
 pub mod web;

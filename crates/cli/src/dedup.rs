@@ -4,6 +4,7 @@ use anyhow::{Context as _, bail};
 use link::normalize::date;
 use link::record::{self, RawRecord, Record};
 use mizalla::registry::file;
+use mizalla::table::export;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -53,7 +54,8 @@ fn read_file(
     overrides: &HashMap<String, String>,
 ) -> anyhow::Result<(Vec<RawRecord>, Vec<Rejected>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let table = file::read_table(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let table = mizalla::table::read_table(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let mapping = file::auto_mapping(&table.headers, overrides);
     file::check_mapping(&mapping).map_err(|e| {
         anyhow::anyhow!(
@@ -150,18 +152,19 @@ fn read_decisions(path: &Path) -> anyhow::Result<(Pairs, Pairs)> {
     Ok((same, different))
 }
 
+/// Writes one of the output files, through the platform's one CSV writer: a record id such as
+/// `+cmd|' /C calc'!A0` reaches a spreadsheet as text, never as a formula.
 fn write_csv(
     path: &Path,
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> anyhow::Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-    w.write_record(header)?;
-    for r in rows {
-        w.write_record(&r)?;
-    }
-    w.flush()?;
+    use std::io::Write as _;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let rows = rows.map(|r| r.into_iter().map(export::Value::Text).collect());
+    export::write_csv(std::io::BufWriter::new(file), false, &header, rows)?.flush()?;
     Ok(())
 }
 

@@ -4,7 +4,6 @@ use anyhow::Context as _;
 use mizalla::assistance::import::{self, Fate};
 use mizalla::db::Db;
 use mizalla::i18n::Locale;
-use mizalla::registry::file;
 use std::path::Path;
 
 /// Records a member's assistance list (CSV or XLSX), or shows what it would record.
@@ -13,7 +12,8 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
         anyhow::anyhow!("no organisation with code '{org_code}' (add it with `mizalla org add`)")
     })?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let table = file::read_table(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let table = mizalla::table::read_table(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let mapping = import::mapping(&table).map_err(|e| {
         anyhow::anyhow!(
             "{}: {e} (headers: {})",

@@ -5,6 +5,8 @@ use anyhow::Context as _;
 use mizalla::db::Db;
 use mizalla::i18n::Locale;
 use mizalla::registry::{self, file};
+use mizalla::table::export;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -40,7 +42,8 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
         anyhow::anyhow!("no organisation with code '{org_code}' (add it with `mizalla org add`)")
     })?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let table = file::read_table(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let table = mizalla::table::read_table(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let saved = registry::saved_mapping(db, org.id, &table.headers)
         .await?
         .unwrap_or_default();
@@ -123,17 +126,13 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
 /// Writes `record_id,person_id,household_id` for every registration.
 pub async fn export_registry(db: &Db, out: &PathBuf) -> anyhow::Result<()> {
     let rows = registry::export_rows(db).await?;
-    let mut w =
-        csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
-    w.write_record(["record_id", "person_id", "household_id"])?;
-    for (key, person, household) in &rows {
-        w.write_record([
-            file::neutralise_formula(key).as_ref(),
-            &person.to_string(),
-            &household.to_string(),
-        ])?;
-    }
-    w.flush()?;
+    let file =
+        std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let header = ["record_id", "person_id", "household_id"].map(String::from);
+    let lines = rows.iter().map(|(key, person, household)| {
+        vec![key.as_str().into(), (*person).into(), (*household).into()]
+    });
+    export::write_csv(std::io::BufWriter::new(file), false, &header, lines)?.flush()?;
     eprintln!("{} registrations written to {}", rows.len(), out.display());
     Ok(())
 }

@@ -10,7 +10,8 @@ use super::{AssistanceInput, Overlap};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::registry::file::{self, FileError, Table};
+use crate::registry::file;
+use crate::table::{FileError, Table};
 use crate::users::Actor;
 use link::normalize::date;
 use serde::Serialize;
@@ -95,7 +96,7 @@ pub struct Outcome {
     pub refused: usize,
     pub overlapping: usize,
     /// Rows that could not be read at all.
-    pub unreadable: Vec<file::RowIssue>,
+    pub unreadable: Vec<crate::table::RowIssue>,
 }
 
 /// Which field each column holds; the required ones must be there.

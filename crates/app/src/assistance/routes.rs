@@ -243,10 +243,9 @@ async fn view_upload_post(
 /// Plans or commits upload `id` and shows the outcome (or what is wrong with the file).
 async fn import_page(app: &AppState, ctx: &Ctx, id: i64, commit: bool) -> Result<Response> {
     let actor = recorder(ctx)?;
-    let (name, bytes) = upload::of(&app.db, actor, id, "assistance").await?;
-    let table = crate::registry::file::read_table(&bytes);
+    let (name, table) = upload::table(&app.db, actor, id, "assistance").await?;
     let mapping = table
-        .as_ref()
+        .as_deref()
         .map_err(Clone::clone)
         .and_then(super::import::mapping);
     let (table, mapping) = match (table, mapping) {

@@ -1,11 +1,11 @@
-//! A member's list as it arrives: a CSV file (UTF-8, with or without BOM, CRLF or LF) or an
-//! Excel workbook (first sheet), its headers mapped to the registry's fields (Arabic or English
-//! spellings recognised; a saved or given mapping wins), and its rows turned into raw records.
+//! A member's list as the registry reads it: a table (read by [`crate::table`]) whose headers
+//! are mapped to the registry's fields (Arabic or English spellings recognised; a saved or given
+//! mapping wins), and whose rows become raw records.
 //!
-//! Nothing here panics on bad input: a file that cannot be read is a [`FileError`]; a row that
-//! cannot be used is a [`RowIssue`] with its line, and the other rows go on.
+//! Nothing here panics on bad input: a row that cannot be used is a [`RowIssue`] with its line,
+//! and the other rows go on.
 
-use crate::i18n::{Arg, Locale};
+use crate::table::{FileError, MAX_CELL_CHARS, RowIssue, Table};
 use link::normalize::arabic;
 use link::record::RawRecord;
 use std::collections::HashMap;
@@ -183,271 +183,6 @@ pub const FIELDS: [(&str, &[&str]); 22] = [
     ),
 ];
 
-/// Longest value accepted in one cell: longer ones are pasted documents or attacks, not names.
-pub const MAX_CELL_CHARS: usize = 1_000;
-/// Most rows read from one file.
-pub const MAX_ROWS: usize = 1_000_000;
-
-/// A file that cannot be read as a whole. `key` is a message in `errors.ftl`, which may use
-/// `$line` and `$detail`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileError {
-    pub key: &'static str,
-    pub line: u64,
-    pub detail: String,
-}
-
-impl FileError {
-    fn new(key: &'static str, line: u64, detail: impl Into<String>) -> Self {
-        FileError {
-            key,
-            line,
-            detail: detail.into(),
-        }
-    }
-
-    pub fn message(&self, locale: Locale) -> String {
-        message(locale, self.key, self.line, &self.detail)
-    }
-}
-
-/// In English for a terminal or a log: without the isolation marks Fluent puts around values.
-impl std::fmt::Display for FileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&plain(self.message(Locale::En)))
-    }
-}
-
-impl std::fmt::Display for RowIssue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&plain(self.message(Locale::En)))
-    }
-}
-
-fn plain(s: String) -> String {
-    s.replace(['\u{2068}', '\u{2069}'], "")
-}
-
-impl std::error::Error for FileError {}
-
-/// A row that is not used, and why (a message key, with `$line` and `$detail`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct RowIssue {
-    pub line: u64,
-    pub key: &'static str,
-    pub detail: String,
-}
-
-impl RowIssue {
-    pub fn message(&self, locale: Locale) -> String {
-        message(locale, self.key, self.line, &self.detail)
-    }
-}
-
-fn message(locale: Locale, key: &str, line: u64, detail: &str) -> String {
-    // A field is named in the reader's language.
-    let field_name;
-    let detail = if matches!(
-        key,
-        "row-formula" | "file-field-twice" | "file-missing-column"
-    ) {
-        field_name = locale.t(&format!("field-{detail}"));
-        field_name.as_str()
-    } else {
-        detail
-    };
-    locale.t_args(
-        key,
-        &[
-            ("line", Arg::Num(line as f64)),
-            ("detail", Arg::Str(detail.to_owned())),
-        ],
-    )
-}
-
-/// A sheet of text: the header row and the data rows with their line (or spreadsheet row)
-/// numbers.
-#[derive(Debug, Default)]
-pub struct Table {
-    pub headers: Vec<String>,
-    pub rows: Vec<(u64, Vec<String>)>,
-    /// Rows that could not be read at all (CSV quoting gone wrong …).
-    pub unreadable: Vec<RowIssue>,
-}
-
-/// Reads a CSV or XLSX file (told apart by content, not by name).
-pub fn read_table(bytes: &[u8]) -> Result<Table, FileError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
-    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        Err(FileError::new("file-old-excel", 0, ""))
-    } else {
-        read_csv(bytes)
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Table, FileError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(FileError::new(
-            "file-not-utf8",
-            line_of(bytes, e.valid_up_to() as u64),
-            "",
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(bytes);
-    let mut table = Table::default();
-    let mut records = reader.records();
-    match records.next() {
-        None => return Err(FileError::new("file-empty", 1, "")),
-        Some(Err(e)) => return Err(FileError::new("file-no-header", 1, e.to_string())),
-        Some(Ok(h)) => table.headers = h.iter().map(str::to_owned).collect(),
-    }
-    // Lines are counted from the records' byte offsets, in one pass: the reader's own line count
-    // lags by one after a CRLF line end.
-    let mut lines = LineCounter::default();
-    for row in records {
-        if table.rows.len() >= MAX_ROWS {
-            return Err(FileError::new(
-                "file-too-many-rows",
-                0,
-                MAX_ROWS.to_string(),
-            ));
-        }
-        match row {
-            Ok(r) => {
-                let line = r
-                    .position()
-                    .map(|p| lines.line_at(bytes, p.byte()))
-                    .unwrap_or(0);
-                if r.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                table
-                    .rows
-                    .push((line, r.iter().map(str::to_owned).collect()));
-            }
-            Err(e) => table.unreadable.push(RowIssue {
-                line: e
-                    .position()
-                    .map(|p| lines.line_at(bytes, p.byte()))
-                    .unwrap_or(0),
-                key: "row-unreadable",
-                detail: e.to_string(),
-            }),
-        }
-    }
-    Ok(table)
-}
-
-/// Turns increasing byte offsets into 1-based line numbers, counting each byte once.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    newlines: u64,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
-        let mut end = (offset as usize).min(bytes.len());
-        // A record's offset can sit on the previous line's end.
-        while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-            end += 1;
-        }
-        if end > self.offset {
-            self.newlines += bytes[self.offset..end]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            self.offset = end;
-        }
-        self.newlines + 1
-    }
-}
-
-/// The 1-based line holding a byte offset.
-fn line_of(bytes: &[u8], offset: u64) -> u64 {
-    let end = (offset as usize).min(bytes.len());
-    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
-    use calamine::{Data, Reader, Xlsx};
-    // calamine 0.38 can panic on a crafted cell reference (an overflow in its column arithmetic,
-    // found by fuzzing `read_table`): a hostile file is a damaged file, never a crash.
-    let range = std::panic::catch_unwind(|| {
-        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e: calamine::XlsxError| FileError::new("file-bad-xlsx", 0, e.to_string()))?;
-        book.worksheet_range_at(0)
-            .ok_or_else(|| FileError::new("file-empty", 1, ""))?
-            .map_err(|e| FileError::new("file-bad-xlsx", 0, e.to_string()))
-    })
-    .unwrap_or_else(|_| Err(FileError::new("file-bad-xlsx", 0, "")))?;
-    let text = |d: &Data| -> String {
-        match d {
-            Data::Empty | Data::Error(_) => String::new(),
-            Data::String(s) => s.clone(),
-            // Numbers typed into Excel: IDs and phones are integers; keep every digit.
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            // Excel counts days from 1899-12-30 (in its default 1900 date system).
-            Data::DateTime(d) if d.is_datetime() => {
-                time::Date::from_calendar_date(1899, time::Month::December, 30)
-                    .ok()
-                    .and_then(|epoch| {
-                        epoch.checked_add(time::Duration::days(d.as_f64().floor() as i64))
-                    })
-                    .map(|day| day.to_string())
-                    .unwrap_or_default()
-            }
-            Data::DateTime(d) => d.as_f64().to_string(),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        }
-    };
-    let first_row = range.start().map(|(r, _)| r as u64 + 1).unwrap_or(1);
-    let mut rows = range.rows();
-    let headers: Vec<String> = rows
-        .next()
-        .ok_or_else(|| FileError::new("file-empty", 1, ""))?
-        .iter()
-        .map(text)
-        .collect();
-    let mut table = Table {
-        headers,
-        ..Table::default()
-    };
-    for (i, row) in rows.enumerate() {
-        if table.rows.len() >= MAX_ROWS {
-            return Err(FileError::new(
-                "file-too-many-rows",
-                0,
-                MAX_ROWS.to_string(),
-            ));
-        }
-        let cells: Vec<String> = row.iter().map(text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        table.rows.push((first_row + 1 + i as u64, cells));
-    }
-    Ok(table)
-}
-
-/// A value as written to an export: text that a spreadsheet would run as a formula (`=`, `+`,
-/// `-`, `@`, tab, carriage return first) gets a leading apostrophe, which spreadsheets show as
-/// text.
-pub fn neutralise_formula(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
-        _ => value.into(),
-    }
-}
-
 /// A header as compared: folded Arabic, lower case, `_` and `-` as spaces.
 pub fn header_key(s: &str) -> String {
     arabic::fold(s).replace(['_', '-'], " ")
@@ -597,7 +332,7 @@ mod tests {
     use super::*;
 
     fn table(csv: &str) -> Table {
-        read_table(csv.as_bytes()).unwrap()
+        crate::table::read_table(csv.as_bytes()).unwrap()
     }
 
     #[test]
@@ -649,66 +384,8 @@ mod tests {
         assert_eq!(check_mapping(&twice).unwrap_err().key, "file-field-twice");
     }
 
-    /// A workbook whose one cell reference has more column letters than any sheet can have.
-    fn workbook_with_cell(reference: &str) -> Vec<u8> {
-        use std::io::Write;
-        let parts = [
-            (
-                "[Content_Types].xml",
-                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
-            ),
-            (
-                "_rels/.rels",
-                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
-            ),
-            (
-                "xl/workbook.xml",
-                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
-            ),
-            (
-                "xl/_rels/workbook.xml.rels",
-                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
-            ),
-            (
-                "xl/worksheets/sheet1.xml",
-                format!(
-                    r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="{reference}" t="inlineStr"><is><t>record_id</t></is></c></row></sheetData></worksheet>"#
-                ),
-            ),
-        ];
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let stored = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (name, text) in parts {
-            zip.start_file(name, stored).unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
-    }
-
     #[test]
-    fn a_crafted_cell_reference_is_a_damaged_file_not_a_crash() {
-        assert_eq!(
-            read_table(&workbook_with_cell("A1")).unwrap().headers,
-            ["record_id"]
-        );
-        let err = read_table(&workbook_with_cell("ZZZZZZZZZZZZZZZZ1")).unwrap_err();
-        assert_eq!(err.key, "file-bad-xlsx");
-    }
-
-    #[test]
-    fn bad_files_are_errors_with_lines() {
-        assert_eq!(read_table(b"").unwrap_err().key, "file-empty");
-        let err = read_table(b"record_id,full_name\n1,ok\n2,\xff\xfe\n").unwrap_err();
-        assert_eq!((err.key, err.line), ("file-not-utf8", 3));
-        assert_eq!(
-            read_table(b"\xD0\xCF\x11\xE0rest").unwrap_err().key,
-            "file-old-excel"
-        );
-        assert_eq!(
-            read_table(b"PK\x03\x04truncated").unwrap_err().key,
-            "file-bad-xlsx"
-        );
+    fn a_mapping_without_a_record_key_is_refused() {
         let t = table("a,b\n1,2\n");
         assert_eq!(
             check_mapping(&auto_mapping(&t.headers, &HashMap::new()))
@@ -739,38 +416,6 @@ mod tests {
                 (6, "row-duplicate-key"),
                 (7, "row-columns")
             ]
-        );
-    }
-
-    #[test]
-    fn xlsx_numbers_keep_every_digit_and_dates_read_as_dates() {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        for (c, h) in ["record_id", "full_name", "national_id", "date_of_birth"]
-            .iter()
-            .enumerate()
-        {
-            sheet.write_string(0, c as u16, *h).unwrap();
-        }
-        sheet.write_number(1, 0, 7.0).unwrap();
-        sheet.write_string(1, 1, "فاطمة").unwrap();
-        sheet.write_number(1, 2, 29001011234567.0).unwrap();
-        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(1990, 1, 1).unwrap();
-        let fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-        sheet.write_datetime_with_format(1, 3, &date, &fmt).unwrap();
-        let bytes = book.save_to_buffer().unwrap();
-        let t = read_table(&bytes).unwrap();
-        assert_eq!(
-            t.rows,
-            vec![(
-                2,
-                vec![
-                    "7".into(),
-                    "فاطمة".into(),
-                    "29001011234567".into(),
-                    "1990-01-01".into()
-                ]
-            )]
         );
     }
 }

@@ -84,7 +84,7 @@ pub struct RowPlan {
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Plan {
     pub rows: Vec<RowPlan>,
-    pub rejected: Vec<file::RowIssue>,
+    pub rejected: Vec<crate::table::RowIssue>,
     pub new_persons: usize,
     pub linked: usize,
     pub review: usize,
@@ -95,13 +95,13 @@ pub struct Plan {
 /// A member's rows ready to import: the raw records with their lines, and the file's date order.
 pub struct Incoming {
     pub rows: Vec<(u64, RawRecord)>,
-    pub rejected: Vec<file::RowIssue>,
+    pub rejected: Vec<crate::table::RowIssue>,
     pub order: Order,
 }
 
 impl Incoming {
     /// Reads the rows of `table` under `mapping`.
-    pub fn from_table(table: &file::Table, mapping: &[Option<&'static str>]) -> Self {
+    pub fn from_table(table: &crate::table::Table, mapping: &[Option<&'static str>]) -> Self {
         let (rows, rejected) = file::records(table, mapping);
         let order = date::infer_order(rows.iter().map(|(_, r)| r.date_of_birth.as_str()));
         Incoming {

@@ -372,7 +372,7 @@ pub struct Answer {
 /// Checks `probe` against the whole registry.
 pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
     for (field, value) in probe.fields() {
-        if value.chars().count() > super::file::MAX_CELL_CHARS {
+        if value.chars().count() > crate::table::MAX_CELL_CHARS {
             return Err(Error::field(field, "err-too-long"));
         }
     }

@@ -6,6 +6,7 @@
 use super::{Stored, parse_order, read_stored, stored_select};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::table::export::{self, Value};
 use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Weights {
-    /// Per person in the household (across all members' registrations).
+    /// Per person in the household (as this member registered it).
     pub size: f64,
     /// Per child under 18.
     pub children: f64,
@@ -115,11 +116,14 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         return Err(Error::Forbidden);
     }
     weights.check()?;
-    // Every registration (any member's) of the households this member registered: sizes count
-    // persons known to the whole alliance; only this member's own rows are shown.
+    // Only this member's own registrations: what another member recorded of a household (its
+    // other persons, their ages, disabilities, income) is that member's data, and the privacy
+    // model lets it reach this member only as overlap facts. The one overlap fact used here is
+    // the assistance the household received from any member (below), the same fact the ledger's
+    // overlap warning already tells.
     let rows: Vec<Stored> = read_stored(
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{} WHERE r.household_id IN (SELECT household_id FROM registry_records WHERE org_id = $1) ORDER BY r.id",
+            "{} WHERE r.org_id = $1 ORDER BY r.id",
             stored_select(db.kind)
         )))
         .bind(actor.org_id)
@@ -172,7 +176,7 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         if head && r.male == Some(false) {
             acc.female_head = true;
         }
-        if s.org_id == actor.org_id && acc.shown.is_none_or(|(_, was_head)| head && !was_head) {
+        if acc.shown.is_none_or(|(_, was_head)| head && !was_head) {
             acc.shown = Some((s, head));
         }
     }
@@ -221,9 +225,9 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
     Ok(out)
 }
 
-/// The ranking as a table: a header in the user's language and one row per household, every
-/// text cell neutralised against spreadsheet formulas.
-pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Vec<Vec<String>>) {
+/// The ranking as a table: a header in the user's language and one row per household (written
+/// out by [`crate::table::export`], which neutralises formulas).
+pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Vec<Vec<Value>>) {
     let header = [
         "priority-rank",
         "registry-household",
@@ -242,30 +246,23 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
     .iter()
     .map(|k| locale.t(k))
     .collect();
-    let neutral = |s: &str| super::file::neutralise_formula(s).into_owned();
     let rows = ranked
         .iter()
         .map(|r| {
             vec![
-                r.rank.to_string(),
-                r.household_id.to_string(),
-                neutral(&r.member_key),
-                neutral(&r.head_name),
-                neutral(&r.village),
-                r.size.to_string(),
-                r.children.to_string(),
-                r.elderly.to_string(),
-                r.disabled.to_string(),
-                if r.female_head {
-                    locale.t("yes")
-                } else {
-                    locale.t("no")
-                },
-                r.recent_assistance.to_string(),
-                r.income_per_person
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                r.score.to_string(),
+                r.rank.into(),
+                r.household_id.into(),
+                r.member_key.as_str().into(),
+                r.head_name.as_str().into(),
+                r.village.as_str().into(),
+                r.size.into(),
+                r.children.into(),
+                r.elderly.into(),
+                r.disabled.into(),
+                locale.t(if r.female_head { "yes" } else { "no" }).into(),
+                r.recent_assistance.into(),
+                r.income_per_person.into(),
+                r.score.into(),
             ]
         })
         .collect();
@@ -275,35 +272,8 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
 /// The ranking as an Excel workbook (right to left for Arabic).
 pub fn xlsx(ranked: &[Ranked], locale: crate::i18n::Locale) -> Result<Vec<u8>> {
     let (header, rows) = table(ranked, locale);
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(anyhow::anyhow!("xlsx: {e}"));
-    if locale == crate::i18n::Locale::Ar {
-        sheet.set_right_to_left(true);
-    }
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h, &bold)
-            .map_err(fail)?;
-    }
-    for (r, row) in ranked.iter().zip(&rows).enumerate() {
-        let line = r as u32 + 1;
-        for (c, cell) in row.1.iter().enumerate() {
-            // Numbers stay numbers, so that the sheet sorts and sums them; text is text.
-            match c {
-                0 | 1 | 5..=8 | 10..=12 if !cell.is_empty() => {
-                    sheet
-                        .write_number(line, c as u16, cell.parse::<f64>().unwrap_or_default())
-                        .map_err(fail)?;
-                }
-                _ => {
-                    sheet.write_string(line, c as u16, cell).map_err(fail)?;
-                }
-            }
-        }
-    }
-    book.save_to_buffer().map_err(fail)
+    export::xlsx_bytes(&header, rows, locale == crate::i18n::Locale::Ar)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ async fn view_upload_post(
 /// The file read, and its mapping (saved for these headers, or recognised).
 struct Prepared {
     name: String,
-    table: file::Table,
+    table: Arc<crate::table::Table>,
     mapping: Vec<Option<&'static str>>,
 }
 
@@ -179,11 +179,10 @@ async fn prepare(
     app: &AppState,
     actor: &crate::users::Actor,
     id: i64,
-) -> Result<std::result::Result<Prepared, (String, file::FileError)>> {
-    let (name, bytes) = upload::of(&app.db, actor, id, "registry").await?;
-    let table = match file::read_table(&bytes) {
-        Ok(t) => t,
-        Err(e) => return Ok(Err((name, e))),
+) -> Result<std::result::Result<Prepared, (String, crate::table::FileError)>> {
+    let (name, table) = match upload::table(&app.db, actor, id, "registry").await? {
+        (name, Ok(table)) => (name, table),
+        (name, Err(e)) => return Ok(Err((name, e))),
     };
     let saved = super::saved_mapping(&app.db, actor.org_id, &table.headers)
         .await?
@@ -221,8 +220,9 @@ async fn view_preview_get(
         .zip(&p.mapping)
         .enumerate()
         .map(|(i, (h, f))| {
-            let sample = p.table.rows.first().and_then(|(_, r)| r.get(i)).cloned().unwrap_or_default();
-            minijinja::context! { index => i, header => h, field => f.unwrap_or(""), sample => sample }
+            // Only the start of a cell: a cell can be far longer than a page should echo.
+            let sample = p.table.rows.first().and_then(|(_, r)| r.get(i)).map(|c| crate::table::excerpt(c, 60)).unwrap_or_default();
+            minijinja::context! { index => i, header => crate::table::excerpt(h, 100), field => f.unwrap_or(""), sample => sample }
         })
         .collect();
     let fields: Vec<&str> = file::FIELDS.iter().map(|(f, _)| *f).collect();
@@ -510,15 +510,7 @@ async fn view_priority_get(
     match fq.format.as_str() {
         "csv" => {
             let (header, rows) = super::priority::table(&ranked, ctx.locale);
-            let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-            let fail = |e: csv::Error| Error::Internal(e.into());
-            w.write_record(&header).map_err(fail)?;
-            for r in &rows {
-                w.write_record(r).map_err(fail)?;
-            }
-            let body = w
-                .into_inner()
-                .map_err(|e| Error::Internal(anyhow::anyhow!("csv: {e}")))?;
+            let body = crate::table::export::csv_bytes(&header, rows);
             Ok(download("text/csv; charset=utf-8", "csv", body))
         }
         "xlsx" => Ok(download(

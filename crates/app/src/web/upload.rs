@@ -3,10 +3,13 @@
 //! data). Upload routes have a body limit of their own (see [`super::router`]).
 
 use crate::audit;
+use crate::cache::Cache;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::table::{FileError, Table};
 use crate::users::Actor;
 use axum::extract::Multipart;
+use std::sync::Arc;
 
 /// The routes that take files.
 pub const PATHS: [&str; 2] = ["/registry/upload", "/assistance/upload"];
@@ -47,12 +50,12 @@ pub async fn receive(
         return Err(Error::field("file", "err-no-file"));
     };
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM registry_uploads WHERE created_at < $1")
+    sqlx::query("DELETE FROM uploads WHERE created_at < $1")
         .bind(db::days_ago(1))
         .execute(&mut *tx)
         .await?;
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, purpose, created_at) \
+        "INSERT INTO uploads (org_id, user_id, file_name, content, purpose, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(actor.org_id)
@@ -79,21 +82,62 @@ pub async fn receive(
 
 /// An upload of the actor's organisation for `purpose`: its name and content.
 pub async fn of(db: &Db, actor: &Actor, id: i64, purpose: &str) -> Result<(String, Vec<u8>)> {
-    let row: Option<(i64, String, String, Vec<u8>)> = sqlx::query_as(
-        "SELECT org_id, purpose, file_name, content FROM registry_uploads WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row: Option<(i64, String, String, Vec<u8>)> =
+        sqlx::query_as("SELECT org_id, purpose, file_name, content FROM uploads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
     match row {
         Some((org, p, name, content)) if org == actor.org_id && p == purpose => Ok((name, content)),
         _ => Err(Error::NotFound),
     }
 }
 
+/// Why an upload's table could not be had: the upload is not there (or not the actor's), or its
+/// file cannot be read.
+enum Unread {
+    App(Error),
+    File(FileError),
+}
+
+/// Tables parsed from uploads, by database and upload. An upload never changes and its id is
+/// never reused, so the preview, the mapping page and the commit of one file parse it once.
+static TABLES: std::sync::LazyLock<Cache<Table>> =
+    std::sync::LazyLock::new(|| Cache::new(std::time::Duration::from_secs(600), 4));
+
+/// An upload of the actor's organisation for `purpose`: its name and its table, parsed off the
+/// async workers (see [`crate::table::read`]) once per upload, or why the file cannot be read.
+pub async fn table(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    purpose: &str,
+) -> Result<(String, std::result::Result<Arc<Table>, FileError>)> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT org_id, purpose, file_name FROM uploads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let name = match row {
+        Some((org, p, name)) if org == actor.org_id && p == purpose => name,
+        _ => return Err(Error::NotFound),
+    };
+    let parsed = TABLES
+        .get_or_load(format!("{}/{id}", db.id), || async {
+            let (_, bytes) = of(db, actor, id, purpose).await.map_err(Unread::App)?;
+            crate::table::read(bytes).await.map_err(Unread::File)
+        })
+        .await;
+    match parsed {
+        Ok(table) => Ok((name, Ok(table))),
+        Err(Unread::File(e)) => Ok((name, Err(e))),
+        Err(Unread::App(e)) => Err(e),
+    }
+}
+
 /// Forgets an upload once its rows are committed.
 pub async fn forget(db: &Db, id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM registry_uploads WHERE id = $1")
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
         .bind(id)
         .execute(&db.pool)
         .await?;

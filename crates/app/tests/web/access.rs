@@ -428,7 +428,7 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         async move {
             let user = app.actor(email).await.user_id;
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO registry_uploads (org_id, user_id, file_name, content, purpose, created_at) \
+                "INSERT INTO uploads (org_id, user_id, file_name, content, purpose, created_at) \
                  VALUES ($1, $2, 'list.csv', $3, $4, $5) RETURNING id",
             )
             .bind(org)

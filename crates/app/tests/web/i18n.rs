@@ -120,7 +120,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
             .unwrap();
     let user = app.actor("staff@amal.demo").await;
     let (upload,): (i64,) = sqlx::query_as(
-        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
+        "INSERT INTO uploads (org_id, user_id, file_name, content, created_at) \
          VALUES ($1, $2, 'l.csv', $3, $4) RETURNING id",
     )
     .bind(user.org_id)
@@ -131,7 +131,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
     .await
     .unwrap();
     let (aid_upload,): (i64,) = sqlx::query_as(
-        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, purpose, created_at) \
+        "INSERT INTO uploads (org_id, user_id, file_name, content, purpose, created_at) \
          VALUES ($1, $2, 'aid.csv', $3, 'assistance', $4) RETURNING id",
     )
     .bind(user.org_id)

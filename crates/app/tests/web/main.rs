@@ -7,6 +7,7 @@ mod access;
 mod agreements;
 mod bad_input;
 mod browser;
+mod hardening;
 mod i18n;
 mod platform;
 mod registry;

@@ -284,7 +284,7 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
         .bytes()
         .await
         .unwrap();
-    let table = mizalla::registry::file::read_table(&bytes).unwrap();
+    let table = mizalla::table::read_table(&bytes).unwrap();
     assert_eq!(table.headers[0], "الترتيب");
     assert_eq!(table.rows.len(), 4);
     // Bad weights are a clear error; the page renders.
@@ -317,7 +317,7 @@ on_both_backends!(
 async fn an_abandoned_upload_is_forgotten_after_a_day(app: TestApp) {
     let user = app.actor("staff@amal.demo").await;
     sqlx::query(
-        "INSERT INTO registry_uploads (org_id, user_id, file_name, content, created_at) \
+        "INSERT INTO uploads (org_id, user_id, file_name, content, created_at) \
          VALUES ($1, $2, 'old.csv', $3, '2020-01-01T00:00:00Z')",
     )
     .bind(user.org_id)
@@ -339,7 +339,7 @@ async fn an_abandoned_upload_is_forgotten_after_a_day(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let names: Vec<(String,)> = sqlx::query_as("SELECT file_name FROM registry_uploads")
+    let names: Vec<(String,)> = sqlx::query_as("SELECT file_name FROM uploads")
         .fetch_all(&app.db.pool)
         .await
         .unwrap();

@@ -1,0 +1,151 @@
+//! Tables written out — downloads on the web and files the command line writes — by one writer
+//! per format, so every export neutralises formulas the same way: a text cell that a spreadsheet
+//! would run as a formula never reaches one as a formula.
+//!
+//! - CSV: such a text gets a leading apostrophe ([`neutralise_formula`]), which spreadsheets
+//!   show as text.
+//! - XLSX: every text is written as a string cell, which Excel never evaluates, so the value is
+//!   kept exactly as it was (no apostrophe to see); numbers stay numbers, to sort and sum.
+
+use std::io::Write;
+
+/// One cell of an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Number(n as f64)
+    }
+}
+
+impl From<usize> for Value {
+    fn from(n: usize) -> Self {
+        Value::Number(n as f64)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Text(String::new()), Into::into)
+    }
+}
+
+/// A value as written to a CSV export: text that a spreadsheet would run as a formula (`=`, `+`,
+/// `-`, `@`, tab, carriage return first) gets a leading apostrophe, which spreadsheets show as
+/// text.
+pub fn neutralise_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
+/// Writes a CSV table to `out`: the header, then the rows, every text neutralised. `bom` starts
+/// the file with a UTF-8 byte-order mark, which Excel needs to read Arabic from a download.
+pub fn write_csv<W: Write>(
+    mut out: W,
+    bom: bool,
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<Value>>,
+) -> std::io::Result<W> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| std::io::Error::other(e.to_string());
+    w.write_record(header.iter().map(|h| neutralise_formula(h).into_owned()))
+        .map_err(io)?;
+    for row in rows {
+        w.write_record(row.iter().map(|v| match v {
+            Value::Text(s) => neutralise_formula(s).into_owned(),
+            Value::Number(n) => n.to_string(),
+        }))
+        .map_err(io)?;
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// A CSV download's body.
+pub fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<Value>>) -> Vec<u8> {
+    // Writing to memory cannot fail.
+    write_csv(Vec::new(), true, header, rows).unwrap_or_default()
+}
+
+/// An Excel workbook of one sheet: the header in bold, right to left when `rtl`.
+pub fn xlsx_bytes(
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<Value>>,
+    rtl: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    if rtl {
+        sheet.set_right_to_left(true);
+    }
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in rows.into_iter().enumerate() {
+        let line = r as u32 + 1;
+        for (c, v) in row.iter().enumerate() {
+            match v {
+                Value::Text(s) if s.is_empty() => {}
+                Value::Text(s) => {
+                    sheet.write_string(line, c as u16, s)?;
+                }
+                Value::Number(n) => {
+                    sheet.write_number(line, c as u16, *n)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_export_neutralises_formulas_the_same_way() {
+        let header = vec!["id".to_owned(), "n".to_owned()];
+        let rows = || {
+            vec![
+                vec![Value::from("+cmd|' /C calc'!A0"), Value::from(3i64)],
+                vec![Value::from("=1+1"), Value::from(-2.5)],
+            ]
+        };
+        let csv = String::from_utf8(csv_bytes(&header, rows())).unwrap();
+        assert!(csv.contains("'+cmd|' /C calc'!A0"), "{csv}");
+        assert!(csv.contains("'=1+1,-2.5"), "numbers are not text: {csv}");
+        // In a workbook the text is a string cell, kept exactly; numbers are numbers.
+        let book = xlsx_bytes(&header, rows(), true).unwrap();
+        let table = crate::table::read_table(&book).unwrap();
+        assert_eq!(table.rows[0].1[0], "+cmd|' /C calc'!A0");
+        assert_eq!(table.rows[1].1, ["=1+1", "-2.5"]);
+    }
+}
