@@ -25,6 +25,7 @@ err-secretariat-status = The secretariat's membership status does not change.
 err-cannot-deactivate-self = You cannot switch off your own account.
 err-invalid = The data sent is not valid.
 err-bad-request = The request could not be read. Reload the page and try again.
+err-nul = The text sent holds an invisible NUL character (often left by copying from another program). Retype it and try again.
 err-unauthorized = Please sign in first.
 err-forbidden = You do not have permission for this.
 err-csrf = The form has expired or was sent from another site. Reload the page and try again.

@@ -348,6 +348,7 @@ check-registered = This person is already in the shared registry.
 check-maybe = This person may already be registered: look at what agrees below before registering.
 check-new = No matching registration: this looks like a new beneficiary.
 check-person = Person { $id } in the registry — { $percent }% likely the same person
+check-person-elsewhere = A person registered only by other members — at least { $percent }% likely the same person (what agreed is not shown: it is their data)
 check-yours = You registered them as:
 check-field = Detail
 check-comparison = Comparison

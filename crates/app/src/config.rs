@@ -87,6 +87,9 @@ pub struct Settings {
     /// Failed logins allowed per account (and per client address) in `throttle_minutes`.
     pub login_attempts: u32,
     pub throttle_minutes: i64,
+    /// "Already registered?" checks one user may make in a minute (0: no limit, for load
+    /// tests). A clerk makes a few; thousands are someone mining other members' registrations.
+    pub checks_per_minute: u32,
     /// `pretty` or `json`.
     pub log_format: String,
 }
@@ -102,12 +105,13 @@ impl Default for Settings {
             max_upload_bytes: 50 * 1024 * 1024,
             login_attempts: 5,
             throttle_minutes: 15,
+            checks_per_minute: 60,
             log_format: "pretty".into(),
         }
     }
 }
 
-const ENV_KEYS: [&str; 9] = [
+const ENV_KEYS: [&str; 10] = [
     "database_url",
     "listen",
     "cookie_secure",
@@ -116,6 +120,7 @@ const ENV_KEYS: [&str; 9] = [
     "max_upload_bytes",
     "login_attempts",
     "throttle_minutes",
+    "checks_per_minute",
     "log_format",
 ];
 

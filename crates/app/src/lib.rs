@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod orgs;
+pub mod paging;
 pub mod registry;
 pub mod table;
 pub mod telemetry;

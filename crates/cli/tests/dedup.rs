@@ -246,3 +246,38 @@ fn a_mapping_file_names_columns_the_reader_does_not_know() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Issue 12, 15: a record id that a spreadsheet would run as a formula reached `clusters.csv`
+/// as it was typed.
+#[test]
+fn output_files_are_formula_neutralised() {
+    let dir = std::env::temp_dir().join(format!("mizalla-dedup-formula-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("list.csv");
+    std::fs::write(
+        &input,
+        "record_id,full_name,national_id\n\"+cmd|' /C calc'!A0\",منى علي حسن,29001011234567\n@SUM(1),منى على حسن,29001011234567\n",
+    )
+    .unwrap();
+    let out = dir.join("clusters.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_mizalla"))
+        .arg("dedup")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for file in ["clusters.csv"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let first: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+        assert!(!first.is_empty(), "{file}: {text}");
+        for cell in &first {
+            assert!(
+                !cell.starts_with(['+', '=', '@', '-']),
+                "{file} carries a formula: {text}"
+            );
+        }
+    }
+}

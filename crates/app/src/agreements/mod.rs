@@ -12,6 +12,7 @@ use crate::audit;
 use crate::cache::Cache;
 use crate::db::{self, Db};
 use crate::error::{Error, FieldErrors, Result};
+use crate::paging::Page;
 use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 
@@ -656,7 +657,7 @@ async fn list_uncached(
         return Err(Error::field("q", "err-too-long"));
     }
     let today = db::today();
-    let page = filter.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = Page::new(filter.page, PAGE_SIZE);
     let mut conditions: Vec<String> = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();
     let param = |binds: &mut Vec<Bind>, b: Bind| {
@@ -688,13 +689,7 @@ async fn list_uncached(
         ));
     }
     if !q.is_empty() {
-        // Escape LIKE's own wildcards so a search for "50%" means the text "50%".
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let p = param(&mut binds, Bind::Text(format!("%{escaped}%")));
+        let p = param(&mut binds, Bind::Text(db::contains_pattern(q)));
         conditions.push(format!(
             "(LOWER(a.title) LIKE {p} ESCAPE '\\' OR LOWER(a.place) LIKE {p} ESCAPE '\\' OR LOWER(a.summary) LIKE {p} ESCAPE '\\')"
         ));
@@ -704,8 +699,8 @@ async fn list_uncached(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let limit = param(&mut binds, Bind::Int(PAGE_SIZE));
-    let offset = param(&mut binds, Bind::Int((page - 1) * PAGE_SIZE));
+    let limit = param(&mut binds, Bind::Int(page.size()));
+    let offset = param(&mut binds, Bind::Int(page.offset()));
     let page_sql = format!(
         "SELECT a.id, a.kind, a.title, a.held_on, a.place, CAST(0 AS BIGINT) AS points, CAST(0 AS BIGINT) AS done, \
          CAST(0 AS BIGINT) AS overdue FROM agreements a \

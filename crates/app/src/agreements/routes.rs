@@ -117,7 +117,7 @@ async fn view_agreements_get(
     let body = LIST_HTML
         .get_or_load(key, || async {
             let page = super::list(&app.db, actor, &filter).await?;
-            let pager = Pager::new(&ctx.path, filter.page, page.1, PAGE_SIZE);
+            let pager = Pager::new(&ctx.path, crate::paging::Page::new(filter.page, PAGE_SIZE), page.1);
             let members: Vec<_> = if actor.sees_all() {
                 crate::orgs::list(&app.db)
                     .await?
@@ -401,7 +401,7 @@ async fn api_agreements_get(
     Ok(Json(Page {
         items: &page.0,
         total: page.1,
-        page: filter.page.unwrap_or(1).max(1),
+        page: crate::paging::Page::new(filter.page, PAGE_SIZE).number(),
         page_size: PAGE_SIZE,
     })
     .into_response())

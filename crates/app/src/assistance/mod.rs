@@ -16,6 +16,7 @@ pub mod routes;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, FieldErrors, Result};
+use crate::paging::Page;
 use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -447,17 +448,21 @@ pub async fn for_record(db: &Db, actor: &Actor, record_id: i64) -> Result<Vec<En
     .await?)
 }
 
+/// Entries on one page of a member's list.
+pub const ENTRIES_PER_PAGE: i64 = 25;
+
 /// The actor's organisation's entries, newest first, a page at a time, with the total.
-pub async fn list_own(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Entry>, i64)> {
+pub async fn list_own(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<Entry>, i64)> {
     let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assistance WHERE org_id = $1")
         .bind(actor.org_id)
         .fetch_one(&db.pool)
         .await?;
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE org_id = $1 ORDER BY id DESC LIMIT 25 OFFSET $2"
+        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE org_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
     )))
     .bind(actor.org_id)
-    .bind((page.max(1) - 1) * 25)
+    .bind(page.size())
+    .bind(page.within(total).offset())
     .fetch_all(&db.pool)
     .await?;
     Ok((rows, total))

@@ -51,8 +51,9 @@ async fn view_assistance_get(
     if actor.sees_all() {
         return Ok(Redirect::to("/assistance/overlaps").into_response());
     }
-    let (entries, total) = super::list_own(&app.db, actor, pq.page.unwrap_or(1)).await?;
-    let pager = Pager::new(&ctx.path, pq.page, total, 25);
+    let page = crate::paging::Page::new(pq.page, super::ENTRIES_PER_PAGE);
+    let (entries, total) = super::list_own(&app.db, actor, page).await?;
+    let pager = Pager::new(&ctx.path, page, total);
     ctx.page(
         "assistance/list.html",
         minijinja::context! { entries => entries, pager => pager, categories => super::categories::all(&app.db).await?, can_write => actor.can_write() },

@@ -84,14 +84,14 @@ pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Entry>
     } else {
         format!("{}~", filter.to.trim())
     };
-    let where_sql = "WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR actor_email LIKE $2) \
+    let where_sql = "WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR LOWER(actor_email) LIKE $2 ESCAPE '\\') \
                      AND ($3 = '' OR action = $3) AND ($4 = '' OR at >= $4) AND ($5 = '' OR at <= $5)";
     let actor_like = if filter.actor.trim().is_empty() {
         String::new()
     } else {
-        format!("%{}%", filter.actor.trim().to_lowercase())
+        crate::db::contains_pattern(filter.actor.trim())
     };
-    let page = filter.page.unwrap_or(1).max(1);
+    let page = crate::paging::Page::new(filter.page, PAGE_SIZE);
     let sql = format!(
         "SELECT id, at, actor_email, action, entity, entity_id, before_json, after_json FROM audit_log {where_sql} \
          ORDER BY id DESC LIMIT $6 OFFSET $7"
@@ -102,8 +102,8 @@ pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Entry>
         .bind(filter.action.trim())
         .bind(&from)
         .bind(&to)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
+        .bind(page.size())
+        .bind(page.offset())
         .fetch_all(&db.pool)
         .await?;
     let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -23,7 +23,11 @@ async fn view_audit_get(
     Query(filter): Query<Filter>,
 ) -> Result<Response> {
     let (rows, total) = super::list(&app.db, ctx.actor()?, &filter).await?;
-    let pager = Pager::new(&ctx.path, filter.page, total, PAGE_SIZE);
+    let pager = Pager::new(
+        &ctx.path,
+        crate::paging::Page::new(filter.page, PAGE_SIZE),
+        total,
+    );
     ctx.page(
         "audit/list.html",
         minijinja::context! { rows => rows, pager => pager, f => filter, entities => ENTITIES },

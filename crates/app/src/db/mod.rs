@@ -159,3 +159,23 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// A `LIKE … ESCAPE '\'` pattern matching values that contain `text` as it was typed: LIKE's own
+/// wildcards (`%`, `_`) and the escape character in it are escaped, so a search for "50%" means
+/// the text "50%". Lower-cased, to compare with `LOWER(column)`.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod like_tests {
+    #[test]
+    fn like_wildcards_in_a_search_are_text() {
+        assert_eq!(super::contains_pattern("A_b%\\"), "%a\\_b\\%\\\\%");
+    }
+}

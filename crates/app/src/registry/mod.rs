@@ -20,6 +20,7 @@ pub mod routes;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
+use crate::paging::Page;
 use crate::users::Actor;
 use link::normalize::date::{self, Order};
 use link::record::{Problem, RawRecord};
@@ -796,7 +797,7 @@ pub struct Notice {
 
 /// Page `page` (from 1) of the notices for the actor's member organisation, newest first, and
 /// how many there are. The secretariat has none: it took the decisions.
-pub async fn notices(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Notice>, i64)> {
+pub async fn notices(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<Notice>, i64)> {
     if actor.sees_all() {
         return Ok((vec![], 0));
     }
@@ -811,14 +812,16 @@ pub async fn notices(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Notice>, 
          WHERE n.org_id = $1 ORDER BY n.id DESC LIMIT $2 OFFSET $3",
     )
     .bind(actor.org_id)
-    .bind(NOTICES_PER_PAGE)
-    .bind((page.max(1) - 1) * NOTICES_PER_PAGE)
+    .bind(page.size())
+    .bind(page.within(total).offset())
     .fetch_all(&db.pool)
     .await?;
     Ok((rows, total))
 }
 
 pub const NOTICES_PER_PAGE: i64 = 20;
+/// Pairs on one page of the review queue.
+pub const REVIEW_PER_PAGE: i64 = 20;
 
 /// An earlier import, as its member's import page lists it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -859,14 +862,28 @@ pub async fn saved_mapping(
     org_id: i64,
     headers: &[String],
 ) -> Result<Option<HashMap<String, String>>> {
+    // Mappings saved before signatures were hashed are still found under the headers themselves.
     let row: Option<(String,)> = sqlx::query_as(
-        "SELECT mapping_json FROM registry_mappings WHERE org_id = $1 AND signature = $2",
+        "SELECT mapping_json FROM registry_mappings WHERE org_id = $1 AND signature IN ($2, $3) \
+         ORDER BY updated_at DESC LIMIT 1",
     )
     .bind(org_id)
     .bind(signature(headers))
+    .bind(old_signature(headers))
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.and_then(|(j,)| serde_json::from_str(&j).ok()))
+    let Some((json,)) = row else { return Ok(None) };
+    // Saved as the fields in column order; earlier as a map from folded header to field.
+    if let Ok(fields) = serde_json::from_str::<Vec<String>>(&json) {
+        return Ok(Some(
+            headers
+                .iter()
+                .map(|h| file::header_key(h))
+                .zip(fields)
+                .collect(),
+        ));
+    }
+    Ok(serde_json::from_str(&json).ok())
 }
 
 /// Saves a member's confirmed mapping (folded header → field) for files with these headers.
@@ -877,13 +894,17 @@ pub async fn save_mapping(
     headers: &[String],
     mapping: &[Option<&'static str>],
 ) -> Result<()> {
-    let map: HashMap<String, String> = headers
-        .iter()
-        .zip(mapping)
-        .map(|(h, f)| (file::header_key(h), f.unwrap_or("").to_owned()))
-        .collect();
-    let json = serde_json::to_string(&map).map_err(|e| Error::Internal(e.into()))?;
+    // The fields in column order, under a hash of the headers: a file without a header row has
+    // a beneficiary's data where its headers should be, which must stay out of this table and
+    // out of the audit log (issue 12, 12).
+    let fields: Vec<&str> = mapping.iter().map(|f| f.unwrap_or("")).collect();
+    let json = serde_json::to_string(&fields).map_err(|e| Error::Internal(e.into()))?;
     let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM registry_mappings WHERE org_id = $1 AND signature = $2")
+        .bind(org_id)
+        .bind(old_signature(headers))
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO registry_mappings (org_id, signature, mapping_json, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (org_id, signature) DO UPDATE SET mapping_json = $3, updated_at = $4",
@@ -901,15 +922,22 @@ pub async fn save_mapping(
         "registry_mapping",
         Some(org_id),
         None,
-        Some(serde_json::from_str(&json).unwrap_or_default()),
+        Some(serde_json::json!({ "columns": headers.len(), "fields": fields })),
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Files with the same headers (folded, in order) share a saved mapping.
+/// Files with the same headers (folded, in order) share a saved mapping, found by the SHA-256 of
+/// those headers.
 fn signature(headers: &[String]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(old_signature(headers).as_bytes()))
+}
+
+/// The headers themselves, as mappings were saved before (issue 12, 12).
+fn old_signature(headers: &[String]) -> String {
     headers
         .iter()
         .map(|h| file::header_key(h))
@@ -1122,7 +1150,7 @@ async fn registration_any(db: &Db, id: i64) -> Result<Registration> {
 }
 
 /// The open pairs, most likely first, a page at a time (secretariat staff and admins).
-pub async fn review_queue(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<ReviewPair>, i64)> {
+pub async fn review_queue(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<ReviewPair>, i64)> {
     if !actor.coordinates() {
         return Err(Error::Forbidden);
     }
@@ -1132,9 +1160,10 @@ pub async fn review_queue(db: &Db, actor: &Actor, page: i64) -> Result<(Vec<Revi
             .await?;
     let rows: Vec<(i64, i64, i64, f64, String, String)> = sqlx::query_as(
         "SELECT id, record_l, record_r, probability, explanation, status FROM registry_pairs WHERE status = 'open' \
-         ORDER BY probability DESC, id LIMIT 20 OFFSET $1",
+         ORDER BY probability DESC, id LIMIT $1 OFFSET $2",
     )
-    .bind((page.max(1) - 1) * 20)
+    .bind(page.size())
+    .bind(page.within(total).offset())
     .fetch_all(&db.pool)
     .await?;
     // Both sides of every pair on the page, in one query.

@@ -344,13 +344,24 @@ pub struct FieldAgreement {
 }
 
 /// A registry person the probe may be.
+///
+/// For a person the actor's member did not register, only what the privacy model allows is
+/// said: a likelihood in steps ([`likelihood_step`]) and how many other members registered them —
+/// no registry number, no field-by-field comparison, which would confirm a guessed phone, birth
+/// date or village of another member's beneficiary (issue 12, 13).
 #[derive(Debug, Clone, Serialize)]
 pub struct Likely {
-    pub person_id: i64,
+    #[serde(skip)]
+    person: i64,
+    #[serde(skip)]
+    exact: f64,
+    /// The registry's person number: for the secretariat, and for persons the member registered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<i64>,
     pub probability: f64,
     /// The engine's explanation for the closest registration, in words (English) …
     pub explanation: String,
-    /// … and field by field.
+    /// … and field by field (empty for another member's registrations).
     pub fields: Vec<FieldAgreement>,
     /// The actor's own record keys for this person (empty for the secretariat).
     pub own_keys: Vec<String>,
@@ -369,8 +380,54 @@ pub struct Answer {
     pub problems: Vec<&'static str>,
 }
 
-/// Checks `probe` against the whole registry.
-pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
+/// A probability as told about another member's registration: the step below it (0.5, 0.8,
+/// 0.95, 0.99), so that changing one detail of a probe does not show whether that detail agreed.
+pub fn likelihood_step(p: f64) -> f64 {
+    [0.99, 0.95, 0.8, 0.5]
+        .into_iter()
+        .find(|step| p >= *step)
+        .unwrap_or(0.0)
+}
+
+/// Each user's checks in the current minute (by database and user): when the minute began, and
+/// how many.
+type CheckCounts = std::sync::Mutex<HashMap<(u64, i64), (std::time::Instant, u32)>>;
+static CHECKS: std::sync::LazyLock<CheckCounts> = std::sync::LazyLock::new(Default::default);
+
+/// Counts one check of `actor`'s, refusing it past `limit` a minute (0: no limit); the first
+/// refusal of a minute is logged (the user, never the details checked).
+fn count_check(db: &Db, actor: &Actor, limit: u32) -> Result<()> {
+    if limit == 0 {
+        return Ok(());
+    }
+    let mut checks = CHECKS.lock().unwrap_or_else(|p| p.into_inner());
+    if checks.len() > 100_000 {
+        checks.retain(|_, (start, _)| start.elapsed().as_secs() < 60);
+    }
+    let (start, count) = checks
+        .entry((db.id, actor.user_id))
+        .or_insert((std::time::Instant::now(), 0));
+    if start.elapsed().as_secs() >= 60 {
+        *start = std::time::Instant::now();
+        *count = 0;
+    }
+    *count += 1;
+    if *count > limit {
+        if *count == limit + 1 {
+            tracing::warn!(
+                user = actor.user_id,
+                limit,
+                "registry checks over the limit for this minute"
+            );
+        }
+        return Err(Error::TooManyRequests);
+    }
+    Ok(())
+}
+
+/// Checks `probe` against the whole registry, at most `per_minute` times a minute per user.
+pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Result<Answer> {
+    count_check(db, actor, per_minute)?;
     for (field, value) in probe.fields() {
         if value.chars().count() > crate::table::MAX_CELL_CHARS {
             return Err(Error::field(field, "err-too-long"));
@@ -399,7 +456,7 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
     };
     for c in registry.index.query(&record, SHOW_FROM) {
         let person_id = registry.registrations[c.record as usize].person_id;
-        if answer.candidates.iter().any(|l| l.person_id == person_id) {
+        if answer.candidates.iter().any(|l| l.person == person_id) {
             continue;
         }
         let of_person = registry.by_person[&person_id]
@@ -417,20 +474,35 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
             .collect();
         others.sort_unstable();
         others.dedup();
+        let known = actor.sees_all() || !own_keys.is_empty();
         answer.candidates.push(Likely {
-            person_id,
-            probability: c.probability,
-            explanation: c.explanation(),
-            fields: link::compare::FIELDS
-                .iter()
-                .zip(c.levels.iter().zip(&c.weights))
-                .filter(|(_, (level, _))| **level > 0)
-                .map(|(field, (&level, &weight))| FieldAgreement {
-                    field,
-                    level,
-                    weight,
-                })
-                .collect(),
+            person: person_id,
+            exact: c.probability,
+            person_id: known.then_some(person_id),
+            probability: if known {
+                c.probability
+            } else {
+                likelihood_step(c.probability)
+            },
+            explanation: if known {
+                c.explanation()
+            } else {
+                String::new()
+            },
+            fields: if known {
+                link::compare::FIELDS
+                    .iter()
+                    .zip(c.levels.iter().zip(&c.weights))
+                    .filter(|(_, (level, _))| **level > 0)
+                    .map(|(field, (&level, &weight))| FieldAgreement {
+                        field,
+                        level,
+                        weight,
+                    })
+                    .collect()
+            } else {
+                vec![]
+            },
             own_keys,
             other_members: others.len() as i64,
         });
@@ -442,6 +514,6 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe) -> Result<Answer> {
     answer.registered = answer
         .candidates
         .first()
-        .is_some_and(|c| c.probability >= link_at);
+        .is_some_and(|c| c.exact >= link_at);
     Ok(answer)
 }

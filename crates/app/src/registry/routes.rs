@@ -4,6 +4,7 @@
 use super::progress::Progress;
 use super::{Action, file};
 use crate::error::{Error, Result};
+use crate::paging::Page;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use crate::web::{AppState, upload};
 use axum::extract::{Multipart, Path, Query, State};
@@ -95,7 +96,14 @@ async fn view_check_post(
     ctx: Ctx,
     HtmlForm(probe): HtmlForm<super::online::Probe>,
 ) -> Result<Response> {
-    match super::online::check(&app.db, ctx.actor()?, &probe).await {
+    match super::online::check(
+        &app.db,
+        ctx.actor()?,
+        &probe,
+        app.settings.checks_per_minute,
+    )
+    .await
+    {
         Ok(answer) => check_page(&ctx, &probe, Some(&answer), None).await,
         Err(Error::Validation(errs)) => check_page(&ctx, &probe, None, Some(&errs)).await,
         Err(e) => Err(e),
@@ -108,7 +116,13 @@ async fn api_check_post(
     Json(probe): Json<super::online::Probe>,
 ) -> Result<Json<super::online::Answer>> {
     Ok(Json(
-        super::online::check(&app.db, ctx.actor()?, &probe).await?,
+        super::online::check(
+            &app.db,
+            ctx.actor()?,
+            &probe,
+            app.settings.checks_per_minute,
+        )
+        .await?,
     ))
 }
 
@@ -118,8 +132,9 @@ async fn view_notices_get(
     Query(pq): Query<PageQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    let (notices, total) = super::notices(&app.db, actor, pq.page.unwrap_or(1)).await?;
-    let pager = Pager::new(&ctx.path, pq.page, total, super::NOTICES_PER_PAGE);
+    let page = Page::new(pq.page, super::NOTICES_PER_PAGE);
+    let (notices, total) = super::notices(&app.db, actor, page).await?;
+    let pager = Pager::new(&ctx.path, page, total);
     ctx.page(
         "registry/notices.html",
         minijinja::context! { notices => notices, pager => pager },
@@ -431,8 +446,9 @@ async fn view_review_get(
     Query(pq): Query<PageQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    let (pairs, total) = super::review_queue(&app.db, actor, pq.page.unwrap_or(1)).await?;
-    let pager = Pager::new(&ctx.path, pq.page, total, 20);
+    let page = Page::new(pq.page, super::REVIEW_PER_PAGE);
+    let (pairs, total) = super::review_queue(&app.db, actor, page).await?;
+    let pager = Pager::new(&ctx.path, page, total);
     let orgs = crate::orgs::names(&app.db).await?;
     ctx.page(
         "registry/review.html",

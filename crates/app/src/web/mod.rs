@@ -157,6 +157,49 @@ async fn refuse_oversized(State(app): State<AppState>, req: Request, next: Next)
     next.run(req).await
 }
 
+/// Refuses a request whose text holds a NUL character — in its path, its query or its form or
+/// JSON body — with a clear message, before any handler stores it: PostgreSQL cannot keep NUL in
+/// text (it answered 500), and no person types one. Uploaded files are exempt: the table reader
+/// refuses such rows one by one, with their line.
+async fn refuse_nul(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let refused = || crate::error::Error::BadRequest("err-nul").into_response();
+    let encoded_nul = |s: &str| s.contains('\0') || s.to_ascii_lowercase().contains("%00");
+    if encoded_nul(req.uri().path()) || req.uri().query().is_some_and(encoded_nul) {
+        return refused();
+    }
+    if upload::is_upload(req.uri().path())
+        || matches!(
+            *req.method(),
+            axum::http::Method::GET | axum::http::Method::HEAD
+        )
+    {
+        return next.run(req).await;
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, app.settings.max_body_bytes).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let has = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if bytes.contains(&0)
+        || (content_type.starts_with("application/x-www-form-urlencoded") && has(b"%00"))
+        || (content_type.contains("json") && has(b"\\u0000"))
+    {
+        return refused();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 /// The whole application.
 pub fn router(app: AppState) -> Router {
     let routes = Router::new()
@@ -202,6 +245,7 @@ pub fn router(app: AppState) -> Router {
         // Innermost first: auth and CSRF see the request after its declared size was checked;
         // the routes' own limits (above) also bound bodies sent without a length.
         .layer(middleware::from_fn_with_state(app.clone(), auth::authenticate))
+        .layer(middleware::from_fn_with_state(app.clone(), refuse_nul))
         .layer(middleware::from_fn_with_state(app.clone(), refuse_oversized))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())

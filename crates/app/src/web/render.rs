@@ -232,9 +232,10 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(path: &str, page: Option<i64>, total: i64, size: i64) -> Self {
-        let pages = ((total + size - 1) / size).max(1);
-        let page = page.unwrap_or(1).clamp(1, pages);
+    /// The links around `page` of a list of `total` rows shown at `path`.
+    pub fn new(path: &str, page: crate::paging::Page, total: i64) -> Self {
+        let pages = page.pages(total);
+        let page = page.within(total).number();
         Pager {
             page,
             pages,

@@ -37,6 +37,7 @@ pub async fn receive(
                 .file_name()
                 .unwrap_or("file")
                 .chars()
+                .filter(|c| !c.is_control())
                 .take(200)
                 .collect::<String>();
             let bytes = field

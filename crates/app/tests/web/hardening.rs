@@ -270,3 +270,259 @@ async fn a_members_second_import_is_saved(app: TestApp) {
 }
 
 on_both_backends!(second_import, a_members_second_import_is_saved);
+
+/// Issue 12, 5: PostgreSQL answered 500 to a NUL byte in any text — the login form (signed out),
+/// API bodies, filters — and an import with a NUL cell failed with no row named.
+async fn a_nul_byte_is_refused_in_words_and_a_nul_row_named(app: TestApp) {
+    let client = TestApp::client();
+    let res = client
+        .post(app.url("/login?lang=en"))
+        .form(&[("email", "staff@amal.demo\0"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("NUL"));
+    let token = app.token("staff@amal.demo").await;
+    let res = client
+        .post(app.url("/api/v1/registry/check"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(r#"{"full_name": "منى\u0000علي"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["error"].is_object(), "{body}");
+    let s = app.login("admin@secretariat.demo").await;
+    for path in [
+        "/audit?actor=a%00b",
+        "/agreements?q=%00",
+        "/registry/review%00",
+    ] {
+        let res = s.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+    }
+    // An import with a NUL cell: that row is refused with its line, the others are saved.
+    let s = app.login("staff@amal.demo").await;
+    let (_, done) = import_on_the_web(
+        &app,
+        &s,
+        "record_id,full_name\nAMAL-811,سلوى\0 عادل\nAMAL-812,نادية فؤاد سالم\n",
+    )
+    .await;
+    assert!(
+        done.contains("\u{2068}2\u{2069}"),
+        "line 2 is named: {done}"
+    );
+    assert_eq!(
+        sqlx::query_as::<_, (i64,)>(
+            "SELECT COUNT(*) FROM registry_records WHERE member_key = 'AMAL-812'"
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .0,
+        1
+    );
+}
+
+on_both_backends!(
+    nul_bytes,
+    a_nul_byte_is_refused_in_words_and_a_nul_row_named
+);
+
+/// Issue 12, 6: `?page=` past what an `i64` offset holds answered 500 on PostgreSQL and showed
+/// the first page's rows on SQLite.
+async fn a_huge_page_number_shows_the_last_page(app: TestApp) {
+    let s = app.login("admin@secretariat.demo").await;
+    for path in [
+        "/audit?page=9223372036854775807",
+        "/registry/review?page=9223372036854775807",
+        "/agreements?page=9223372036854775807",
+        "/audit?page=-9223372036854775808",
+    ] {
+        let res = s.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+    }
+    let member = app.login("staff@amal.demo").await;
+    for path in [
+        "/registry/notices?page=9223372036854775807",
+        "/assistance?page=9223372036854775807",
+        "/api/v1/agreements?page=9223372036854775807",
+    ] {
+        let res = member.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+    }
+    // The audit log has more than one page: the huge page is its last, not its first.
+    let first = s
+        .client
+        .get(app.url("/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let huge = s
+        .client
+        .get(app.url("/audit?page=9223372036854775807"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let total: i64 = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .0;
+    if total > mizalla::audit::PAGE_SIZE {
+        assert_ne!(first, huge);
+    }
+}
+
+on_both_backends!(huge_pages, a_huge_page_number_shows_the_last_page);
+
+/// Issue 12, 12: the saved mapping of a file without a header row kept the first row's ID, phone
+/// and name in the audit log (and in the saved mappings).
+async fn a_saved_mapping_keeps_no_beneficiary_data(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let csv = "AMAL-830,29501011234563,01001234567,سلوى عادل حسن\nAMAL-831,29601011234561,01101234567,نادية فؤاد سالم\n";
+    let res = s
+        .client
+        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let preview = res.headers()["location"].to_str().unwrap().to_owned();
+    let res = s
+        .client
+        .post(app.url(&format!("{preview}/mapping")))
+        .form(&[
+            ("_csrf", s.csrf.as_str()),
+            ("col_0", "record_id"),
+            ("col_1", "national_id"),
+            ("col_2", "phone"),
+            ("col_3", "full_name"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    // The mapping is used: the next preview of such a file knows its columns.
+    let page = s
+        .client
+        .get(app.url(&preview))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("/commit"), "{page}");
+    for table in ["audit_log", "registry_mappings"] {
+        let dump: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM {table}",
+            if table == "audit_log" {
+                "COALESCE(before_json, '') || COALESCE(after_json, '')"
+            } else {
+                "signature || mapping_json"
+            }
+        )))
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let text: String = dump.into_iter().map(|(t,)| t).collect();
+        for personal in ["29501011234563", "01001234567", "سلوى", "AMAL-830"] {
+            assert!(!text.contains(personal), "{table} holds {personal}: {text}");
+        }
+    }
+}
+
+on_both_backends!(mapping_audit, a_saved_mapping_keeps_no_beneficiary_data);
+
+/// Issue 12, 13: "already registered?" told a member, field by field, whether a guessed phone,
+/// birth date or village agreed with another member's beneficiary, named the registry's person,
+/// and answered thousands of checks a second.
+async fn already_registered_is_no_oracle_for_other_members_data(app: TestApp) {
+    import_rows(
+        &app,
+        "nour",
+        vec![RawRecord {
+            phone: "01001234599".into(),
+            date_of_birth: "1970-01-01".into(),
+            ..person(
+                "NOUR-940",
+                "N94",
+                "عبد الحميد صابر محمود سالم",
+                "27001012400399",
+                "رب الأسرة",
+            )
+        }],
+    )
+    .await;
+    let amal = app.token("staff@amal.demo").await;
+    let probe = serde_json::json!({
+        "full_name": "عبد الحميد صابر محمود سالم",
+        "national_id": "27001012400399",
+        "phone": "01001234599",
+    });
+    let answer = super::registry::check(&app, &amal, probe).await;
+    assert_eq!(answer["registered"], true, "{answer}");
+    let best = &answer["candidates"][0];
+    assert!(best.get("person_id").is_none(), "{answer}");
+    assert_eq!(best["fields"], serde_json::json!([]), "{answer}");
+    assert_eq!(best["explanation"], "", "{answer}");
+    assert_eq!(best["other_members"], 1);
+    let p = best["probability"].as_f64().unwrap();
+    assert!(
+        [0.5, 0.8, 0.95, 0.99].contains(&p),
+        "a step, not the exact value: {p}"
+    );
+    // The member that registered him sees its own registration in full.
+    let nour = app.token("staff@nour.demo").await;
+    let answer = super::registry::check(
+        &app,
+        &nour,
+        serde_json::json!({ "national_id": "27001012400399" }),
+    )
+    .await;
+    assert!(answer["candidates"][0]["person_id"].is_i64(), "{answer}");
+    assert!(
+        !answer["candidates"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Past the limit of checks a minute, a clear refusal.
+    let mut refused = None;
+    for i in 0..mizalla::config::Settings::default().checks_per_minute + 1 {
+        let res = TestApp::client()
+            .post(app.url("/api/v1/registry/check?lang=en"))
+            .bearer_auth(&amal)
+            .json(&serde_json::json!({ "full_name": format!("اسم {i}") }))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            refused = Some(res.text().await.unwrap());
+            break;
+        }
+        assert_eq!(res.status(), 200);
+    }
+    let refused = refused.expect("checks are limited per minute");
+    assert!(refused.contains("error"), "{refused}");
+}
+
+on_both_backends!(
+    check_oracle,
+    already_registered_is_no_oracle_for_other_members_data
+);

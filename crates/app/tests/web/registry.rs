@@ -358,7 +358,7 @@ async fn an_abandoned_upload_is_forgotten_after_a_day(app: TestApp) {
 
 on_both_backends!(uploads, an_abandoned_upload_is_forgotten_after_a_day);
 
-async fn check(app: &TestApp, token: &str, probe: serde_json::Value) -> serde_json::Value {
+pub async fn check(app: &TestApp, token: &str, probe: serde_json::Value) -> serde_json::Value {
     let res = TestApp::client()
         .post(app.url("/api/v1/registry/check"))
         .bearer_auth(token)
