@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod orgs;
 pub mod paging;
 pub mod registry;

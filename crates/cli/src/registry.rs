@@ -64,7 +64,7 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let progress = std::sync::Arc::new(registry::progress::Progress::default());
+    let progress = std::sync::Arc::new(mizalla::jobs::progress::Progress::default());
     let watcher = {
         let (bar, progress) = (bar.clone(), progress.clone());
         tokio::spawn(async move {

@@ -28,6 +28,12 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether several processes write to the database side by side while one holds a long
+    /// transaction (PostgreSQL); SQLite has one writer at a time, usually one server.
+    pub fn several_writers(self) -> bool {
+        self == Kind::Postgres
+    }
+
     pub fn of_url(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
             Ok(Kind::Sqlite)
@@ -138,6 +144,11 @@ pub fn now() -> String {
 /// The time `days` days ago as stored (for comparisons with stored times).
 pub fn days_ago(days: i64) -> String {
     stamp(OffsetDateTime::now_utc() - time::Duration::days(days))
+}
+
+/// The time `minutes` minutes ago as stored.
+pub fn minutes_ago(minutes: i64) -> String {
+    stamp(OffsetDateTime::now_utc() - time::Duration::minutes(minutes))
 }
 
 fn stamp(t: OffsetDateTime) -> String {

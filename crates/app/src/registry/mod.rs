@@ -14,7 +14,6 @@ pub mod file;
 pub mod linking;
 pub mod online;
 pub mod priority;
-pub mod progress;
 pub mod routes;
 
 use crate::audit;
@@ -364,7 +363,7 @@ pub async fn import(
     file_name: &str,
     incoming: Incoming,
     commit: bool,
-    progress: &progress::Progress,
+    progress: &crate::jobs::progress::Progress,
 ) -> Result<Plan> {
     if let Some(a) = actor
         && !(a.org_id == org_id && a.can_write())
@@ -446,7 +445,7 @@ pub async fn import(
     .await?;
     let import_id = import_id.0;
     let mut row_ids: Vec<i64> = Vec::with_capacity(incoming.rows.len());
-    progress.start(progress::Stage::Writing, incoming.rows.len());
+    progress.start(crate::jobs::progress::Stage::Writing, incoming.rows.len());
     for ((_, raw), (existing, changed)) in incoming.rows.iter().zip(&matches) {
         progress.step();
         match existing {
@@ -625,8 +624,13 @@ pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     let _guard = IMPORT_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let stored = load_all(db.kind, &mut tx).await?;
-    let (_, _, snapshot) =
-        relink_loaded(&mut tx, actor, stored, &progress::Progress::default()).await?;
+    let (_, _, snapshot) = relink_loaded(
+        &mut tx,
+        actor,
+        stored,
+        &crate::jobs::progress::Progress::default(),
+    )
+    .await?;
     tx.commit().await?;
     online::publish(db, snapshot).await;
     Ok(())
@@ -639,13 +643,13 @@ async fn relink_loaded(
     tx: &mut Tx<'_>,
     actor: Option<&Actor>,
     stored: Vec<Stored>,
-    progress: &progress::Progress,
+    progress: &crate::jobs::progress::Progress,
 ) -> Result<(Linking, Vec<linking::Entry>, online::Snapshot)> {
     let decided = decisions(tx).await?;
     let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
     let old_household: Vec<i64> = stored.iter().map(|s| s.household_id).collect();
     let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();
-    progress.start(progress::Stage::Linking, 0);
+    progress.start(crate::jobs::progress::Stage::Linking, 0);
     let entries = linking::entries(&stored);
     let (mut linked, entries) = link_off_thread(entries, decided).await?;
     let (max_person, max_household): (i64, i64) = sqlx::query_as(
@@ -660,7 +664,7 @@ async fn relink_loaded(
     let snapshot = online::Snapshot::of(&stored, &persons, records, linked.model.clone());
     snapshot.store(tx).await?;
     let mut changed = 0usize;
-    progress.start(progress::Stage::Saving, ids.len());
+    progress.start(crate::jobs::progress::Stage::Saving, ids.len());
     for i in 0..ids.len() {
         progress.step();
         if persons[i] != old_person[i] || households[i] != old_household[i] {
@@ -1277,7 +1281,7 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
         None
     } else {
         let stored = load_all(db.kind, &mut tx).await?;
-        let quiet = progress::Progress::default();
+        let quiet = crate::jobs::progress::Progress::default();
         Some(relink_loaded(&mut tx, Some(actor), stored, &quiet).await?.2)
     };
     let now = db::now();

@@ -1,9 +1,10 @@
 //! Pages of the shared registry: search, import (upload → preview with mapping → commit) and the
 //! secretariat's review queue.
 
-use super::progress::Progress;
 use super::{Action, file};
 use crate::error::{Error, Result};
+use crate::jobs;
+use crate::jobs::progress::Progress;
 use crate::paging::Page;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use crate::web::{AppState, upload};
@@ -168,9 +169,19 @@ fn importer(ctx: &Ctx) -> Result<&crate::users::Actor> {
 async fn view_import_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
     let actor = importer(&ctx)?;
     let recent = super::recent_imports(&app.db, actor.org_id).await?;
+    // Files not yet imported, with where their import is (none yet, running, interrupted, failed).
+    let jobs = jobs::recent(&app.db, actor, IMPORT_JOB).await?;
+    let pending: Vec<minijinja::Value> = upload::pending(&app.db, actor, "registry")
+        .await?
+        .into_iter()
+        .map(|u| {
+            let state = jobs.get(&u.id).map(|j| j.state);
+            minijinja::context! { id => u.id, file_name => u.file_name, created_at => u.created_at, state => state }
+        })
+        .collect();
     ctx.page(
         "registry/import.html",
-        minijinja::context! { recent => recent, max_mb => app.settings.max_upload_bytes / (1024 * 1024) },
+        minijinja::context! { recent => recent, pending => pending, max_mb => app.settings.max_upload_bytes / (1024 * 1024) },
     )
 }
 
@@ -322,28 +333,53 @@ async fn view_mapping_post(
     Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
 }
 
-/// An import committed from the web, running on after its request: the page that follows it
-/// reads its progress, then its outcome.
-struct Job {
-    org_id: i64,
-    name: String,
-    progress: Progress,
-    /// The plan, or the message key of why it failed; `None` while running.
-    outcome: std::sync::Mutex<Option<std::result::Result<super::Plan, &'static str>>>,
-    started: std::time::Instant,
+/// What a finished web import leaves for its outcome page (a job's outcome: kept in the database,
+/// so that the page can be reloaded on any server, after a restart too).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Imported {
+    rows: usize,
+    new_persons: usize,
+    linked: usize,
+    review: usize,
+    /// The first refused rows, and how many more there were.
+    rejected: Vec<Refused>,
+    more_rejected: usize,
 }
 
-/// Running and recent imports, by (database, upload). Finished ones are kept an hour, so that the
-/// page showing the outcome can be reloaded.
-type Jobs = std::sync::Mutex<HashMap<(u64, i64), Arc<Job>>>;
-static JOBS: std::sync::LazyLock<Jobs> = std::sync::LazyLock::new(Default::default);
-
-fn job(app: &AppState, id: i64) -> Option<Arc<Job>> {
-    JOBS.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&(app.db.id, id))
-        .cloned()
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Refused {
+    line: u64,
+    key: String,
+    detail: String,
 }
+
+/// Refused rows kept with an import's outcome.
+const REFUSED_KEPT: usize = 1_000;
+
+impl Imported {
+    fn of(plan: &super::Plan) -> Self {
+        Imported {
+            rows: plan.rows.len(),
+            new_persons: plan.new_persons,
+            linked: plan.linked,
+            review: plan.review,
+            rejected: plan
+                .rejected
+                .iter()
+                .take(REFUSED_KEPT)
+                .map(|i| Refused {
+                    line: i.line,
+                    key: i.key.to_owned(),
+                    detail: i.detail.clone(),
+                })
+                .collect(),
+            more_rejected: plan.rejected.len().saturating_sub(REFUSED_KEPT),
+        }
+    }
+}
+
+/// The job kind of a registry import from the web; its subject is the upload.
+const IMPORT_JOB: &str = "registry_import";
 
 async fn view_commit_post(
     State(app): State<AppState>,
@@ -352,89 +388,85 @@ async fn view_commit_post(
 ) -> Result<Response> {
     let actor = importer(&ctx)?.clone();
     let progress_page = Redirect::to(&format!("/registry/import/{id}/progress")).into_response();
-    if job(&app, id).is_some_and(|j| j.org_id == actor.org_id) {
-        return Ok(progress_page); // a second click on the button
+    // A second click on the button, or a reload: the import under way (or done) is shown.
+    let last = jobs::latest(&app.db, &actor, IMPORT_JOB, id).await?;
+    if last
+        .as_ref()
+        .is_some_and(|j| matches!(j.state, jobs::State::Running | jobs::State::Done))
+    {
+        return Ok(progress_page);
     }
     let p = match prepare(&app, &actor, id).await? {
         Ok(p) if file::check_mapping(&p.mapping).is_ok() => p,
         _ => return Ok(Redirect::to(&format!("/registry/import/{id}")).into_response()),
     };
-    let job = Arc::new(Job {
-        org_id: actor.org_id,
-        name: p.name.clone(),
-        progress: Progress::default(),
-        outcome: std::sync::Mutex::new(None),
-        started: std::time::Instant::now(),
-    });
-    {
-        let mut jobs = JOBS.lock().unwrap_or_else(|p| p.into_inner());
-        jobs.retain(|_, j| j.started.elapsed() < std::time::Duration::from_secs(3600));
-        jobs.insert((app.db.id, id), job.clone());
-    }
-    tokio::spawn(async move {
+    let db = app.db.clone();
+    let name = p.name.clone();
+    let importer = actor.clone();
+    jobs::start(&app.db, &actor, IMPORT_JOB, id, &name, move |progress| async move {
         let incoming = super::Incoming::from_table(&p.table, &p.mapping);
         let result = super::import(
-            &app.db,
-            Some(&actor),
-            actor.org_id,
+            &db,
+            Some(&importer),
+            importer.org_id,
             &p.name,
             incoming,
             true,
-            &job.progress,
+            &progress,
         )
         .await;
-        let outcome = match result {
+        match result {
             Ok(plan) => {
                 // The file is no longer needed once its rows are in the registry.
-                if let Err(e) = upload::forget(&app.db, id).await {
+                if let Err(e) = upload::forget(&db, id).await {
                     tracing::warn!(error = %e, upload = id, "upload not deleted after its import");
                 }
-                Ok(plan)
+                serde_json::to_value(Imported::of(&plan)).map_err(|_| "err-import-failed")
             }
             Err(e) => {
                 tracing::error!(error = %e, upload = id, "registry import failed; nothing was saved");
                 Err("err-import-failed")
             }
-        };
-        *job.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
-    });
+        }
+    })
+    .await?;
     Ok(progress_page)
 }
 
-/// An import's progress while it runs (the page reloads itself every second), then its outcome.
+/// An import's progress while it runs (the page reloads itself every second), then its outcome;
+/// an import its server did not finish is said to be interrupted, with its file to start again.
 async fn view_progress_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response> {
     let actor = importer(&ctx)?;
-    let job = job(&app, id)
-        .filter(|j| j.org_id == actor.org_id)
+    let job = jobs::latest(&app.db, actor, IMPORT_JOB, id)
+        .await?
         .ok_or(Error::NotFound)?;
-    let outcome = job
-        .outcome
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
-    match outcome {
-        Some(Ok(plan)) => {
+    match job.state {
+        jobs::State::Done => {
+            let plan: Imported = jobs::outcome(&job)?;
             let rejected: Vec<String> = plan
                 .rejected
                 .iter()
-                .map(|i| i.message(ctx.locale))
+                .map(|i| crate::table::message(ctx.locale, &i.key, i.line, &i.detail))
                 .collect();
             ctx.page(
                 "registry/done.html",
                 minijinja::context! { name => job.name, plan => plan, rejected => rejected },
             )
         }
-        other => ctx.page(
+        _ => ctx.page(
             "registry/progress.html",
             minijinja::context! {
+                id => id,
                 name => job.name,
-                p => job.progress.read(),
-                seconds => job.started.elapsed().as_secs(),
-                failed => other.and_then(|o| o.err()),
+                p => job.progress.unwrap_or_else(|| Progress::default().read()),
+                seconds => job.seconds,
+                failed => job.failure,
+                interrupted => job.state == jobs::State::Interrupted,
+                upload_kept => upload::exists(&app.db, actor, id, "registry").await?,
             },
         ),
     }

@@ -85,7 +85,9 @@ impl RowIssue {
     }
 }
 
-fn message(locale: Locale, key: &str, line: u64, detail: &str) -> String {
+/// The sentence for a file's or a row's message `key` (a [`FileError`]'s or a [`RowIssue`]'s),
+/// with its line and detail, in `locale`: for issues kept as data (a job's outcome).
+pub fn message(locale: Locale, key: &str, line: u64, detail: &str) -> String {
     // A field is named in the reader's language.
     let field_name;
     let detail = if matches!(

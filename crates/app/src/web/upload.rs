@@ -136,6 +136,40 @@ pub async fn table(
     }
 }
 
+/// Whether upload `id` of the actor's organisation for `purpose` is still kept.
+pub async fn exists(db: &Db, actor: &Actor, id: i64, purpose: &str) -> Result<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM uploads WHERE id = $1 AND org_id = $2 AND purpose = $3")
+            .bind(id)
+            .bind(actor.org_id)
+            .bind(purpose)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// A file kept between its upload and its commit.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Pending {
+    pub id: i64,
+    pub file_name: String,
+    pub created_at: String,
+}
+
+/// The actor's organisation's files for `purpose` not yet committed (uploaded within the day),
+/// newest first: a list left half-way, or one whose import was interrupted, to go on with.
+pub async fn pending(db: &Db, actor: &Actor, purpose: &str) -> Result<Vec<Pending>> {
+    Ok(sqlx::query_as(
+        "SELECT id, file_name, created_at FROM uploads WHERE org_id = $1 AND purpose = $2 \
+         AND created_at >= $3 ORDER BY id DESC LIMIT 50",
+    )
+    .bind(actor.org_id)
+    .bind(purpose)
+    .bind(db::days_ago(1))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 /// Forgets an upload once its rows are committed.
 pub async fn forget(db: &Db, id: i64) -> Result<()> {
     sqlx::query("DELETE FROM uploads WHERE id = $1")

@@ -526,3 +526,110 @@ on_both_backends!(
     check_oracle,
     already_registered_is_no_oracle_for_other_members_data
 );
+
+/// Issue 12, 16: after the server was killed during a web import, the progress page answered 404
+/// and the file that was being imported was listed nowhere. A killed server leaves its job
+/// `running`, written by a process that no longer runs and no longer beats: that is what this
+/// test leaves behind, for the server under test to find.
+async fn an_import_cut_short_by_a_killed_server_is_shown_with_start_again(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let res = s
+        .client
+        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"killed.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\nrecord_id,full_name\r\nAMAL-850,سلوى عادل\r\n--XyZ--\r\n",
+        )
+        .send()
+        .await
+        .unwrap();
+    let preview = res.headers()["location"].to_str().unwrap().to_owned();
+    let upload: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
+    let user = app.actor("staff@amal.demo").await;
+    sqlx::query(
+        "INSERT INTO jobs (org_id, user_id, kind, subject_id, name, state, instance, heartbeat_at, started_at) \
+         VALUES ($1, $2, 'registry_import', $3, 'killed.csv', 'running', 'a-killed-server', $4, $4)",
+    )
+    .bind(user.org_id)
+    .bind(user.user_id)
+    .bind(upload)
+    .bind(mizalla::db::minutes_ago(5))
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let page = s
+        .client
+        .get(app.url(&format!("{preview}/progress?lang=en")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("did not finish"), "{page}");
+    assert!(
+        !page.contains("http-equiv=\"refresh\""),
+        "no endless reloading: {page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"/registry/import/{upload}\"")),
+        "{page}"
+    );
+    let list = s
+        .client
+        .get(app.url("/registry/import?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("killed.csv") && list.contains("Interrupted"),
+        "{list}"
+    );
+    // Starting again imports the file, and the outcome replaces the interruption.
+    let res = s
+        .client
+        .post(app.url(&format!("{preview}/commit")))
+        .form(&[("_csrf", s.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    loop {
+        let page = s
+            .client
+            .get(app.url(&format!("{preview}/progress")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains("import-progress") {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            continue;
+        }
+        assert!(page.contains("\u{2068}1\u{2069}"), "{page}");
+        break;
+    }
+    let list = s
+        .client
+        .get(app.url("/registry/import?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !list.contains("killed.csv</bdi>"),
+        "an imported file is no longer pending: {list}"
+    );
+}
+
+on_both_backends!(
+    interrupted_import,
+    an_import_cut_short_by_a_killed_server_is_shown_with_start_again
+);

@@ -540,14 +540,19 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
     assert_eq!(answer["candidates"][0]["other_members"], 1);
     assert_eq!(answer["candidates"][0]["own_keys"], serde_json::json!([]));
     // Her passport number, typed another way, is compared (with one registration carrying
-    // such a number, the registry cannot yet tell how rare a shared one is).
-    let answer = check(
-        &app,
-        &nour,
-        serde_json::json!({ "full_name": "زينب سعيد", "other_id": "p 1234567" }),
-    )
-    .await;
+    // such a number, the registry cannot yet tell how rare a shared one is). Al-Nour learns
+    // only that another member registered her; which field agreed is Al-Amal's to see (issue
+    // 12, 13: field by field, the check confirmed guesses of another member's data).
+    let probe = serde_json::json!({ "full_name": "زينب سعيد", "other_id": "p 1234567" });
+    let answer = check(&app, &nour, probe.clone()).await;
     assert_eq!(answer["candidates"][0]["other_members"], 1, "{answer}");
+    assert_eq!(
+        answer["candidates"][0]["fields"],
+        serde_json::json!([]),
+        "{answer}"
+    );
+    let amal = app.token("staff@amal.demo").await;
+    let answer = check(&app, &amal, probe).await;
     assert!(
         answer["candidates"][0]["fields"]
             .as_array()

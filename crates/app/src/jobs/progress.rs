@@ -1,5 +1,5 @@
-//! How far a long import has come (writing the rows, linking the registry, saving persons), for
-//! whoever shows it: the page that follows an import on the web.
+//! How far a long job has come (for an import: writing the rows, linking the registry, saving
+//! persons), for whoever shows it: the page that follows the job on the web, or a terminal's bar.
 
 use serde::Serialize;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
