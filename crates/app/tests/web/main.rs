@@ -8,5 +8,6 @@ mod agreements;
 mod bad_input;
 mod browser;
 mod i18n;
+mod ledger;
 mod platform;
 mod registry;
