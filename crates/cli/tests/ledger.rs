@@ -25,6 +25,11 @@ struct Ledger {
 impl Drop for Ledger {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(file) = self.url.strip_prefix("sqlite://")
+            && let Some(dir) = std::path::Path::new(file).parent()
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         let (Ok(admin), Some((_, name))) = (
             std::env::var("MIZALLA_TEST_DATABASE_URL"),
             self.url.rsplit_once('/'),
