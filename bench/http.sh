@@ -27,6 +27,8 @@ echo "|---|---|---|---|---|---|"
 port=18080
 for backend in sqlite postgres; do
   if [ $backend = sqlite ]; then url="sqlite://$WORK/bench.db"; else url="$PG_URL"; fi
+  # The ledger's key lives outside the database (on SQLite, beside its file by default).
+  export MIZALLA_LEDGER_KEY_FILE="$WORK/$backend.ledger-key"
   $BIN demo --agreements "$AGREEMENTS" --database-url "$url" >/dev/null 2>&1
   port=$((port + 1))
   MIZALLA_LOG_FORMAT=json RUST_LOG=warn $BIN serve --database-url "$url" --listen "127.0.0.1:$port" >"$WORK/$backend.log" 2>&1 &

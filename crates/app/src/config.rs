@@ -6,7 +6,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A value that must never be printed: its `Debug` and `Display` are redacted.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -92,6 +92,14 @@ pub struct Settings {
     pub checks_per_minute: u32,
     /// `pretty` or `json`.
     pub log_format: String,
+    /// The assistance ledger's key (at least 32 characters), which seals every entry so that
+    /// someone who can write to the database but does not have the key cannot rewrite or forge
+    /// entries. Kept outside the database; prefer `ledger_key_file`.
+    pub ledger_key: Option<Secret>,
+    /// A file holding the ledger key (created, readable by its owner only, at the first start of
+    /// a ledger that has no key yet). With neither setting, an SQLite database keeps its key in
+    /// `FILE.ledger-key` beside the database file; PostgreSQL needs one of the two.
+    pub ledger_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -107,11 +115,13 @@ impl Default for Settings {
             throttle_minutes: 15,
             checks_per_minute: 60,
             log_format: "pretty".into(),
+            ledger_key: None,
+            ledger_key_file: None,
         }
     }
 }
 
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: &[&str] = &[
     "database_url",
     "listen",
     "cookie_secure",
@@ -122,6 +132,8 @@ const ENV_KEYS: [&str; 10] = [
     "throttle_minutes",
     "checks_per_minute",
     "log_format",
+    "ledger_key",
+    "ledger_key_file",
 ];
 
 impl Settings {
@@ -135,7 +147,7 @@ impl Settings {
         }
         // Only the settings' own names: other MIZALLA_* variables (MIZALLA_CONFIG, the tests'
         // MIZALLA_TEST_DATABASE_URL) belong to other readers.
-        fig.merge(Env::prefixed("MIZALLA_").only(&ENV_KEYS))
+        fig.merge(Env::prefixed("MIZALLA_").only(ENV_KEYS))
             .extract()
             .map_err(Box::new)
     }
@@ -166,6 +178,20 @@ mod tests {
             "{shown}"
         );
         assert_eq!(format!("{:?}", Secret::new("hunter2")), "[redacted]");
+    }
+
+    #[test]
+    fn the_ledger_key_never_shows_in_debug_output() {
+        let s = Settings {
+            ledger_key: Some(Secret::new("correct-horse-battery-staple-0123456789")),
+            ledger_key_file: Some("/etc/mizalla/ledger.key".into()),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("correct-horse"), "{shown}");
+        assert!(shown.contains("ledger_key: Some([redacted])"), "{shown}");
+        // The file's path is not a secret: operators need to see which file is used.
+        assert!(shown.contains("/etc/mizalla/ledger.key"), "{shown}");
     }
 
     #[test]

@@ -25,11 +25,13 @@ pub mod telemetry;
 pub mod users;
 pub mod web;
 
-/// Opens (creating and migrating) the database and makes sure the secretariat exists.
+/// Opens (creating and migrating) the database, makes sure the secretariat exists, and loads
+/// the assistance ledger's key (see `assistance::key`).
 pub async fn open(settings: &config::Settings) -> anyhow::Result<db::Db> {
-    let db = db::Db::connect(settings.database_url.expose()).await?;
+    let mut db = db::Db::connect(settings.database_url.expose()).await?;
     orgs::ensure_secretariat(&db)
         .await
         .map_err(|e| anyhow::anyhow!("could not create the secretariat: {e}"))?;
+    assistance::chain::open(&mut db, settings).await?;
     Ok(db)
 }

@@ -29,6 +29,10 @@ struct Cli {
     /// `sqlite://FILE` (the default, `sqlite://mizalla.db`) or `postgres://USER:PASSWORD@HOST/DB`.
     #[arg(long, global = true)]
     database_url: Option<String>,
+    /// The assistance ledger's key file (the `ledger_key_file` setting). An SQLite database keeps
+    /// its key beside the database file when none is given.
+    #[arg(long, global = true)]
+    ledger_key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,9 +105,18 @@ enum OrgCommand {
 
 #[derive(Subcommand)]
 enum LedgerCommand {
-    /// Check that no entry was changed, removed or inserted since it was recorded (exit status 1
-    /// when one was).
-    Verify,
+    /// Check that no entry was changed, removed, rewritten or added behind the platform's back:
+    /// every hash and link, every entry's seal made with the ledger key, every entry against its
+    /// audit record (exit status 1 when anything is wrong).
+    Verify {
+        /// A checkpoint printed earlier by `mizalla ledger checkpoint` (COUNT:HASH:SEAL, or
+        /// COUNT:HASH): also prove that the ledger still contains, unchanged, the entries it saw.
+        #[arg(long, value_name = "COUNT:HASH")]
+        checkpoint: Option<String>,
+    },
+    /// Print the ledger's current head (count of entries and hash of the newest, sealed with the
+    /// ledger key) as one line to keep outside the platform, after checking the whole ledger.
+    Checkpoint,
     /// Record a member's assistance list (CSV or XLSX): one row per assistance, to the member's
     /// own registrations by their record number. Rows recorded before are skipped.
     Import {
@@ -149,6 +162,9 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
         Settings::load(cli.config.as_deref()).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
     if let Some(url) = &cli.database_url {
         s.database_url = DatabaseUrl::new(url.clone());
+    }
+    if let Some(file) = &cli.ledger_key_file {
+        s.ledger_key_file = Some(file.clone());
     }
     Ok(s)
 }
@@ -197,6 +213,7 @@ async fn main() -> anyhow::Result<()> {
             }
             tracing::info!(database = %settings.database_url, listen = %settings.listen, "starting");
             let db = mizalla::open(&settings).await?;
+            ledger::require_key(&db)?;
             if *demo && mizalla::demo::seed(&db).await? {
                 tracing::info!("demo alliance seeded");
             }
@@ -278,21 +295,19 @@ async fn main() -> anyhow::Result<()> {
             registry::org_add(&db, code, name).await?;
         }
         Command::Ledger {
-            command: LedgerCommand::Verify,
+            command: LedgerCommand::Verify { checkpoint },
         } => {
             let db = mizalla::open(&settings).await?;
-            match mizalla::assistance::verify(&db).await? {
-                mizalla::assistance::Verdict::Intact { entries } => {
-                    println!(
-                        "The assistance ledger is intact: {entries} entries, every hash and link checked."
-                    );
-                }
-                mizalla::assistance::Verdict::Broken { entry_id, why } => {
-                    eprintln!(
-                        "The assistance ledger has been tampered with: entry {entry_id} {why}."
-                    );
-                    std::process::exit(1);
-                }
+            if !ledger::verify(&db, checkpoint.as_deref()).await? {
+                std::process::exit(1);
+            }
+        }
+        Command::Ledger {
+            command: LedgerCommand::Checkpoint,
+        } => {
+            let db = mizalla::open(&settings).await?;
+            if !ledger::checkpoint(&db).await? {
+                std::process::exit(1);
             }
         }
         Command::Ledger {
@@ -313,6 +328,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo { agreements } => {
             let db = mizalla::open(&settings).await?;
+            ledger::require_key(&db)?;
             mizalla::demo::seed(&db).await?;
             if *agreements > 0 {
                 mizalla::demo::bulk_agreements(&db, *agreements).await?;

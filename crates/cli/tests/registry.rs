@@ -350,10 +350,18 @@ async fn assistance_lists_are_recorded_once(postgres: bool) {
          P3,cash,1,500,2026-01-15\n",
     )
     .unwrap();
+    // SQLite keeps its ledger key beside the database file; PostgreSQL's is given.
+    let key_file = dir.join("ledger.key");
+    let key: Vec<&str> = if postgres {
+        vec!["--ledger-key-file", key_file.to_str().unwrap()]
+    } else {
+        vec![]
+    };
     let ledger = |extra: &[&str]| {
         let mut args = vec!["ledger", "import", "--org", "amal", aid.to_str().unwrap()];
         args.extend_from_slice(extra);
         args.extend_from_slice(&["--database-url", &url]);
+        args.extend_from_slice(&key);
         mizalla_ok(&args)
     };
     let err = ledger(&["--dry-run"]);
@@ -367,7 +375,9 @@ async fn assistance_lists_are_recorded_once(postgres: bool) {
     );
     // `ledger verify` succeeds and says how many entries it checked.
     let verify = || {
-        let o = mizalla(&["ledger", "verify", "--database-url", &url]);
+        let mut args = vec!["ledger", "verify", "--database-url", &url];
+        args.extend_from_slice(&key);
+        let o = mizalla(&args);
         assert!(o.status.success());
         String::from_utf8_lossy(&o.stdout).into_owned()
     };

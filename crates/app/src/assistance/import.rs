@@ -197,6 +197,7 @@ pub async fn import(
             .map(String::as_str),
     );
 
+    let ledger_key = super::ledger_key(db)?;
     let _guard = super::APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;
     // What the member already recorded, to recognise a row imported before.
@@ -279,10 +280,21 @@ pub async fn import(
             } else {
                 let (entry, overlaps) = super::append_with_overlaps(
                     &mut tx,
+                    &ledger_key,
                     org_id,
                     record_id,
                     v,
                     actor.map(|a| a.user_id),
+                )
+                .await?;
+                // Each entry has its own audit row (with its hash), like one recorded by hand.
+                super::audit_entry(
+                    &mut tx,
+                    actor,
+                    "import",
+                    &entry,
+                    None,
+                    serde_json::json!({ "line": line, "overlaps": overlaps.len() }),
                 )
                 .await?;
                 first_id.get_or_insert(entry.id);
@@ -301,13 +313,13 @@ pub async fn import(
         tx.rollback().await?;
         return Ok(out);
     }
-    // One audit record for the file: the entries themselves are in the (append-only) ledger.
+    // And one for the file (it names no entry: each entry has its own).
     audit::record(
         &mut tx,
         actor,
         "import",
-        "assistance",
-        first_id,
+        "assistance_list",
+        None,
         None,
         Some(serde_json::json!({
             "org_id": org_id, "file": file_name, "recorded": out.recorded,

@@ -1,17 +1,23 @@
 //! The assistance ledger: what each member gave to which registered person or household.
 //!
 //! Append-only (the database refuses updates and deletes) and hash-chained: each entry's hash
-//! covers its own fields and the previous entry's hash, so [`verify`] finds any entry changed,
-//! removed or slipped in behind the application's back. A correction is a new entry reversing an
-//! earlier one.
+//! covers its own fields and the previous entry's hash. Each entry is also sealed with the ledger
+//! key, kept outside the database ([`key`]), and has its audit row, with its hash, written in
+//! the same transaction; [`verify`] checks all three, so it finds any entry changed, removed,
+//! re-hashed or slipped in behind the application's back ([`chain`]). A correction is a new entry
+//! reversing an earlier one.
 //!
 //! When a member records assistance that breaks one of the secretariat's overlap rules ("a food
 //! box to the same household from two members within 30 days"), it is warned with the date and
 //! category of the earlier assistance only, never with the other member's name or record.
 
 pub mod categories;
+pub mod chain;
 pub mod import;
+pub mod key;
 pub mod routes;
+
+pub use chain::{Verdict, verify};
 
 use crate::audit;
 use crate::db::{self, Db, Tx};
@@ -66,10 +72,14 @@ pub struct Entry {
     pub created_at: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The entry's seal with the ledger key ([`key::LedgerKey::seal_entry`]); `None` for entries
+    /// recorded before the ledger had a key.
+    #[serde(skip_serializing)]
+    pub mac: Option<String>,
 }
 
 const ENTRY_COLUMNS: &str = "id, org_id, record_id, scope, category, quantity, value_piastres, given_on, programme, reverses_id, \
-     created_by, created_at, prev_hash, hash";
+     created_by, created_at, prev_hash, hash, mac";
 
 impl Entry {
     /// The hash of an entry: SHA-256 over its fields (not its id) and the previous hash.
@@ -226,17 +236,28 @@ async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<(i6
     }
 }
 
-/// Appends one entry to the chain inside `tx` and returns it with its id.
-async fn append(tx: &mut Tx<'_>, mut e: Entry) -> Result<Entry> {
+/// The ledger key of `db`: every append seals its entry with it.
+fn ledger_key(db: &Db) -> Result<std::sync::Arc<key::LedgerKey>> {
+    db.ledger_key.clone().ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!(
+            "the assistance ledger has no key: set ledger_key_file (or MIZALLA_LEDGER_KEY_FILE)"
+        ))
+    })
+}
+
+/// Appends one entry to the chain inside `tx`, sealed with `key`, and returns it with its id.
+/// The caller writes its audit row with [`audit_entry`] in the same transaction.
+async fn append(tx: &mut Tx<'_>, key: &key::LedgerKey, mut e: Entry) -> Result<Entry> {
     let last: Option<(String,)> =
         sqlx::query_as("SELECT hash FROM assistance ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut **tx)
             .await?;
     e.prev_hash = last.map(|l| l.0).unwrap_or_else(|| GENESIS.to_owned());
     e.hash = e.compute_hash();
+    e.mac = Some(key.seal_entry(&e.hash));
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO assistance (org_id, record_id, scope, category, quantity, value_piastres, given_on, programme, reverses_id, \
-         created_by, created_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         created_by, created_at, prev_hash, hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(e.org_id)
     .bind(e.record_id)
@@ -251,10 +272,42 @@ async fn append(tx: &mut Tx<'_>, mut e: Entry) -> Result<Entry> {
     .bind(&e.created_at)
     .bind(&e.prev_hash)
     .bind(&e.hash)
+    .bind(&e.mac)
     .fetch_one(&mut **tx)
     .await?;
     e.id = id;
     Ok(e)
+}
+
+/// The audit row of a new entry: it names the entry and carries its hash (never the personal
+/// data of the registration), so that `verify` can match every entry with its audit row and
+/// every ledger audit row with its entry. `after` is an object of what else the row tells.
+async fn audit_entry(
+    tx: &mut Tx<'_>,
+    actor: Option<&Actor>,
+    action: &str,
+    entry: &Entry,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> Result<()> {
+    let mut after = match after {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    after.insert(
+        chain::AUDIT_HASH.into(),
+        serde_json::Value::String(entry.hash.clone()),
+    );
+    audit::record(
+        tx,
+        actor,
+        action,
+        chain::AUDIT_ENTITY,
+        Some(entry.id),
+        before,
+        Some(serde_json::Value::Object(after)),
+    )
+    .await
 }
 
 /// Records assistance given by the actor's organisation, and returns the overlaps it makes.
@@ -263,22 +316,29 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
         return Err(Error::Forbidden);
     }
     let (record_id, v) = validate(db, actor, input).await?;
+    let key = ledger_key(db)?;
     let _guard = APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;
-    let (entry, overlaps) =
-        append_with_overlaps(&mut tx, actor.org_id, record_id, v, Some(actor.user_id)).await?;
-    audit::record(
+    let (entry, overlaps) = append_with_overlaps(
+        &mut tx,
+        &key,
+        actor.org_id,
+        record_id,
+        v,
+        Some(actor.user_id),
+    )
+    .await?;
+    audit_entry(
         &mut tx,
         Some(actor),
         "create",
-        "assistance",
-        Some(entry.id),
+        &entry,
         None,
-        Some(serde_json::json!({
+        serde_json::json!({
             "record_id": entry.record_id, "scope": entry.scope, "category": entry.category,
             "quantity": entry.quantity, "value_piastres": entry.value_piastres,
             "given_on": entry.given_on, "programme": entry.programme, "overlaps": overlaps.len(),
-        })),
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -292,6 +352,7 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
 /// overlaps it makes under the rules; returns the entry and what the member may be told.
 async fn append_with_overlaps(
     tx: &mut Tx<'_>,
+    key: &key::LedgerKey,
     org_id: i64,
     record_id: i64,
     v: Valid,
@@ -299,6 +360,7 @@ async fn append_with_overlaps(
 ) -> Result<(Entry, Vec<Overlap>)> {
     let entry = append(
         tx,
+        key,
         Entry {
             id: 0,
             org_id,
@@ -314,6 +376,7 @@ async fn append_with_overlaps(
             created_at: db::now(),
             prev_hash: String::new(),
             hash: String::new(),
+            mac: None,
         },
     )
     .await?;
@@ -338,6 +401,7 @@ pub async fn reverse(db: &Db, actor: &Actor, id: i64) -> Result<i64> {
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
+    let key = ledger_key(db)?;
     let _guard = APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let original: Entry = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -358,6 +422,7 @@ pub async fn reverse(db: &Db, actor: &Actor, id: i64) -> Result<i64> {
     }
     let reversal = append(
         &mut tx,
+        &key,
         Entry {
             quantity: -original.quantity,
             value_piastres: -original.value_piastres,
@@ -368,14 +433,13 @@ pub async fn reverse(db: &Db, actor: &Actor, id: i64) -> Result<i64> {
         },
     )
     .await?;
-    audit::record(
+    audit_entry(
         &mut tx,
         Some(actor),
         "reverse",
-        "assistance",
-        Some(reversal.id),
+        &reversal,
         Some(serde_json::json!({ "reverses": original.id })),
-        None,
+        serde_json::json!({}),
     )
     .await?;
     tx.commit().await?;
@@ -599,48 +663,6 @@ pub async fn add_rule(db: &Db, actor: Option<&Actor>, input: &RuleInput) -> Resu
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// The outcome of checking the chain.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every entry's hash is right and each links to the one before.
-    Intact { entries: usize },
-    /// The first entry where the chain breaks, and how.
-    Broken { entry_id: i64, why: &'static str },
-}
-
-/// Walks the whole ledger in order and checks every link and hash.
-pub async fn verify(db: &Db) -> Result<Verdict> {
-    let sql =
-        format!("SELECT {ENTRY_COLUMNS} FROM assistance WHERE id > $1 ORDER BY id LIMIT 10000");
-    let mut prev = GENESIS.to_owned();
-    let (mut n, mut after) = (0, 0i64);
-    loop {
-        let chunk: Vec<Entry> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(after)
-            .fetch_all(&db.pool)
-            .await?;
-        let Some(last) = chunk.last() else { break };
-        after = last.id;
-        for e in chunk {
-            if e.prev_hash != prev {
-                return Ok(Verdict::Broken {
-                    entry_id: e.id,
-                    why: "does not follow the entry before it (an entry was removed or inserted)",
-                });
-            }
-            if e.compute_hash() != e.hash {
-                return Ok(Verdict::Broken {
-                    entry_id: e.id,
-                    why: "its content was changed after it was recorded",
-                });
-            }
-            prev = e.hash;
-            n += 1;
-        }
-    }
-    Ok(Verdict::Intact { entries: n })
 }
 
 #[cfg(test)]

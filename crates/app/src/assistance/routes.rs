@@ -152,9 +152,17 @@ async fn view_rules_post(
 async fn view_overlaps_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
     let summary = super::overlap_summary(&app.db, ctx.actor()?).await?;
     let orgs = crate::orgs::names(&app.db).await?;
+    // The ledger's head, for auditors and the secretariat to keep as a checkpoint.
+    let head = super::chain::head(&app.db).await?;
+    let checkpoint = app
+        .db
+        .ledger_key
+        .as_ref()
+        .map(|k| super::chain::Checkpoint::of(head.as_ref(), k).to_string());
+    let key_id = app.db.ledger_key.as_ref().map(|k| k.id());
     ctx.page(
         "assistance/overlaps.html",
-        minijinja::context! { s => summary, orgs => orgs },
+        minijinja::context! { s => summary, orgs => orgs, head => head, checkpoint => checkpoint, key_id => key_id },
     )
 }
 

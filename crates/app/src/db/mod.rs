@@ -52,6 +52,9 @@ pub struct Db {
     pub kind: Kind,
     /// Distinguishes databases opened by one process, for in-process caches.
     pub id: u64,
+    /// The assistance ledger's key (kept outside the database), set by [`crate::open`]; `None`
+    /// for a connection that only reads, or PostgreSQL with no key configured.
+    pub ledger_key: Option<std::sync::Arc<crate::assistance::key::LedgerKey>>,
 }
 
 impl Db {
@@ -92,7 +95,12 @@ impl Db {
             .context("could not connect to the database")?;
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let db = Db { pool, kind, id };
+        let db = Db {
+            pool,
+            kind,
+            id,
+            ledger_key: None,
+        };
         db.migrate().await?;
         Ok(db)
     }

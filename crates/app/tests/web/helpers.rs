@@ -63,6 +63,9 @@ pub async fn fresh_database_url(backend: Backend) -> Option<String> {
     }
 }
 
+/// The ledger key of the PostgreSQL test databases.
+pub const TEST_LEDGER_KEY: &str = "the-ledger-key-of-the-postgresql-tests";
+
 pub struct TestApp {
     pub base: String,
     pub db: Db,
@@ -117,6 +120,9 @@ impl TestApp {
         let settings = Settings {
             database_url: DatabaseUrl::new(url.clone()),
             listen: "127.0.0.1:0".into(),
+            // SQLite keeps its ledger key beside the database file; PostgreSQL needs one given.
+            ledger_key: (backend == Backend::Postgres)
+                .then(|| mizalla::config::Secret::new(TEST_LEDGER_KEY)),
             ..Settings::default()
         };
         let db = mizalla::open(&settings).await.expect("open database");

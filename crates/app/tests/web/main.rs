@@ -9,5 +9,6 @@ mod bad_input;
 mod browser;
 mod hardening;
 mod i18n;
+mod ledger;
 mod platform;
 mod registry;
