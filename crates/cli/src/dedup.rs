@@ -264,7 +264,12 @@ pub fn run(args: &DedupArgs) -> anyhow::Result<()> {
                     records[p.a as usize].id.clone(),
                     records[p.b as usize].id.clone(),
                     format!("{:.4}", p.probability),
-                    p.explanation(),
+                    // A terminal's user reads the engine's own terms.
+                    p.evidence()
+                        .iter()
+                        .map(|e| format!("{}: {} ({:+.1})", e.field, e.level_name(), e.weight))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             })
             .collect()

@@ -8,6 +8,7 @@
 use crate::compare::{self, FIELDS, LEVEL_NAMES, Levels, Weights};
 use crate::record::Record;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::collections::HashMap;
 
 /// Serialised, a model keeps `m`, `u` and `lambda` (what a registry stores between runs); the
@@ -337,7 +338,7 @@ impl Model {
 
     /// The match weight of each field (log2 of m/u) for a pair, with the term-frequency
     /// adjustment on exact first and father names.
-    pub fn weights(&self, a: &Record, b: &Record, levels: &Levels) -> Weights {
+    pub fn weights(&self, a: &Record, levels: &Levels) -> Weights {
         let mut w: Weights = [0.0; FIELDS.len()];
         for (k, &lvl) in levels.iter().enumerate() {
             if lvl == 0 {
@@ -359,7 +360,6 @@ impl Model {
             {
                 // The chance that two random people share this very name.
                 u = f.max(FLOOR);
-                let _ = b;
             }
             w[k] = (self.m[k][l] / u).log2();
         }
@@ -373,20 +373,41 @@ impl Model {
         1.0 / (1.0 + 2f64.powf(-total))
     }
 
-    /// Readable weights: `field: level (+weight)` for every field that could be compared.
-    pub fn explain(levels: &Levels, weights: &Weights) -> String {
+    /// What each compared field said of a pair, as data (the field, its level, the weight it
+    /// added); those who show it word it in their reader's language.
+    pub fn evidence(levels: &Levels, weights: &Weights) -> Vec<Evidence> {
         levels
             .iter()
             .enumerate()
             .filter(|(_, l)| **l > 0)
-            .map(|(k, &l)| {
-                format!(
-                    "{}: {} ({:+.1})",
-                    FIELDS[k], LEVEL_NAMES[k][l as usize], weights[k]
-                )
+            .map(|(k, &level)| Evidence {
+                field: FIELDS[k],
+                level,
+                weight: weights[k],
             })
-            .collect::<Vec<_>>()
-            .join("; ")
+            .collect()
+    }
+}
+
+/// How one field of a pair compared: the field (one of [`FIELDS`]), its agreement level (1 the
+/// same, higher further apart; see [`LEVEL_NAMES`]) and the weight it added to the match (log2
+/// of the odds; negative speaks against).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Evidence {
+    pub field: &'static str,
+    pub level: u8,
+    pub weight: f64,
+}
+
+impl Evidence {
+    /// The level's name in the engine's own terms (English, for a terminal or a log).
+    pub fn level_name(&self) -> &'static str {
+        FIELDS
+            .iter()
+            .position(|f| *f == self.field)
+            .and_then(|k| LEVEL_NAMES[k].get(self.level as usize))
+            .copied()
+            .unwrap_or("")
     }
 }
 

@@ -18,8 +18,9 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    pub fn explanation(&self) -> String {
-        Model::explain(&self.levels, &self.weights)
+    /// What each field said of the probe and this record, as data.
+    pub fn evidence(&self) -> Vec<crate::model::Evidence> {
+        Model::evidence(&self.levels, &self.weights)
     }
 }
 
@@ -106,7 +107,7 @@ impl Index {
             .filter_map(|i| {
                 let r = &self.records[i as usize];
                 let levels = compare::compare(r, probe);
-                let weights = self.model.weights(r, probe, &levels);
+                let weights = self.model.weights(r, &levels);
                 let probability = self.model.probability(&weights);
                 (probability >= at_least).then_some(Candidate {
                     record: i,

@@ -53,8 +53,9 @@ pub struct ScoredPair {
 }
 
 impl ScoredPair {
-    pub fn explanation(&self) -> String {
-        Model::explain(&self.levels, &self.weights)
+    /// What each field said of the pair, as data.
+    pub fn evidence(&self) -> Vec<crate::model::Evidence> {
+        Model::evidence(&self.levels, &self.weights)
     }
 }
 
@@ -122,7 +123,7 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
             {
                 return None;
             }
-            let weights = model.weights(ra, rb, l);
+            let weights = model.weights(ra, l);
             let probability = if same.contains(&key(a, b)) {
                 1.0
             } else {
@@ -140,7 +141,7 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
     for &(a, b) in &same {
         if !scored.iter().any(|p| key(p.a, p.b) == (a, b)) {
             let l = compare::compare(&records[a as usize], &records[b as usize]);
-            let weights = model.weights(&records[a as usize], &records[b as usize], &l);
+            let weights = model.weights(&records[a as usize], &l);
             scored.push(ScoredPair {
                 a,
                 b,

@@ -57,7 +57,12 @@ fn a_new_registration_finds_its_person_in_the_registry() {
             should_find += 1;
             if top.is_some_and(|c| truth[&index.record(c.record).id] == person) {
                 found += 1;
-                assert!(top.unwrap().explanation().contains("first_name"));
+                assert!(
+                    top.unwrap()
+                        .evidence()
+                        .iter()
+                        .any(|e| e.field == "first_name")
+                );
             }
         } else {
             new_people += 1;

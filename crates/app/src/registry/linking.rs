@@ -80,7 +80,10 @@ pub fn link(entries: &[Entry], decisions: &[(i64, i64, bool)]) -> Linking {
         review: outcome
             .review
             .iter()
-            .map(|p| (p.a as usize, p.b as usize, p.probability, p.explanation()))
+            .map(|p| {
+                let evidence = super::explain::to_stored(&p.evidence());
+                (p.a as usize, p.b as usize, p.probability, evidence)
+            })
             .collect(),
         records,
         model: outcome.model,

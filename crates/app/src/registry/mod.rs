@@ -10,6 +10,7 @@
 //! Privacy: a member sees in full only what it registered; of other members' registrations only
 //! overlap facts ("already registered by another member").
 
+pub mod explain;
 pub mod file;
 pub mod linking;
 pub mod online;
@@ -1137,7 +1138,8 @@ pub async fn registration(db: &Db, actor: &Actor, id: i64) -> Result<Registratio
 pub struct ReviewPair {
     pub id: i64,
     pub probability: f64,
-    pub explanation: String,
+    /// What each field said of the pair (worded by the page in its language).
+    pub evidence: Vec<explain::FieldAgreement>,
     pub status: String,
     pub left: Masked,
     pub right: Masked,
@@ -1193,7 +1195,7 @@ pub async fn review_queue(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<Rev
             Some(ReviewPair {
                 id,
                 probability,
-                explanation,
+                evidence: explain::from_stored(&explanation),
                 status,
                 left: masked.get(&l)?.clone(),
                 right: masked.get(&r)?.clone(),

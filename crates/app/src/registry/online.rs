@@ -333,16 +333,6 @@ impl Probe {
     }
 }
 
-/// How one field of the probe compares with the closest registration: the engine's field name,
-/// its agreement level (0 missing, 1 same, higher further apart; see
-/// `link::compare::LEVEL_NAMES`) and the weight it added (log2 odds; negative speaks against).
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldAgreement {
-    pub field: &'static str,
-    pub level: u8,
-    pub weight: f64,
-}
-
 /// A registry person the probe may be.
 ///
 /// For a person the actor's member did not register, only what the privacy model allows is
@@ -359,10 +349,11 @@ pub struct Likely {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
     pub probability: f64,
-    /// The engine's explanation for the closest registration, in words (English) …
+    /// The comparison with the closest registration in words, in the reader's language (see
+    /// [`Answer::word`]) …
     pub explanation: String,
     /// … and field by field (empty for another member's registrations).
-    pub fields: Vec<FieldAgreement>,
+    pub fields: Vec<super::explain::FieldAgreement>,
     /// The actor's own record keys for this person (empty for the secretariat).
     pub own_keys: Vec<String>,
     /// How many other members registered this person.
@@ -378,6 +369,16 @@ pub struct Answer {
     /// What is wrong with the details given (message keys: a malformed ID, an unreadable date…);
     /// the check still uses the rest.
     pub problems: Vec<&'static str>,
+}
+
+impl Answer {
+    /// Words each candidate's comparison in `locale`.
+    pub fn word(mut self, locale: crate::i18n::Locale) -> Self {
+        for c in &mut self.candidates {
+            c.explanation = super::explain::sentence(locale, &c.fields);
+        }
+        self
+    }
 }
 
 /// A probability as told about another member's registration: the step below it (0.5, 0.8,
@@ -484,22 +485,9 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
             } else {
                 likelihood_step(c.probability)
             },
-            explanation: if known {
-                c.explanation()
-            } else {
-                String::new()
-            },
+            explanation: String::new(),
             fields: if known {
-                link::compare::FIELDS
-                    .iter()
-                    .zip(c.levels.iter().zip(&c.weights))
-                    .filter(|(_, (level, _))| **level > 0)
-                    .map(|(field, (&level, &weight))| FieldAgreement {
-                        field,
-                        level,
-                        weight,
-                    })
-                    .collect()
+                super::explain::of_engine(&c.evidence())
             } else {
                 vec![]
             },

@@ -1024,3 +1024,51 @@ async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
     let res = nour.client.get(app.url(&progress)).send().await.unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// Issue 11, 6: the engine wrote its explanations as English sentences, which the Arabic review
+/// queue showed as they were. The evidence is data, worded by the page in its language.
+async fn the_review_queue_words_the_evidence_in_the_pages_language(app: TestApp) {
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM registry_records ORDER BY id LIMIT 2")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let evidence = r#"[{"field":"national_id","level":1,"weight":12.5},{"field":"first_name","level":2,"weight":3.1}]"#;
+    sqlx::query(
+        "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
+         VALUES ($1, $2, 0.7, $3, 'open', '2026-01-01T00:00:00Z')",
+    )
+    .bind(ids[0].0)
+    .bind(ids[1].0)
+    .bind(evidence)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let s = app.login("staff@secretariat.demo").await;
+    let get = |lang: &'static str| {
+        let s = &s;
+        let app = &app;
+        async move {
+            s.client
+                .get(app.url(&format!("/registry/review?lang={lang}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let ar = get("ar").await;
+    assert!(ar.contains("الرقم القومي"), "{ar}");
+    assert!(
+        !ar.contains("national_id"),
+        "no engine terms on the page: {ar}"
+    );
+    let en = get("en").await;
+    assert!(en.contains("National ID"), "{en}");
+}
+
+on_both_backends!(
+    review_words,
+    the_review_queue_words_the_evidence_in_the_pages_language
+);
