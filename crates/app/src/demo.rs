@@ -563,3 +563,91 @@ pub async fn bulk_agreements(db: &Db, n: usize) -> anyhow::Result<()> {
     agreements::invalidate_lists();
     Ok(())
 }
+
+/// A member's list of `rows` rows made from a labelled set's member files (`files`: each file's
+/// text, with its header; the first file's header is the list's), for load tests and the tests
+/// of large imports. The first pass keeps the rows as they are; each further pass makes other
+/// people of them — a new record and household number, another row's first name, another
+/// serial in the national ID and the phone — so that a large list links like a real one instead
+/// of being one list many times over.
+pub fn larger_list(files: &[String], rows: usize) -> String {
+    let mut source: Vec<Vec<String>> = Vec::new();
+    let mut header: Vec<String> = Vec::new();
+    for text in files {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        if header.is_empty()
+            && let Ok(h) = reader.headers()
+        {
+            header = h.iter().map(str::to_owned).collect();
+        }
+        source.extend(
+            reader
+                .records()
+                .flatten()
+                .map(|r| r.iter().map(str::to_owned).collect()),
+        );
+    }
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let (id, household, first, full, nid, phone) = (
+        column("record_id"),
+        column("household_ref"),
+        column("first_name"),
+        column("full_name"),
+        column("national_id"),
+        column("phone"),
+    );
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let _ = out.write_record(&header);
+    for n in 0..rows.min(source.len().saturating_mul(1000)) {
+        let (pass, i) = (n / source.len().max(1), n % source.len().max(1));
+        let mut row = source[i].clone();
+        if pass > 0 {
+            let other = &source[(i + pass * 101) % source.len()];
+            let set = |row: &mut Vec<String>, c: Option<usize>, v: String| {
+                if let Some(cell) = c.and_then(|c| row.get_mut(c)) {
+                    *cell = v;
+                }
+            };
+            let get = |r: &Vec<String>, c: Option<usize>| {
+                c.and_then(|c| r.get(c)).cloned().unwrap_or_default()
+            };
+            set(&mut row, id, format!("P{pass}-{}", get(&source[i], id)));
+            set(
+                &mut row,
+                household,
+                format!("P{pass}-{}", get(&source[i], household)),
+            );
+            let new_first = get(other, first);
+            if !new_first.is_empty() {
+                let name = get(&source[i], full);
+                let rest = name.split_once(' ').map_or("", |(_, r)| r);
+                set(
+                    &mut row,
+                    full,
+                    format!("{new_first} {rest}").trim().to_owned(),
+                );
+                set(&mut row, first, new_first);
+            }
+            // Another serial (digits 10-13 of the 14) and another subscriber number.
+            let shift = |v: String, from: usize, to: usize| -> String {
+                let mut d: Vec<char> = v.chars().collect();
+                if d.len() >= to && d[from..to].iter().all(char::is_ascii_digit) {
+                    let serial: usize = d[from..to].iter().collect::<String>().parse().unwrap_or(0);
+                    let width = to - from;
+                    let next = format!(
+                        "{:0width$}",
+                        (serial + pass * 37) % 10usize.pow(width as u32)
+                    );
+                    d.splice(from..to, next.chars());
+                }
+                d.into_iter().collect()
+            };
+            set(&mut row, nid, shift(get(&source[i], nid), 9, 13));
+            set(&mut row, phone, shift(get(&source[i], phone), 7, 11));
+        }
+        let _ = out.write_record(&row);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}

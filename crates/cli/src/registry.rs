@@ -67,9 +67,16 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
     let progress = std::sync::Arc::new(mizalla::jobs::progress::Progress::default());
     let watcher = {
         let (bar, progress) = (bar.clone(), progress.clone());
+        // Without a terminal (a script, a log), each stage is a line of its own.
+        let lines = !std::io::IsTerminal::is_terminal(&std::io::stderr());
         tokio::spawn(async move {
+            let mut stage = None;
             loop {
                 let r = progress.read();
+                if lines && stage != Some(r.stage) {
+                    stage = Some(r.stage);
+                    eprintln!("{}", Locale::En.t(r.stage.key()));
+                }
                 let count = if r.total > 0 {
                     format!(" {}/{}", r.done, r.total)
                 } else {

@@ -5,20 +5,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// `../shared/data/SET` when present. Missing data skips a test locally and fails it under CI.
-pub fn data_dir(set: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(set);
-    if dir.join("truth_records.csv").exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").is_err(),
-        "CI=true but ../shared/data/{set} is missing"
-    );
-    eprintln!("skipped: a test on ../shared/data/{set} (not found)");
-    None
+/// The labelled set the tests use, `testdata/dev-small` in this repository.
+pub fn dev_small() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dev-small")
+}
+
+/// How many data rows a CSV file has (its records, not counting the header).
+pub fn records_in(path: &Path) -> usize {
+    csv::Reader::from_path(path).unwrap().records().count()
 }
 
 pub fn read_pairs(path: &Path, key: &str, value: &str) -> HashMap<String, String> {
@@ -87,26 +81,12 @@ pub fn mizalla_ok(args: &[&str]) -> String {
     err
 }
 
-/// The person-level F1 that `../shared/data/score.py` gives a `record_id,cluster_id` file.
-pub fn score_py(prediction: &Path, truth: &Path) -> f64 {
-    let o = Command::new("python3")
-        .arg(truth.join("../score.py"))
-        .arg(prediction)
-        .arg("--truth")
-        .arg(truth)
-        .output()
-        .expect("python3 runs score.py (apt-get install python3)");
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "score.py failed: {out}{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out.lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("F1 "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no F1 line in score.py's output: {out}"))
+/// The person-level pairwise F1 of a `record_id,cluster_id` file against the labelled set
+/// `truth` (its `truth_records.csv`), as `score.py` counts it.
+pub fn person_f1(prediction: &Path, truth: &Path) -> f64 {
+    let pred = read_pairs(prediction, "record_id", "cluster_id");
+    let persons = read_pairs(&truth.join("truth_records.csv"), "record_id", "person_id");
+    pairwise_f1(&pred, &persons).2
 }
 
 /// A fresh database: a new SQLite file, or (`postgres`) a new database on the server named by
