@@ -244,12 +244,40 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// Only a local path may be a redirect target after login.
+/// Where to go after signing in: a path on this site, or `/`.
+///
+/// Browsers read more than `//host` as another site: they turn `\` into `/` and drop tabs and
+/// line breaks anywhere in a URL, so `/\t/evil.example` becomes `//evil.example`. So a target
+/// must start with exactly one `/` followed by neither `/` nor `\`, and hold no backslash, no
+/// control character and no whitespace anywhere. What is left may hold non-ASCII text (an Arabic
+/// search term), which is percent-encoded: the answer is plain ASCII, always a valid `Location`
+/// header, so building the redirect cannot fail after the session was created.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
+    const LONGEST: usize = 2048;
+    let Some(n) = next else {
+        return "/".to_owned();
+    };
+    let same_site = n.len() <= LONGEST
+        && n.starts_with('/')
+        && !n[1..].starts_with(['/', '\\'])
+        && !n
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    if !same_site {
+        return "/".to_owned();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 pub async fn view_login_get(
@@ -333,6 +361,74 @@ mod tests {
         for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
+    }
+
+    /// Each case is resolved against the login page by the WHATWG URL parser (what browsers
+    /// implement): whatever `safe_next` lets through stays on this site and is a valid header.
+    #[test]
+    fn a_login_redirect_never_leaves_the_site_as_a_browser_reads_it() {
+        let arabic = "/registry?q=%D8%A3%D8%AD%D9%85%D8%AF";
+        let cases: &[(&str, &str)] = &[
+            // Same-site paths are kept.
+            ("/", "/"),
+            ("/ok?x=1", "/ok?x=1"),
+            ("/agreements?page=2#points", "/agreements?page=2#points"),
+            (arabic, arabic),
+            // Typed Arabic is percent-encoded, to the same target.
+            ("/registry?q=أحمد", arabic),
+            // Percent-encoded text is not decoded by browsers: these stay paths on this site.
+            ("/%09/evil.example", "/%09/evil.example"),
+            ("/%2F%2Fevil.example", "/%2F%2Fevil.example"),
+            ("/%5Cevil.example", "/%5Cevil.example"),
+            ("/@evil.example", "/@evil.example"),
+            ("/../evil.example", "/../evil.example"),
+            // Another host, however spelled.
+            ("//evil.example", "/"),
+            ("///evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("\\\\evil.example", "/"),
+            ("/\\/evil.example", "/"),
+            ("/ok\\..\\..\\x", "/"),
+            ("https://evil.example", "/"),
+            ("http:evil.example", "/"),
+            ("HTTPS://evil.example/", "/"),
+            ("javascript:alert(1)", "/"),
+            ("data:text/html,<script>alert(1)</script>", "/"),
+            ("evil.example", "/"),
+            ("", "/"),
+            // Browsers drop tabs and line breaks anywhere: `/\t/evil` is `//evil`.
+            ("/\t/evil.example", "/"),
+            ("\t//evil.example", "/"),
+            ("/\r\n/evil.example", "/"),
+            ("/ok\r\nSet-Cookie: x=1", "/"),
+            ("/\n/evil.example", "/"),
+            // Leading spaces and C0 controls are stripped by browsers; other whitespace and
+            // controls have no place in a path either.
+            (" //evil.example", "/"),
+            ("\u{0}//evil.example", "/"),
+            ("/ok\u{0}", "/"),
+            ("/ok\u{7f}", "/"),
+            ("/ok\u{85}", "/"),
+            ("/ok path", "/"),
+            ("/\u{a0}/evil.example", "/"),
+            ("/\u{3000}/evil.example", "/"),
+            ("/ok\u{2028}", "/"),
+        ];
+        let base = url::Url::parse("https://mizalla.example/login").unwrap();
+        for (input, want) in cases {
+            let got = safe_next(Some(input));
+            assert_eq!(&got, want, "{input:?}");
+            let resolved = base.join(&got).unwrap();
+            assert_eq!(resolved.scheme(), "https", "{input:?}");
+            assert_eq!(resolved.host_str(), Some("mizalla.example"), "{input:?}");
+            assert!(
+                got.bytes().all(|b| b.is_ascii_graphic()),
+                "{input:?} gives a header value with {got:?}"
+            );
+            assert!(axum::http::HeaderValue::from_str(&got).is_ok(), "{input:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(5000)))), "/");
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod agreements;
+mod auth;
 mod bad_input;
 mod browser;
 mod i18n;
