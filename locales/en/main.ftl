@@ -16,6 +16,10 @@ by-system = System
 login-title = Sign in
 login-submit = Sign in
 login-first-run = There are no users yet.
+retry-in-minutes = { $count ->
+    [one] You can try again in a minute.
+   *[other] You can try again in { $count } minutes.
+}
 setup-title = Create the first secretariat admin
 setup-intro = This page works only once, before any user exists. Create the secretariat admin's account, then sign in with it.
 setup-submit = Create account

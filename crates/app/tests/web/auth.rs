@@ -2,8 +2,9 @@
 //! browser, who a wrong password can lock out, what a password change ends, and what a shared
 //! computer's browser may keep.
 
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
+use mizalla::config::TrustedProxies;
 
 /// Signs in with the demo password and `next`, on a fresh client; the answer.
 async fn login_with_next(app: &TestApp, email: &str, next: &str) -> reqwest::Response {
@@ -56,3 +57,162 @@ async fn a_login_redirects_only_to_a_path_on_this_site(app: TestApp) {
 }
 
 on_both_backends!(login_next, a_login_redirects_only_to_a_path_on_this_site);
+
+/// A client whose connections come from `local`: any 127.x.y.z reaches the server on
+/// 127.0.0.1, so one test can play several machines.
+fn client_from(local: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(local.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+/// One try at the login form, perhaps through a proxy that says who the client is.
+async fn try_login(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> reqwest::Response {
+    let mut req = client
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", password)]);
+    if let Some(xff) = forwarded_for {
+        req = req.header("x-forwarded-for", xff);
+    }
+    req.send().await.unwrap()
+}
+
+const RIGHT: &str = mizalla::demo::PASSWORD;
+const WRONG: &str = "wrong-password";
+
+async fn an_attacker_hammering_from_one_address_locks_out_only_itself(app: TestApp) {
+    let attacker = client_from("127.0.0.2");
+    for _ in 0..8 {
+        let status = try_login(&app, &attacker, "staff@amal.demo", WRONG, None)
+            .await
+            .status();
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    let res = try_login(&app, &attacker, "staff@amal.demo", RIGHT, None).await;
+    assert_eq!(res.status(), 429, "the attacker's own tries wait");
+    assert!(res.headers().contains_key("retry-after"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("يمكنك المحاولة مرة أخرى بعد"),
+        "the page says when"
+    );
+    // The real user, on another machine, signs in.
+    let owner = client_from("127.0.0.3");
+    assert_eq!(
+        try_login(&app, &owner, "staff@amal.demo", RIGHT, None)
+            .await
+            .status(),
+        303
+    );
+    // So does a colleague sharing the attacker's address (an office's one connection).
+    let neighbour = client_from("127.0.0.2");
+    assert_eq!(
+        try_login(&app, &neighbour, "staff@nour.demo", RIGHT, None)
+            .await
+            .status(),
+        303
+    );
+}
+
+on_both_backends!(
+    throttle_pairs,
+    an_attacker_hammering_from_one_address_locks_out_only_itself
+);
+
+async fn a_sign_in_clears_the_failures_of_its_account_and_address(app: TestApp) {
+    for _ in 0..2 {
+        // A new browser each round: a signed-in one would be refused the form without its token.
+        let client = client_from("127.0.0.4");
+        for _ in 0..4 {
+            assert_eq!(
+                try_login(&app, &client, "staff@sanad.demo", WRONG, None)
+                    .await
+                    .status(),
+                401
+            );
+        }
+        assert_eq!(
+            try_login(&app, &client, "staff@sanad.demo", RIGHT, None)
+                .await
+                .status(),
+            303,
+            "four mistakes, then the right password"
+        );
+    }
+}
+
+on_both_backends!(
+    throttle_clears,
+    a_sign_in_clears_the_failures_of_its_account_and_address
+);
+
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy(backend: Backend) {
+    // No proxy configured: the header is anyone's to write, and changing it gets an attacker
+    // no fresh tries.
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let client = TestApp::client();
+    for n in 0..5 {
+        let forged = format!("203.0.113.{n}");
+        let res = try_login(&app, &client, "staff@amal.demo", WRONG, Some(&forged)).await;
+        assert_eq!(res.status(), 401);
+    }
+    let res = try_login(
+        &app,
+        &client,
+        "staff@amal.demo",
+        RIGHT,
+        Some("198.51.100.7"),
+    )
+    .await;
+    assert_eq!(res.status(), 429, "the header is ignored");
+    drop(app);
+
+    // Behind a trusted proxy (this test's own address), each client is its own.
+    let Some(app) = TestApp::spawn_configured(backend, true, |s| {
+        s.trusted_proxies = TrustedProxies::parse(["127.0.0.1"]).unwrap();
+    })
+    .await
+    else {
+        return;
+    };
+    let proxy = TestApp::client();
+    for _ in 0..5 {
+        let res = try_login(&app, &proxy, "staff@amal.demo", WRONG, Some("203.0.113.9")).await;
+        assert_eq!(res.status(), 401);
+    }
+    let attacker = try_login(&app, &proxy, "staff@amal.demo", RIGHT, Some("203.0.113.9")).await;
+    assert_eq!(attacker.status(), 429);
+    // The attacker's own entry, left of the one the proxy appended, changes nothing.
+    let forged = Some("198.51.100.7, 203.0.113.9");
+    let res = try_login(&app, &proxy, "staff@amal.demo", RIGHT, forged).await;
+    assert_eq!(res.status(), 429, "the right-most untrusted address counts");
+    let owner = try_login(&app, &proxy, "staff@amal.demo", RIGHT, Some("198.51.100.7")).await;
+    assert_eq!(
+        owner.status(),
+        303,
+        "the real user comes through the same proxy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_on_sqlite() {
+    forwarded_for_is_believed_only_from_a_trusted_proxy(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_on_postgres() {
+    forwarded_for_is_believed_only_from_a_trusted_proxy(Backend::Postgres).await;
+}
