@@ -119,6 +119,16 @@ action-change_password = Password changed
 
 password-title = Change password
 password-changed = Your password has been changed.
+password-sessions-ended = { $count ->
+    [0] You were not signed in on any other browser.
+    [one] You stay signed in here, and were signed out of one other browser.
+   *[other] You stay signed in here, and were signed out of { $count } other browsers.
+}
+password-tokens-revoked = { $count ->
+    [0] You had no API tokens.
+    [one] Your API token was revoked. Create a new one if a program needs it.
+   *[other] Your { $count } API tokens were revoked. Create new ones if programs need them.
+}
 tokens-title = API tokens
 tokens-intro = An API token lets another program use Mizalla in your name, with your permissions. The API is described at
 tokens-created = Here is the new token. Copy it now: it will not be shown again.

@@ -4,11 +4,13 @@
 use super::{NewUser, Role};
 use crate::error::{Error, FieldErrors, Result};
 use crate::web::AppState;
+use crate::web::auth::SESSION_COOKIE;
 use crate::web::render::{Ctx, HtmlForm};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -147,6 +149,7 @@ pub struct PasswordForm {
 async fn view_password_post(
     State(app): State<AppState>,
     ctx: Ctx,
+    jar: CookieJar,
     HtmlForm(form): HtmlForm<PasswordForm>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
@@ -159,12 +162,29 @@ async fn view_password_post(
             minijinja::context! { saved => false },
         );
     }
-    match super::change_password(&app.db, actor, &form.current, &form.new).await {
-        Ok(()) => {
+    // The browser making the change stays signed in.
+    let current_session = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let changed = super::change_password(
+        &app.db,
+        actor,
+        &form.current,
+        &form.new,
+        current_session.as_deref(),
+    )
+    .await;
+    match changed {
+        Ok(ended) => {
+            // The ended sessions must not live on in the cache.
             app.sessions.clear();
+            tracing::info!(
+                user_id = actor.user_id,
+                sessions = ended.sessions,
+                tokens = ended.tokens,
+                "password changed"
+            );
             ctx.page(
                 "account/password.html",
-                minijinja::context! { saved => true },
+                minijinja::context! { saved => true, ended => ended },
             )
         }
         Err(Error::Validation(errs)) => ctx.form_errors(

@@ -216,3 +216,111 @@ async fn forwarded_for_on_sqlite() {
 async fn forwarded_for_on_postgres() {
     forwarded_for_is_believed_only_from_a_trusted_proxy(Backend::Postgres).await;
 }
+
+/// The user's status reading `path` in `session`.
+async fn status_of(app: &TestApp, session: &crate::helpers::Session, path: &str) -> u16 {
+    session
+        .client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn api_status(app: &TestApp, token: &str) -> u16 {
+    TestApp::client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn a_password_change_ends_the_other_sessions_and_tokens_but_not_this_one(app: TestApp) {
+    let here = app.login("staff@khair.demo").await;
+    let elsewhere = app.login("staff@khair.demo").await;
+    let token = app.token("staff@khair.demo").await;
+    let colleague = app.login("staff@nour.demo").await;
+    let colleague_token = app.token("staff@nour.demo").await;
+    assert_eq!(status_of(&app, &elsewhere, "/agreements").await, 200);
+    assert_eq!(api_status(&app, &token).await, 200);
+
+    let res = here
+        .client
+        .post(app.url("/account/password"))
+        .form(&[
+            ("_csrf", here.csrf.as_str()),
+            ("current", mizalla::demo::PASSWORD),
+            ("new", "new-password-1"),
+            ("confirm", "new-password-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("سُجّل خروجك من متصفح آخر"), "{page}");
+    assert!(page.contains("أُلغي مفتاح الربط الخاص بك"), "{page}");
+
+    // The other browser is signed out (sent to the login page) and the token refused…
+    assert_eq!(status_of(&app, &elsewhere, "/agreements").await, 303);
+    assert_eq!(api_status(&app, &token).await, 401);
+    // …while this browser goes on, its form token still good.
+    assert_eq!(status_of(&app, &here, "/agreements").await, 200);
+    let res = here
+        .client
+        .post(app.url("/account/tokens"))
+        .form(&[("_csrf", here.csrf.as_str()), ("name", "after the change")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Nobody else's.
+    assert_eq!(status_of(&app, &colleague, "/agreements").await, 200);
+    assert_eq!(api_status(&app, &colleague_token).await, 200);
+
+    let user = app.actor("staff@khair.demo").await.user_id;
+    let (after,): (String,) = sqlx::query_as(
+        "SELECT after_json FROM audit_log WHERE action = 'change_password' AND entity_id = $1",
+    )
+    .bind(user)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(
+        after,
+        serde_json::json!({"sessions_ended": 1, "tokens_revoked": 1})
+    );
+
+    // In English too.
+    let page = here
+        .client
+        .post(app.url("/account/password?lang=en"))
+        .form(&[
+            ("_csrf", here.csrf.as_str()),
+            ("current", "new-password-1"),
+            ("new", "new-password-2"),
+            ("confirm", "new-password-2"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("You were not signed in on any other browser."),
+        "{page}"
+    );
+    assert!(page.contains("Your API token was revoked."), "{page}");
+}
+
+on_both_backends!(
+    password_change_ends,
+    a_password_change_ends_the_other_sessions_and_tokens_but_not_this_one
+);
