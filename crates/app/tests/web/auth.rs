@@ -324,3 +324,46 @@ on_both_backends!(
     password_change_ends,
     a_password_change_ends_the_other_sessions_and_tokens_but_not_this_one
 );
+
+async fn guessing_the_current_password_is_throttled_per_user(app: TestApp) {
+    let change = |s: &crate::helpers::Session, current: &str| {
+        s.client
+            .post(app.url("/account/password"))
+            .form(&[
+                ("_csrf", s.csrf.as_str()),
+                ("current", current),
+                ("new", "new-password-1"),
+                ("confirm", "new-password-1"),
+            ])
+            .send()
+    };
+    let stolen = app.login("admin@amal.demo").await;
+    for n in 0..5 {
+        let res = change(&stolen, &format!("guess-{n}")).await.unwrap();
+        assert_eq!(res.status(), 422);
+    }
+    // Even the right password waits now, from any of the user's sessions.
+    let another = app.login("admin@amal.demo").await;
+    let res = change(&another, mizalla::demo::PASSWORD).await.unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("محاولات كثيرة"), "{page}");
+    assert!(page.contains("يمكنك المحاولة مرة أخرى بعد"), "{page}");
+    assert!(
+        mizalla::users::authenticate(&app.db, "admin@amal.demo", mizalla::demo::PASSWORD)
+            .await
+            .unwrap()
+            .is_some(),
+        "the password is unchanged"
+    );
+    // Another user is not held back.
+    let colleague = app.login("staff@amal.demo").await;
+    let res = change(&colleague, mizalla::demo::PASSWORD).await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+on_both_backends!(
+    current_password_throttle,
+    guessing_the_current_password_is_throttled_per_user
+);
