@@ -367,3 +367,53 @@ on_both_backends!(
     current_password_throttle,
     guessing_the_current_password_is_throttled_per_user
 );
+
+async fn no_response_with_personal_data_may_be_stored_by_a_browser(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let token = app.token("staff@amal.demo").await;
+    let cache_control = |res: &reqwest::Response| {
+        res.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    for path in [
+        "/",
+        "/agreements",
+        "/registry/priority",
+        "/registry/priority?format=csv",
+        "/registry/priority?format=xlsx",
+        "/account/tokens",
+        "/no-such-page",
+    ] {
+        let res = s.client.get(app.url(path)).send().await.unwrap();
+        assert!(res.status().as_u16() < 500, "{path}");
+        assert_eq!(cache_control(&res).as_deref(), Some("no-store"), "{path}");
+    }
+    for path in ["/api/v1/me", "/api/v1/agreements", "/api/v1/no-such-route"] {
+        let res = TestApp::client()
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cache_control(&res).as_deref(), Some("no-store"), "{path}");
+    }
+    // Signed out: the login page and the redirect to it.
+    for path in ["/login", "/agreements"] {
+        let res = TestApp::client().get(app.url(path)).send().await.unwrap();
+        assert_eq!(cache_control(&res).as_deref(), Some("no-store"), "{path}");
+    }
+    // The stylesheet is the same for everyone and may be cached.
+    let res = TestApp::client()
+        .get(app.url("/assets/mizalla.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(cache_control(&res).as_deref(), Some("public, max-age=3600"));
+}
+
+on_both_backends!(
+    no_store,
+    no_response_with_personal_data_may_be_stored_by_a_browser
+);
