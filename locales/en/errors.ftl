@@ -10,6 +10,7 @@ err-email-taken = This e-mail address belongs to another user.
 err-phone = Enter a phone number using digits only.
 err-code-format = The code may use lower-case Latin letters, digits and - only, 32 characters at most.
 err-code-taken = Another organisation already uses this code.
+err-name-secretariat = This is the technical secretariat's name. Choose another name for your organisation.
 err-org-unknown = This organisation does not exist.
 err-role-org-mismatch = This role does not fit the organisation: secretariat roles are for secretariat staff, member roles for member staff.
 err-password-short = The password must be at least ten characters long.

@@ -9,5 +9,6 @@ mod auth;
 mod bad_input;
 mod browser;
 mod i18n;
+mod orgs;
 mod platform;
 mod registry;
