@@ -435,6 +435,10 @@ impl Throttle {
                         };
                     }
                     window.failures = window.failures.saturating_add(1);
+                    if window.failures == self.address_ceiling {
+                        // Once per window; the address itself stays out of the log.
+                        tracing::warn!("wrong passwords for many accounts from one address");
+                    }
                 }
             }
             None => {
