@@ -225,8 +225,8 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 /// What a password check is counted against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Key {
-    /// Signing in: the SHA-256 of the e-mail as typed (trimmed, lower-case; no address is kept
-    /// in memory as text), and the client's address.
+    /// Signing in: the SHA-256 of the e-mail as typed (trimmed, lower-case; no e-mail is kept
+    /// in memory as text), and the client's address (see [`Attempt::login`]).
     Login([u8; 32], IpAddr),
     /// A signed-in user's current password, checked before it is changed.
     CurrentPassword(i64),
@@ -240,7 +240,13 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// An IPv6 client counts as its /64 network: one connection usually holds a whole /64, and
+    /// an attacker changing the rest of the address at will must not get fresh tries by it.
     pub fn login(email: &str, addr: IpAddr) -> Self {
+        let addr = match addr.to_canonical() {
+            IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+            v4 => v4,
+        };
         let digest: [u8; 32] = sha2::Sha256::digest(email.trim().to_lowercase().as_bytes()).into();
         Attempt {
             key: Key::Login(digest, addr),
@@ -751,6 +757,13 @@ mod tests {
             t.begin_at(Attempt::login("staff@nour.demo", ip("203.0.113.9")), now)
                 .is_ok()
         );
+        // An IPv6 client is its /64: changing the rest of the address gets no fresh tries.
+        let v6 = |a: &str| Attempt::login("staff@nour.demo", ip(a));
+        for _ in 0..5 {
+            fail_at(&t, v6("2001:db8:1:2::1"), now);
+        }
+        assert!(t.begin_at(v6("2001:db8:1:2:ffff::9"), now).is_err());
+        assert!(t.begin_at(v6("2001:db8:1:3::1"), now).is_ok());
         // The e-mail counts as typed by a person: case and spaces do not make a new pair.
         assert!(
             t.begin_at(Attempt::login(" Staff@Amal.demo ", ip("203.0.113.9")), now)
