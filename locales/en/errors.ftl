@@ -10,6 +10,7 @@ err-email-taken = This e-mail address belongs to another user.
 err-phone = Enter a phone number using digits only.
 err-code-format = The code may use lower-case Latin letters, digits and - only, 32 characters at most.
 err-code-taken = Another organisation already uses this code.
+err-name-secretariat = This is the technical secretariat's name. Choose another name for your organisation.
 err-org-unknown = This organisation does not exist.
 err-role-org-mismatch = This role does not fit the organisation: secretariat roles are for secretariat staff, member roles for member staff.
 err-password-short = The password must be at least ten characters long.
@@ -35,7 +36,7 @@ err-timeout = The request took too long. Please try again.
 err-conflict = This request conflicts with saved data.
 err-too-large = The file or data sent is larger than allowed.
 err-content-type = This kind of data is not accepted here.
-err-too-many = Too many attempts. Wait a quarter of an hour and try again.
+err-too-many = Too many attempts. Wait a little and try again.
 err-internal = Something went wrong on our side. Nothing from this request was saved. Please try again, and tell the secretariat if it happens again.
 
 ## Members' files (registry imports and `mizalla dedup`)

@@ -16,6 +16,10 @@ by-system = System
 login-title = Sign in
 login-submit = Sign in
 login-first-run = There are no users yet.
+retry-in-minutes = { $count ->
+    [one] You can try again in a minute.
+   *[other] You can try again in { $count } minutes.
+}
 setup-title = Create the first secretariat admin
 setup-intro = This page works only once, before any user exists. Create the secretariat admin's account, then sign in with it.
 setup-submit = Create account
@@ -121,6 +125,16 @@ action-seal = Sealed with the ledger key
 
 password-title = Change password
 password-changed = Your password has been changed.
+password-sessions-ended = { $count ->
+    [0] You were not signed in on any other browser.
+    [one] You stay signed in here, and were signed out of one other browser.
+   *[other] You stay signed in here, and were signed out of { $count } other browsers.
+}
+password-tokens-revoked = { $count ->
+    [0] You had no API tokens.
+    [one] Your API token was revoked. Create a new one if a program needs it.
+   *[other] Your { $count } API tokens were revoked. Create new ones if programs need them.
+}
 tokens-title = API tokens
 tokens-intro = An API token lets another program use Mizalla in your name, with your permissions. The API is described at
 tokens-created = Here is the new token. Copy it now: it will not be shown again.

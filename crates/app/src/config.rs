@@ -68,6 +68,65 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// The reverse proxies in front of the server, as addresses (`10.0.0.5`, `::1`) or networks
+/// (`10.0.0.0/8`). Only a request that comes straight from one of them has its
+/// `X-Forwarded-For` header believed; any client can write that header, so with no proxy listed
+/// (the default) it is ignored. Written as a list in the file, or comma-separated
+/// (`MIZALLA_TRUSTED_PROXIES=10.0.0.5,10.0.1.0/24`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Parses addresses and networks; the error names the entry that is neither.
+    pub fn parse<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut nets = Vec::new();
+        for entry in entries.into_iter().map(str::trim).filter(|e| !e.is_empty()) {
+            let net = match entry.parse::<ipnet::IpNet>() {
+                Ok(net) => net,
+                Err(_) => entry
+                    .parse::<std::net::IpAddr>()
+                    .map(ipnet::IpNet::from)
+                    .map_err(|_| format!("{entry:?} is not an IP address or network"))?,
+            };
+            nets.push(net);
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    /// Whether `ip` is one of the proxies (an IPv4 address seen as `::ffff:a.b.c.d` counts as
+    /// itself).
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for TrustedProxies {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|n| n.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for TrustedProxies {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            List(Vec<String>),
+            Text(String),
+        }
+        let parsed = match Written::deserialize(d)? {
+            Written::List(list) => TrustedProxies::parse(list.iter().map(String::as_str)),
+            Written::Text(text) => TrustedProxies::parse(text.split(',')),
+        };
+        parsed.map_err(serde::de::Error::custom)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -84,12 +143,16 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest file accepted on the import page, in bytes.
     pub max_upload_bytes: usize,
-    /// Failed logins allowed per account (and per client address) in `throttle_minutes`.
+    /// Wrong passwords one client address may try on one account before each further try
+    /// waits (30 seconds, doubling with each further failure).
     pub login_attempts: u32,
+    /// The longest such wait, in minutes.
     pub throttle_minutes: i64,
     /// "Already registered?" checks one user may make in a minute (0: no limit, for load
     /// tests). A clerk makes a few; thousands are someone mining other members' registrations.
     pub checks_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (default: none).
+    pub trusted_proxies: TrustedProxies,
     /// `pretty` or `json`.
     pub log_format: String,
     /// The assistance ledger's key (at least 32 characters), which seals every entry so that
@@ -114,6 +177,7 @@ impl Default for Settings {
             login_attempts: 5,
             throttle_minutes: 15,
             checks_per_minute: 60,
+            trusted_proxies: TrustedProxies::default(),
             log_format: "pretty".into(),
             ledger_key: None,
             ledger_key_file: None,
@@ -131,6 +195,7 @@ const ENV_KEYS: &[&str] = &[
     "login_attempts",
     "throttle_minutes",
     "checks_per_minute",
+    "trusted_proxies",
     "log_format",
     "ledger_key",
     "ledger_key_file",
@@ -205,5 +270,37 @@ mod tests {
         let s = Settings::load(Some(&file)).unwrap();
         assert_eq!(s.listen, "0.0.0.0:9000");
         assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn trusted_proxies_are_none_by_default_and_read_as_addresses_or_networks() {
+        assert!(Settings::default().trusted_proxies.is_empty());
+        let dir = std::env::temp_dir().join(format!("mizalla-proxies-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("proxies.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.5\", \"192.168.0.0/16\", \"::1\"]\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&file)).unwrap();
+        let ip = |a: &str| a.parse::<std::net::IpAddr>().unwrap();
+        assert!(s.trusted_proxies.contains(ip("10.0.0.5")));
+        assert!(!s.trusted_proxies.contains(ip("10.0.0.6")));
+        assert!(s.trusted_proxies.contains(ip("192.168.44.1")));
+        assert!(s.trusted_proxies.contains(ip("::1")));
+        assert!(
+            s.trusted_proxies.contains(ip("::ffff:10.0.0.5")),
+            "IPv4 seen over IPv6"
+        );
+        // Comma-separated, as an environment variable gives it.
+        let t: TrustedProxies = serde_json::from_str("\"10.0.0.5, 10.1.0.0/16\"").unwrap();
+        assert!(t.contains(ip("10.1.2.3")));
+        std::fs::write(&file, "trusted_proxies = [\"proxy.local\"]\n").unwrap();
+        assert!(
+            Settings::load(Some(&file)).is_err(),
+            "a name is not an address"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -175,6 +175,27 @@ pub async fn names(db: &Db) -> Result<std::collections::HashMap<String, (String,
         .collect())
 }
 
+/// A member may not carry the secretariat's name in either language: its pages, agreements and
+/// messages would then read as the secretariat's to other members. Names are compared folded
+/// (case, spacing, hamza and alef forms, diacritics and punctuation aside), each against both.
+async fn refuse_secretariat_names(db: &Db, input: &OrgInput) -> Result<()> {
+    use link::normalize::arabic::fold;
+    let secretariat = match secretariat(db).await {
+        Ok(org) => org,
+        Err(Error::NotFound) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let taken = [fold(&secretariat.name_ar), fold(&secretariat.name_en)];
+    let mut errs = FieldErrors::default();
+    for (field, name) in [("name_ar", &input.name_ar), ("name_en", &input.name_en)] {
+        let name = fold(name);
+        if !name.is_empty() && taken.contains(&name) {
+            errs.add(field, "err-name-secretariat");
+        }
+    }
+    errs.check()
+}
+
 /// Creates an organisation. Only a secretariat admin may (or the command line, `actor = None`).
 pub async fn create(
     db: &Db,
@@ -189,6 +210,9 @@ pub async fn create(
         return Err(Error::field("kind", "err-choice"));
     }
     input.validate()?;
+    if kind == "member" {
+        refuse_secretariat_names(db, &input).await?;
+    }
     if kind == "secretariat" {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE kind = 'secretariat'")
             .fetch_one(&db.pool)
@@ -253,6 +277,9 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: OrgInput) -> Res
         input.code = org.code.clone();
     }
     input.validate()?;
+    if org.kind == "member" {
+        refuse_secretariat_names(db, &input).await?;
+    }
     let before = serde_json::to_value(OrgInput::from_org(&org)).unwrap_or_default();
     let mut tx = db.begin().await?;
     let res = sqlx::query(

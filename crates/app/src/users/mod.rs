@@ -324,8 +324,25 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("no such user").unwrap_or_default())
 }
 
-/// Changes the actor's own password after checking the current one.
-pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: &str) -> Result<()> {
+/// What a password change ended besides the old password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Ended {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+/// Changes the actor's own password after checking the current one, and ends what the old
+/// password may have opened: a user changes it because someone else may know it, and that
+/// someone may already be signed in or have made a token. Every other session of the user ends
+/// and every API token is revoked; `keep_session` (the token of the session making the change)
+/// stays signed in. The caller clears the session cache.
+pub async fn change_password(
+    db: &Db,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    keep_session: Option<&str>,
+) -> Result<Ended> {
     let mut errs = FieldErrors::default();
     if authenticate(db, &actor.email, current).await? != Some(actor.user_id) {
         errs.add("current", "err-password-wrong");
@@ -341,6 +358,22 @@ pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: &str) -
         .bind(actor.user_id)
         .execute(&mut *tx)
         .await?;
+    // No stored hash is empty, so without a session to keep every one ends.
+    let keep = keep_session.map(token_hash).unwrap_or_default();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(actor.user_id)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let tokens = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(db::now())
+    .bind(actor.user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     audit::record(
         &mut tx,
         Some(actor),
@@ -348,11 +381,11 @@ pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: &str) -
         "user",
         Some(actor.user_id),
         None,
-        None,
+        Some(serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Ended { sessions, tokens })
 }
 
 /// A login session: the cookie carries `token`, the database only its hash.

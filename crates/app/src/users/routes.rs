@@ -4,11 +4,14 @@
 use super::{NewUser, Role};
 use crate::error::{Error, FieldErrors, Result};
 use crate::web::AppState;
+use crate::web::auth::{Attempt, SESSION_COOKIE, minutes_to_wait, retry_after};
 use crate::web::render::{Ctx, HtmlForm};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -147,6 +150,7 @@ pub struct PasswordForm {
 async fn view_password_post(
     State(app): State<AppState>,
     ctx: Ctx,
+    jar: CookieJar,
     HtmlForm(form): HtmlForm<PasswordForm>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
@@ -159,12 +163,53 @@ async fn view_password_post(
             minijinja::context! { saved => false },
         );
     }
-    match super::change_password(&app.db, actor, &form.current, &form.new).await {
-        Ok(()) => {
+    // Whoever holds a session (a browser left open) could otherwise guess the password here,
+    // unthrottled, and then change it: counted like a login, per user.
+    let permit = match app.throttle.begin(Attempt::current_password(actor.user_id)) {
+        Ok(permit) => permit,
+        Err(wait) => {
+            tracing::warn!(user_id = actor.user_id, "password change throttled");
+            let mut errs = FieldErrors::default();
+            errs.add("current", "err-too-many");
+            let mut res = ctx.form_errors(
+                "account/password.html",
+                &errs,
+                minijinja::context! { saved => false, retry_minutes => minutes_to_wait(wait) },
+            )?;
+            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return Ok(retry_after(res, wait));
+        }
+    };
+    // The browser making the change stays signed in.
+    let current_session = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let changed = super::change_password(
+        &app.db,
+        actor,
+        &form.current,
+        &form.new,
+        current_session.as_deref(),
+    )
+    .await;
+    match &changed {
+        Err(Error::Validation(errs)) if errs.get("current").is_some() => permit.failed(),
+        // The current password was right (the new one may still be refused).
+        Ok(_) | Err(Error::Validation(_)) => permit.succeeded(),
+        // Not checked after all: counts for nothing.
+        Err(_) => drop(permit),
+    }
+    match changed {
+        Ok(ended) => {
+            // The ended sessions must not live on in the cache.
             app.sessions.clear();
+            tracing::info!(
+                user_id = actor.user_id,
+                sessions = ended.sessions,
+                tokens = ended.tokens,
+                "password changed"
+            );
             ctx.page(
                 "account/password.html",
-                minijinja::context! { saved => true },
+                minijinja::context! { saved => true, ended => ended },
             )
         }
         Err(Error::Validation(errs)) => ctx.form_errors(

@@ -139,6 +139,20 @@ async fn provide_templates(State(app): State<AppState>, mut req: Request, next: 
     next.run(req).await
 }
 
+/// Pages, downloads and API answers carry personal data, and a shared office computer's
+/// browser (its back button, its cache on disk) or a proxy must not keep them: every response
+/// but the static assets is `no-store`, whatever its handler set. Set here, outside every
+/// handler and error page, so that no new route can forget it.
+async fn no_store(req: Request, next: Next) -> Response {
+    let asset = req.uri().path().starts_with("/assets/");
+    let mut res = next.run(req).await;
+    if !asset {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
 /// Refuses a body whose declared length is over the limit of its route, before reading it.
 async fn refuse_oversized(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let limit = if upload::is_upload(req.uri().path()) {
@@ -252,6 +266,7 @@ pub fn router(app: AppState) -> Router {
         .layer(middleware::from_fn_with_state(app.templates.clone(), error::render_errors))
         .layer(middleware::from_fn_with_state(app.clone(), provide_templates))
         .layer(middleware::from_fn(choose_locale))
+        .layer(middleware::from_fn(no_store))
         .layer(security_headers)
         .layer(
             // Method and path only: query strings may carry search terms (names) and stay out of logs.

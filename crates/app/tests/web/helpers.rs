@@ -116,8 +116,17 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, demo: bool) -> Option<TestApp> {
+        Self::spawn_configured(backend, demo, |_| {}).await
+    }
+
+    /// Starts the app with settings changed by `configure` (a trusted proxy, say).
+    pub async fn spawn_configured(
+        backend: Backend,
+        demo: bool,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
         let url = fresh_database_url(backend).await?;
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: DatabaseUrl::new(url.clone()),
             listen: "127.0.0.1:0".into(),
             // SQLite keeps its ledger key beside the database file; PostgreSQL needs one given.
@@ -125,6 +134,7 @@ impl TestApp {
                 .then(|| mizalla::config::Secret::new(TEST_LEDGER_KEY)),
             ..Settings::default()
         };
+        configure(&mut settings);
         let db = mizalla::open(&settings).await.expect("open database");
         if demo {
             mizalla::demo::seed(&db).await.expect("seed demo");

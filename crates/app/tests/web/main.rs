@@ -5,10 +5,12 @@ mod helpers;
 
 mod access;
 mod agreements;
+mod auth;
 mod bad_input;
 mod browser;
 mod hardening;
 mod i18n;
 mod ledger;
+mod orgs;
 mod platform;
 mod registry;
