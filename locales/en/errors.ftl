@@ -37,6 +37,7 @@ err-conflict = This request conflicts with saved data.
 err-too-large = The file or data sent is larger than allowed.
 err-content-type = This kind of data is not accepted here.
 err-too-many = Too many attempts. Wait a little and try again.
+err-org-left = Your organisation has left the alliance, so its accounts no longer sign in. If this is a mistake, ask the secretariat.
 err-internal = Something went wrong on our side. Nothing from this request was saved. Please try again, and tell the secretariat if it happens again.
 
 ## Members' files (registry imports and `mizalla dedup`)

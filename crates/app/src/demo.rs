@@ -133,6 +133,7 @@ async fn actor_for(db: &Db, email: &str) -> anyhow::Result<Actor> {
         display_name: String::new(),
         org_id,
         role: Role::parse(&role).unwrap_or(Role::Auditor),
+        membership: orgs::Membership::Active,
     })
 }
 

@@ -65,13 +65,16 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let progress = std::sync::Arc::new(mizalla::jobs::progress::Progress::default());
+    // The progress is read on a thread of its own: the import keeps the runtime's threads busy
+    // (linking is long work between awaits), and a stage must still be said while it runs.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watcher = {
-        let (bar, progress) = (bar.clone(), progress.clone());
+        let (bar, progress, done) = (bar.clone(), progress.clone(), done.clone());
         // Without a terminal (a script, a log), each stage is a line of its own.
         let lines = !std::io::IsTerminal::is_terminal(&std::io::stderr());
-        tokio::spawn(async move {
+        std::thread::spawn(move || {
             let mut stage = None;
-            loop {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 let r = progress.read();
                 if lines && stage != Some(r.stage) {
                     stage = Some(r.stage);
@@ -83,12 +86,13 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
                     String::new()
                 };
                 bar.set_message(format!("{}{count}", Locale::En.t(r.stage.key())));
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                std::thread::sleep(std::time::Duration::from_millis(50));
             }
         })
     };
     let plan = registry::import(db, None, org.id, &name, incoming, !dry_run, &progress).await;
-    watcher.abort();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = watcher.join();
     bar.finish_and_clear();
     let plan = plan.map_err(|e| anyhow::anyhow!("import failed, nothing was saved: {e}"))?;
     let verb = if dry_run { "would be" } else { "were" };

@@ -256,8 +256,9 @@ async fn broken_files_give_clear_errors_and_store_nothing() {
 }
 
 /// Killing the command in the middle of an import leaves the registry as it was before it. The
-/// import is killed when it says it is linking — inside its transaction, whatever the machine's
-/// speed — not after a fixed time, which a fast machine could outrun.
+/// import is killed when it says it is linking (or saving what linking found) — inside its
+/// transaction, whatever the machine's speed — not after a fixed time, which a fast machine
+/// could outrun.
 #[tokio::test]
 async fn a_killed_import_leaves_no_half_batch() {
     use std::io::BufRead as _;
@@ -299,7 +300,8 @@ async fn a_killed_import_leaves_no_half_batch() {
     for line in stderr.lines() {
         let line = line.unwrap();
         said.push(line.clone());
-        if line.starts_with("Matching against") {
+        // Linking, or saving the numbers it found: both inside the import's transaction.
+        if line.starts_with("Matching against") || line.starts_with("Saving person") {
             child.kill().unwrap();
             break;
         }

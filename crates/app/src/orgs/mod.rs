@@ -13,6 +13,32 @@ use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 
 pub const STATUSES: [&str; 3] = ["active", "suspended", "left"];
+
+/// Where an organisation stands in the alliance, and what that lets its staff do:
+/// - *active*: what their roles allow;
+/// - *suspended*: they read their own organisation's data (registrations, assistance, their
+///   exports) and write nothing — no import, no assistance, no check against the registry
+///   (which reads other members' registrations), no follow-up, no user or profile change;
+/// - *left*: they sign in to nothing; their sessions and tokens stop working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    #[default]
+    Active,
+    Suspended,
+    Left,
+}
+
+impl Membership {
+    /// The membership a stored status names (an unknown one counts as suspended: read only).
+    pub fn of_status(status: &str) -> Self {
+        match status {
+            "active" => Membership::Active,
+            "left" => Membership::Left,
+            _ => Membership::Suspended,
+        }
+    }
+}
 pub const SECTORS: [&str; 8] = [
     "relief",
     "health",

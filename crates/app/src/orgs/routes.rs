@@ -162,6 +162,8 @@ async fn view_org_status_post(
     HtmlForm(form): HtmlForm<StatusForm>,
 ) -> Result<Response> {
     super::set_status(&app.db, ctx.actor()?, id, &form.status, &form.note).await?;
+    // Its staff's sessions now stand for another membership.
+    app.sessions.clear();
     Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
 }
 
@@ -209,5 +211,6 @@ async fn api_org_status_post(
     Json(form): Json<StatusForm>,
 ) -> Result<Json<Org>> {
     super::set_status(&app.db, ctx.actor()?, id, &form.status, &form.note).await?;
+    app.sessions.clear();
     Ok(Json(super::get(&app.db, id).await?))
 }

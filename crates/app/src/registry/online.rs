@@ -428,6 +428,10 @@ fn count_check(db: &Db, actor: &Actor, limit: u32) -> Result<()> {
 
 /// Checks `probe` against the whole registry, at most `per_minute` times a minute per user.
 pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Result<Answer> {
+    // A check reads other members' registrations: a suspended member reads only its own data.
+    if !actor.active_member() {
+        return Err(Error::Forbidden);
+    }
     count_check(db, actor, per_minute)?;
     for (field, value) in probe.fields() {
         if value.chars().count() > crate::table::MAX_CELL_CHARS {

@@ -62,6 +62,8 @@ pub struct Actor {
     pub display_name: String,
     pub org_id: i64,
     pub role: Role,
+    /// The organisation's standing in the alliance (see [`crate::orgs::Membership`]).
+    pub membership: crate::orgs::Membership,
 }
 
 impl Actor {
@@ -79,10 +81,20 @@ impl Actor {
     /// May manage the users and profile of organisation `org_id`.
     pub fn administers(&self, org_id: i64) -> bool {
         self.role == Role::SecretariatAdmin
-            || (self.role == Role::MemberAdmin && self.org_id == org_id)
+            || (self.role == Role::MemberAdmin && self.org_id == org_id && self.active_member())
     }
+    /// May see the users of organisation `org_id`: who sees all, and its own admin (also while
+    /// suspended: reading its own data is still allowed).
+    pub fn sees_users_of(&self, org_id: i64) -> bool {
+        self.sees_all() || (self.role == Role::MemberAdmin && self.org_id == org_id)
+    }
+    /// May change data: every role but the auditor, of an organisation not suspended.
     pub fn can_write(&self) -> bool {
-        self.role != Role::Auditor
+        self.role != Role::Auditor && self.active_member()
+    }
+    /// Whether the actor's organisation is active (the secretariat always is).
+    pub fn active_member(&self) -> bool {
+        self.membership == crate::orgs::Membership::Active
     }
 }
 
@@ -298,15 +310,21 @@ struct Credentials {
     id: i64,
     password_hash: String,
     active: i64,
+    org_status: String,
 }
 
-/// Checks an e-mail and password; `Ok(None)` when they do not match an active user.
+/// Checks an e-mail and password; `Ok(None)` when they do not match an active user. The right
+/// password of a user whose organisation has left the alliance is `Err(Forbidden)`: that user is
+/// told why, not that the password is wrong.
 pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option<i64>> {
-    let row: Option<Credentials> =
-        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = $1")
-            .bind(email.trim().to_lowercase())
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<Credentials> = sqlx::query_as(
+        "SELECT u.id, u.password_hash, u.active, o.status AS org_status FROM users u \
+         JOIN orgs o ON o.id = u.org_id WHERE u.email = $1",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?;
+    let left = row.as_ref().is_some_and(|c| c.org_status == "left");
     // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
     let (hash, user) = match row {
         Some(c) if c.active == 1 => (c.password_hash, Some(c.id)),
@@ -316,6 +334,9 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| Error::Internal(e.into()))?;
+    if ok && left {
+        return Err(Error::Forbidden);
+    }
     Ok(if ok { user } else { None })
 }
 
@@ -436,16 +457,23 @@ struct ActorRow {
     display_name: String,
     org_id: i64,
     role: String,
+    org_status: String,
 }
 
 impl ActorRow {
+    /// The actor, unless its organisation has left the alliance (its staff sign in to nothing).
     fn into_actor(self) -> Option<Actor> {
+        let membership = crate::orgs::Membership::of_status(&self.org_status);
+        if membership == crate::orgs::Membership::Left {
+            return None;
+        }
         Some(Actor {
             user_id: self.id,
             email: self.email,
             display_name: self.display_name,
             org_id: self.org_id,
             role: Role::parse(&self.role)?,
+            membership,
         })
     }
 }
@@ -467,6 +495,7 @@ struct SessionRow {
     display_name: String,
     org_id: i64,
     role: String,
+    org_status: String,
     csrf_token: String,
     name_ar: String,
     name_en: String,
@@ -474,7 +503,7 @@ struct SessionRow {
 
 pub async fn session_actor(db: &Db, token: &str) -> Result<Option<LiveSession>> {
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, s.csrf_token, o.name_ar, o.name_en \
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, o.status AS org_status, s.csrf_token, o.name_ar, o.name_en \
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
     )
@@ -489,6 +518,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<Option<LiveSession>> 
             display_name: r.display_name,
             org_id: r.org_id,
             role: r.role,
+            org_status: r.org_status,
         }
         .into_actor()?;
         Some(LiveSession {
@@ -503,8 +533,8 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<Option<LiveSession>> 
 /// The user behind an API token.
 pub async fn token_actor(db: &Db, token: &str) -> Result<Option<Actor>> {
     let row: Option<ActorRow> = sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.org_id, u.role FROM api_tokens t \
-         JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, o.status AS org_status FROM api_tokens t \
+         JOIN users u ON u.id = t.user_id JOIN orgs o ON o.id = u.org_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
     )
     .bind(token_hash(token))
     .fetch_optional(&db.pool)

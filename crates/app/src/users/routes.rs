@@ -323,7 +323,7 @@ async fn api_org_users_get(
 ) -> Result<Json<Vec<super::User>>> {
     let actor = ctx.actor()?;
     crate::orgs::get(&app.db, org_id).await?;
-    if !(actor.sees_all() || actor.administers(org_id)) {
+    if !actor.sees_users_of(org_id) {
         return Err(Error::Forbidden);
     }
     Ok(Json(super::list_for_org(&app.db, org_id).await?))

@@ -585,7 +585,15 @@ pub async fn view_login_post(
             return Ok(retry_after(res, wait));
         }
     };
-    let Some(user_id) = users::authenticate(&app.db, &email, &form.password).await? else {
+    let user = match users::authenticate(&app.db, &email, &form.password).await {
+        Err(Error::Forbidden) => {
+            // The right password of someone whose organisation has left the alliance.
+            permit.succeeded();
+            return again("err-org-left", axum::http::StatusCode::FORBIDDEN, None);
+        }
+        other => other?,
+    };
+    let Some(user_id) = user else {
         permit.failed();
         tracing::info!("login failed");
         return again("err-login", axum::http::StatusCode::UNAUTHORIZED, None);

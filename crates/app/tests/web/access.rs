@@ -454,7 +454,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
             .unwrap();
     let (pair,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
-         VALUES ($1, $2, 0.7, 'test', 'open', '2026-01-01T00:00:00Z') RETURNING id",
+         VALUES ($1, $2, 0.7, 'test', 'open', '2026-01-01T00:00:00Z') \
+         ON CONFLICT (record_l, record_r) DO UPDATE SET status = 'open' RETURNING id",
     )
     .bind(own_record)
     .bind(other_record)
@@ -496,8 +497,16 @@ fn fill(template: &str, ids: &[(&str, String)]) -> String {
     s
 }
 
-async fn every_route_allows_exactly_the_roles_it_should(app: TestApp) {
-    let ids = ids(&app).await;
+/// Runs every row of the matrix for every role and returns the violations. `expect` gives the
+/// outcome wanted of a row for the role at an index of `ROLES`: `A` allowed, `D` denied, `U`
+/// not signed in (401: the token stands for no one). With `membership`, Al-Amal's status is set
+/// to it before each request (the matrix has rows that change it).
+async fn violations(
+    app: &TestApp,
+    membership: Option<&str>,
+    expect: impl Fn(&Row, usize) -> u8,
+) -> Vec<String> {
+    let ids = ids(app).await;
     let mut tokens = Vec::new();
     for email in ROLES {
         tokens.push(app.token(email).await);
@@ -506,6 +515,13 @@ async fn every_route_allows_exactly_the_roles_it_should(app: TestApp) {
     let mut failures = Vec::new();
     for row in matrix() {
         for (i, token) in tokens.iter().enumerate() {
+            if let Some(status) = membership {
+                sqlx::query("UPDATE orgs SET status = $1 WHERE code = 'amal'")
+                    .bind(status)
+                    .execute(&app.db.pool)
+                    .await
+                    .unwrap();
+            }
             let path = fill(row.path, &ids);
             let mut req = client
                 .request(row.method.clone(), app.url(&path))
@@ -525,26 +541,91 @@ async fn every_route_allows_exactly_the_roles_it_should(app: TestApp) {
                          Content-Type: text/csv\r\n\r\n{content}\r\n--XyZ--\r\n"
                     )),
             };
-            let status = req.send().await.unwrap().status().as_u16();
-            let allowed = (200..400).contains(&status);
-            let denied = status == 403 || status == 404;
-            let want_allowed = row.expect.as_bytes()[i] == b'A';
-            if !((want_allowed && allowed) || (!want_allowed && denied)) {
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let to_login = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .is_some_and(|l| l.starts_with("/login"));
+            let (ok, wanted) = match expect(&row, i) {
+                b'A' => ((200..400).contains(&status) && !to_login, "allowed"),
+                // The API says 401; a page sends the browser to the login page.
+                b'U' => (
+                    status == 401 || (status == 303 && to_login),
+                    "not signed in",
+                ),
+                _ => (status == 403 || status == 404, "denied"),
+            };
+            if !ok {
                 failures.push(format!(
-                    "{} {} as {}: got {status}, expected {}",
-                    row.method,
-                    path,
-                    ROLES[i],
-                    if want_allowed { "allowed" } else { "denied" }
+                    "{} {} as {}: got {status}, expected {wanted}",
+                    row.method, path, ROLES[i]
                 ));
             }
         }
     }
+    failures
+}
+
+async fn every_route_allows_exactly_the_roles_it_should(app: TestApp) {
+    let failures = violations(&app, None, |row, i| row.expect.as_bytes()[i]).await;
     assert!(
         failures.is_empty(),
         "access matrix violations:\n{}",
         failures.join("\n")
     );
+}
+
+/// Issue 12, 11: staff of a member that was suspended, or that left, still checked, exported,
+/// recorded assistance and read records. Suspended, the member's staff may read what the matrix
+/// lets them read and write nothing; once it left, its tokens stand for no one. The secretariat
+/// is not affected.
+async fn a_suspended_member_writes_nothing_and_one_that_left_reaches_nothing(app: TestApp) {
+    let member = |i: usize| ROLES[i].ends_with("@amal.demo");
+    // What a member's staff may still do while suspended: read (GET) its own data — not the
+    // pages that exist to write (edit forms, imports), not the check against the registry,
+    // which reads other members' registrations.
+    let suspended = |row: &Row, i: usize| {
+        let read = row.method == Method::GET
+            && !row.path.contains("/edit")
+            && !row.path.contains("/import")
+            && !row.path.starts_with("/api/v1/registry/check");
+        if member(i) && !read {
+            b'D'
+        } else {
+            row.expect.as_bytes()[i]
+        }
+    };
+    for (status, expect) in [
+        ("suspended", &suspended as &dyn Fn(&Row, usize) -> u8),
+        ("left", &|row: &Row, i: usize| {
+            if member(i) {
+                b'U'
+            } else {
+                row.expect.as_bytes()[i]
+            }
+        }),
+    ] {
+        let failures = violations(&app, Some(status), expect).await;
+        assert!(
+            failures.is_empty(),
+            "access matrix violations for a member {status}:\n{}",
+            failures.join("\n")
+        );
+    }
+    // The right password of a member that left is told why it no longer signs in.
+    let res = TestApp::client()
+        .post(app.url("/login?lang=en"))
+        .form(&[
+            ("email", "staff@amal.demo"),
+            ("password", mizalla::demo::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("left the alliance"));
 }
 
 /// Percent-encodes the values of an `a=b&c=d` form written in plain text.
@@ -555,6 +636,11 @@ fn form_encode(plain: &str) -> String {
         .collect();
     serde_urlencoded::to_string(pairs).unwrap()
 }
+
+on_both_backends!(
+    membership_status,
+    a_suspended_member_writes_nothing_and_one_that_left_reaches_nothing
+);
 
 on_both_backends!(
     access_matrix,

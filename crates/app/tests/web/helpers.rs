@@ -220,6 +220,7 @@ impl TestApp {
             display_name: String::new(),
             org_id,
             role: mizalla::users::Role::parse(&role).unwrap(),
+            membership: mizalla::orgs::Membership::Active,
         }
     }
 
