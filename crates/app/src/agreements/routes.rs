@@ -122,7 +122,7 @@ async fn view_agreements_get(
                 crate::orgs::list(&app.db)
                     .await?
                     .into_iter()
-                    .filter(|o| o.kind == "member")
+                    .filter(|o| o.is_member())
                     .collect()
             } else {
                 vec![]
@@ -147,12 +147,8 @@ async fn form_page(
     errors: Option<&crate::error::FieldErrors>,
 ) -> Result<Response> {
     let orgs = crate::orgs::list(&app.db).await?;
-    let members: Vec<_> = orgs
-        .iter()
-        .filter(|o| o.kind == "member")
-        .cloned()
-        .collect();
-    let secretariat = orgs.iter().find(|o| o.kind == "secretariat").cloned();
+    let members: Vec<_> = orgs.iter().filter(|o| o.is_member()).cloned().collect();
+    let secretariat = orgs.iter().find(|o| o.is_secretariat()).cloned();
     // Three point rows on a new agreement (blank rows are ignored); more can be added later.
     let mut points = input.points.clone();
     if id.is_none() {

@@ -34,6 +34,14 @@ impl Kind {
         self == Kind::Postgres
     }
 
+    /// A SQL expression building one JSON object, as text, of `pairs` (`'key', value, …`).
+    pub fn json_object(self, pairs: &str) -> String {
+        match self {
+            Kind::Sqlite => format!("json_object({pairs})"),
+            Kind::Postgres => format!("json_build_object({pairs})::text"),
+        }
+    }
+
     pub fn of_url(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
             Ok(Kind::Sqlite)

@@ -67,6 +67,19 @@ pub struct Org {
     pub updated_at: String,
 }
 
+/// An organisation's kind: the one secretariat, or a member foundation (stored as text).
+pub const KIND_SECRETARIAT: &str = "secretariat";
+pub const KIND_MEMBER: &str = "member";
+
+impl Org {
+    pub fn is_member(&self) -> bool {
+        self.kind == KIND_MEMBER
+    }
+    pub fn is_secretariat(&self) -> bool {
+        self.kind == KIND_SECRETARIAT
+    }
+}
+
 const ORG_COLUMNS: &str = "id, code, kind, name_ar, name_en, sectors, governorates, contact_name, contact_phone, \
                            contact_email, status, created_at, updated_at";
 
@@ -232,14 +245,14 @@ pub async fn create(
     if actor.is_some_and(|a| !a.is_secretariat_admin()) {
         return Err(Error::Forbidden);
     }
-    if kind != "member" && kind != "secretariat" {
+    if kind != KIND_MEMBER && kind != KIND_SECRETARIAT {
         return Err(Error::field("kind", "err-choice"));
     }
     input.validate()?;
     if kind == "member" {
         refuse_secretariat_names(db, &input).await?;
     }
-    if kind == "secretariat" {
+    if kind == KIND_SECRETARIAT {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE kind = 'secretariat'")
             .fetch_one(&db.pool)
             .await?;
@@ -303,7 +316,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: OrgInput) -> Res
         input.code = org.code.clone();
     }
     input.validate()?;
-    if org.kind == "member" {
+    if org.is_member() {
         refuse_secretariat_names(db, &input).await?;
     }
     let before = serde_json::to_value(OrgInput::from_org(&org)).unwrap_or_default();
@@ -364,7 +377,7 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, status: &str, note: &st
     if !STATUSES.contains(&status) {
         return Err(Error::field("status", "err-choice"));
     }
-    if org.kind == "secretariat" {
+    if org.is_secretariat() {
         return Err(Error::Conflict("err-secretariat-status"));
     }
     let note = note.trim();

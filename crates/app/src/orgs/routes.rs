@@ -98,7 +98,7 @@ async fn view_org_get(
     };
     let roles: Vec<&str> = users::Role::ALL
         .iter()
-        .filter(|r| r.is_secretariat() == (org.kind == "secretariat"))
+        .filter(|r| r.is_secretariat() == org.is_secretariat())
         .map(|r| r.as_str())
         .collect();
     ctx.page(
@@ -107,7 +107,7 @@ async fn view_org_get(
             org => org, governorates => governorate_names(&org.governorates), sectors => super::split_list(&org.sectors),
             history => history, show_history => own_or_all, users => members,
             can_edit => actor.administers(id), can_manage_users => actor.administers(id),
-            can_set_status => actor.is_secretariat_admin() && org.kind == "member",
+            can_set_status => actor.is_secretariat_admin() && org.is_member(),
             roles => roles, statuses => STATUSES, new_user => minijinja::context!{},
         },
     )

@@ -310,16 +310,14 @@ impl Stored {
 /// [`read_stored`]. Through sqlx's Any driver a row of 24 columns took ~30 µs to decode (3 s
 /// for 100,000 registrations, each import and each restart); one text column a fraction of that.
 fn stored_select(kind: db::Kind) -> String {
-    let (object, cast) = match kind {
-        db::Kind::Sqlite => ("json_object", ""),
-        db::Kind::Postgres => ("json_build_object", "::text"),
-    };
     let raw: Vec<String> = RAW_FIELDS.iter().map(|f| format!("'{f}', r.{f}")).collect();
     format!(
-        "SELECT {object}('id', r.id, 'org_id', r.org_id, 'date_order', r.date_order, 'person_id', r.person_id, \
-         'household_id', r.household_id, 'record_id', r.member_key, 'member_org', o.code, {}){cast} \
-         FROM registry_records r JOIN orgs o ON o.id = r.org_id",
-        raw.join(", ")
+        "SELECT {} FROM registry_records r JOIN orgs o ON o.id = r.org_id",
+        kind.json_object(&format!(
+            "'id', r.id, 'org_id', r.org_id, 'date_order', r.date_order, 'person_id', r.person_id, \
+             'household_id', r.household_id, 'record_id', r.member_key, 'member_org', o.code, {}",
+            raw.join(", ")
+        ))
     )
 }
 
@@ -343,6 +341,34 @@ async fn load_all(kind: db::Kind, tx: &mut Tx<'_>) -> Result<Vec<Stored>> {
     read_stored(rows)
 }
 
+/// What an officer decides of a pair of registrations (stored as its `status`, next to `open`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// One person: the pair is linked at every re-link.
+    Same,
+    /// Two people: the pair is never linked or proposed again.
+    Different,
+    /// Cannot tell: the pair leaves the queue and the registry stays as it is.
+    Unsure,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Same => "same",
+            Decision::Different => "different",
+            Decision::Unsure => "unsure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Decision::Same, Decision::Different, Decision::Unsure]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+}
+
 /// People's decisions on pairs: (record, record, same?).
 async fn decisions(tx: &mut Tx<'_>) -> Result<Vec<(i64, i64, bool)>> {
     let rows: Vec<(i64, i64, String)> = sqlx::query_as(
@@ -352,7 +378,7 @@ async fn decisions(tx: &mut Tx<'_>) -> Result<Vec<(i64, i64, bool)>> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(l, r, s)| (l, r, s == "same"))
+        .map(|(l, r, s)| (l, r, Decision::parse(&s) == Some(Decision::Same)))
         .collect())
 }
 
@@ -372,7 +398,7 @@ pub async fn import(
         return Err(Error::Forbidden);
     }
     let org = crate::orgs::get(db, org_id).await?;
-    if org.kind != "member" {
+    if !org.is_member() {
         return Err(Error::BadRequest("err-import-not-member"));
     }
     let _guard = IMPORT_LOCK.lock().await;
@@ -1249,9 +1275,7 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
     if !actor.coordinates() {
         return Err(Error::Forbidden);
     }
-    if !matches!(decision, "same" | "different" | "unsure") {
-        return Err(Error::field("decision", "err-choice"));
-    }
+    let decision = Decision::parse(decision).ok_or(Error::field("decision", "err-choice"))?;
     let _guard = IMPORT_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let (before, record_l, record_r): (String, i64, i64) =
@@ -1263,7 +1287,7 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
     sqlx::query(
         "UPDATE registry_pairs SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
     )
-    .bind(decision)
+    .bind(decision.as_str())
     .bind(actor.user_id)
     .bind(db::now())
     .bind(pair_id)
@@ -1276,10 +1300,10 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
         "registry_pair",
         Some(pair_id),
         Some(serde_json::json!({ "status": before })),
-        Some(serde_json::json!({ "status": decision })),
+        Some(serde_json::json!({ "status": decision.as_str() })),
     )
     .await?;
-    let relinked = if decision == "unsure" {
+    let relinked = if decision == Decision::Unsure {
         None
     } else {
         let stored = load_all(db.kind, &mut tx).await?;
@@ -1293,7 +1317,16 @@ pub async fn decide(db: &Db, actor: &Actor, pair_id: i64, decision: &str) -> Res
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-        notice(&mut tx, org_id, id, decision, person_id, person_id, &now).await?;
+        notice(
+            &mut tx,
+            org_id,
+            id,
+            decision.as_str(),
+            person_id,
+            person_id,
+            &now,
+        )
+        .await?;
     }
     tx.commit().await?;
     if let Some(snapshot) = relinked {

@@ -192,7 +192,7 @@ pub async fn create(db: &Db, actor: Option<&Actor>, new: NewUser) -> Result<i64>
     match org_kind {
         None => errs.add("org", "err-org-unknown"),
         Some((kind,)) => {
-            if (kind == "secretariat") != new.role.is_secretariat() {
+            if (kind == crate::orgs::KIND_SECRETARIAT) != new.role.is_secretariat() {
                 errs.add("role", "err-role-org-mismatch");
             }
         }

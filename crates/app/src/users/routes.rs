@@ -90,7 +90,7 @@ async fn view_org_users_post(
             let users = super::list_for_org(&app.db, org_id).await?;
             let roles: Vec<&str> = Role::ALL
                 .iter()
-                .filter(|r| r.is_secretariat() == (org.kind == "secretariat"))
+                .filter(|r| r.is_secretariat() == org.is_secretariat())
                 .map(|r| r.as_str())
                 .collect();
             let blank = UserForm {
