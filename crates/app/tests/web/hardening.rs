@@ -202,17 +202,7 @@ pub async fn import_on_the_web(
     s: &crate::helpers::Session,
     csv: &str,
 ) -> (i64, String) {
-    let res = s
-        .client
-        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(format!(
-            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.csv\"\r\n\
-             Content-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = s.upload(&app, "/registry/upload", "list.csv", csv).await;
     assert_eq!(res.status(), 303);
     let preview = res.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
@@ -391,17 +381,7 @@ on_both_backends!(huge_pages, a_huge_page_number_shows_the_last_page);
 async fn a_saved_mapping_keeps_no_beneficiary_data(app: TestApp) {
     let s = app.login("staff@amal.demo").await;
     let csv = "AMAL-830,29501011234563,01001234567,سلوى عادل حسن\nAMAL-831,29601011234561,01101234567,نادية فؤاد سالم\n";
-    let res = s
-        .client
-        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(format!(
-            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\
-             Content-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = s.upload(&app, "/registry/upload", "x.csv", csv).await;
     let preview = res.headers()["location"].to_str().unwrap().to_owned();
     let res = s
         .client
@@ -534,16 +514,13 @@ on_both_backends!(
 async fn an_import_cut_short_by_a_killed_server_is_shown_with_start_again(app: TestApp) {
     let s = app.login("staff@amal.demo").await;
     let res = s
-        .client
-        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(
-            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"killed.csv\"\r\n\
-             Content-Type: text/csv\r\n\r\nrecord_id,full_name\r\nAMAL-850,سلوى عادل\r\n--XyZ--\r\n",
+        .upload(
+            &app,
+            "/registry/upload",
+            "killed.csv",
+            "record_id,full_name\r\nAMAL-850,سلوى عادل",
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     let preview = res.headers()["location"].to_str().unwrap().to_owned();
     let upload: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
     let user = app.actor("staff@amal.demo").await;

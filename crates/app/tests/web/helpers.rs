@@ -251,6 +251,29 @@ pub struct Session {
     pub csrf: String,
 }
 
+impl Session {
+    /// Uploads `content` as the file `name` to an upload route (`/registry/upload`,
+    /// `/assistance/upload`), as the browser's form does.
+    pub async fn upload(
+        &self,
+        app: &TestApp,
+        route: &str,
+        name: &str,
+        content: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(app.url(&format!("{route}?_csrf={}", self.csrf)))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: text/csv\r\n\r\n{content}\r\n--XyZ--\r\n"
+            ))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
 /// Runs an async test body on SQLite, then on PostgreSQL when available.
 #[macro_export]
 macro_rules! on_both_backends {

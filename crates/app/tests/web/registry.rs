@@ -942,17 +942,7 @@ async fn a_list_of_100000_rows_is_imported_on_the_web_with_progress() {
         .unwrap();
     let before = app.count("registry_records").await;
     let s = app.login("staff@amal.demo").await;
-    let res = s
-        .client
-        .post(app.url(&format!("/registry/upload?_csrf={}", s.csrf)))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(format!(
-            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\
-             Content-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = s.upload(&app, "/registry/upload", "big.csv", &csv).await;
     assert_eq!(res.status(), 303);
     let preview = res.headers()["location"].to_str().unwrap().to_owned();
     let page = s
