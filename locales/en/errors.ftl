@@ -35,6 +35,10 @@ err-timeout = The request took too long. Please try again.
 err-conflict = This request conflicts with saved data.
 err-too-large = The file or data sent is larger than allowed.
 err-content-type = This kind of data is not accepted here.
+err-json = The body is not valid JSON.
+err-type = This value is of the wrong type (for example text where a number is expected).
+err-unknown-field = This field is not part of the request: check its name against the API description.
+err-code-fixed = Only the secretariat changes an organisation's code.
 err-too-many = Too many attempts. Wait a quarter of an hour and try again.
 err-internal = Something went wrong on our side. Nothing from this request was saved. Please try again, and tell the secretariat if it happens again.
 

@@ -4,6 +4,7 @@ use super::{AgreementInput, Detail, Filter, KINDS, PAGE_SIZE, PointInput, STATUS
 use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::web::AppState;
+use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, Pager};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -418,7 +419,7 @@ async fn api_agreement_get(
 async fn api_agreements_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    Json(input): Json<AgreementInput>,
+    ApiJson(input): ApiJson<AgreementInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let id = super::create(&app.db, actor, input).await?;
@@ -433,7 +434,7 @@ async fn api_agreement_put(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(input): Json<AgreementInput>,
+    ApiJson(input): ApiJson<AgreementInput>,
 ) -> Result<Json<Detail>> {
     let actor = ctx.actor()?;
     super::update(&app.db, actor, id, input).await?;
@@ -444,7 +445,7 @@ async fn api_points_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(input): Json<PointInput>,
+    ApiJson(input): ApiJson<PointInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     super::add_point(&app.db, actor, id, input).await?;
@@ -459,7 +460,7 @@ async fn api_updates_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(point_id): Path<i64>,
-    Json(input): Json<UpdateInput>,
+    ApiJson(input): ApiJson<UpdateInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let agreement_id = super::post_update(&app.db, actor, point_id, input).await?;

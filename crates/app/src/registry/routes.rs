@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::jobs;
 use crate::jobs::progress::Progress;
 use crate::paging::Page;
+use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use crate::web::{AppState, upload};
 use axum::extract::{Multipart, Path, Query, State};
@@ -114,7 +115,7 @@ async fn view_check_post(
 async fn api_check_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    Json(probe): Json<super::online::Probe>,
+    ApiJson(probe): ApiJson<super::online::Probe>,
 ) -> Result<Json<super::online::Answer>> {
     Ok(Json(
         super::online::check(
