@@ -1,10 +1,22 @@
-//! The API and its OpenAPI document agree (issue 12, 17): a body the document calls invalid is
-//! refused (a required property missing, an unknown one, a wrong type) with the property named.
+//! The API and its OpenAPI document agree (issue 12, 17): each error answer the API gives is
+//! documented for its operation, and a body the document calls invalid is refused (a required
+//! property missing, an unknown one, a wrong type) with the property named.
 
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 use reqwest::Method;
 use serde_json::{Value, json};
+
+async fn document(app: &TestApp) -> Value {
+    TestApp::client()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
 
 /// Sends `method path` with `token` and a JSON body (or none), in English; the status and the
 /// JSON answer.
@@ -26,6 +38,201 @@ async fn call(
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }
+
+/// Asserts that the document lists `status` for operation `method route`, and that the answer
+/// is the shared error body.
+fn assert_documented(doc: &Value, method: &str, route: &str, status: u16, answer: &Value) {
+    let responses = &doc["paths"][route][method]["responses"];
+    assert!(
+        responses.get(status.to_string()).is_some(),
+        "{method} {route} answered {status}, which its document does not list: {answer}"
+    );
+    let error = &answer["error"];
+    assert_eq!(error["status"], status, "{answer}");
+    assert!(
+        error["code"].is_string() && error["message"].is_string() && error["fields"].is_object()
+    );
+}
+
+async fn every_error_answer_the_api_gives_is_in_its_document(app: TestApp) {
+    let doc = document(&app).await;
+    let admin = app.token("admin@secretariat.demo").await;
+    let member = app.token("staff@amal.demo").await;
+    let amal = app.org_id("amal").await;
+    let secretariat = app.org_id("secretariat").await;
+    let client = TestApp::client();
+
+    // 401: no token, or an unknown one.
+    for (method, route, path) in [
+        ("get", "/api/v1/me", "/api/v1/me".to_owned()),
+        ("get", "/api/v1/orgs/{id}", format!("/api/v1/orgs/{amal}")),
+        (
+            "post",
+            "/api/v1/agreements",
+            "/api/v1/agreements".to_owned(),
+        ),
+    ] {
+        let (status, answer) =
+            call(&app, "mz_not-a-token", method.parse().unwrap(), &path, None).await;
+        assert_eq!(status, 401);
+        assert_documented(&doc, method, route, status, &answer);
+    }
+
+    // 400: a NUL anywhere, a path or query parameter of the wrong type, JSON that is not JSON.
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/registry/search?q=a%00b",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("err-nul"))
+    );
+    assert_documented(&doc, "get", "/api/v1/registry/search", status, &answer);
+    let (status, answer) = call(&app, &admin, Method::GET, "/api/v1/orgs/two", None).await;
+    assert_eq!(status, 400);
+    assert_documented(&doc, "get", "/api/v1/orgs/{id}", status, &answer);
+    let (status, answer) = call(&app, &admin, Method::GET, "/api/v1/audit?page=last", None).await;
+    assert_eq!(status, 400);
+    assert_documented(&doc, "get", "/api/v1/audit", status, &answer);
+    let res = client
+        .put(app.url(&format!("/api/v1/orgs/{amal}?lang=en")))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"code\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["error"]["message"], "The body is not valid JSON.");
+    assert_documented(&doc, "put", "/api/v1/orgs/{id}", 400, &answer);
+
+    // 415: a body that is not JSON.
+    let res = client
+        .post(app.url(&format!("/api/v1/orgs/{amal}/status")))
+        .bearer_auth(&admin)
+        .body("status=left")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+    let answer: Value = res.json().await.unwrap();
+    assert_documented(&doc, "post", "/api/v1/orgs/{id}/status", 415, &answer);
+
+    // 413: a body over the limit.
+    let big = "x".repeat(mizalla::config::Settings::default().max_body_bytes + 1);
+    let res = client
+        .post(app.url("/api/v1/registry/check"))
+        .bearer_auth(&member)
+        .header("content-type", "application/json")
+        .body(format!("{{\"full_name\": \"{big}\"}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let answer: Value = res.json().await.unwrap();
+    assert_documented(&doc, "post", "/api/v1/registry/check", 413, &answer);
+
+    // 403: a role that may not.
+    let (status, answer) = call(&app, &member, Method::GET, "/api/v1/audit", None).await;
+    assert_eq!(status, 403);
+    assert_documented(&doc, "get", "/api/v1/audit", status, &answer);
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/assistance",
+        Some(json!({"record_id": "1", "scope": "household", "category": "food_box", "given_on": "2026-01-01"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_documented(&doc, "post", "/api/v1/assistance", status, &answer);
+
+    // 404: no such item.
+    let (status, answer) = call(&app, &admin, Method::GET, "/api/v1/agreements/999999", None).await;
+    assert_eq!(status, 404);
+    assert_documented(&doc, "get", "/api/v1/agreements/{id}", status, &answer);
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/points/999999/updates",
+        Some(json!({"note": "n"})),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_documented(&doc, "post", "/api/v1/points/{id}/updates", status, &answer);
+
+    // 409: the secretariat's membership status does not change.
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("/api/v1/orgs/{secretariat}/status"),
+        Some(json!({"status": "suspended"})),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (409, Some("err-secretariat-status"))
+    );
+    assert_documented(&doc, "post", "/api/v1/orgs/{id}/status", status, &answer);
+
+    // 422: values refused, in a query and in a body.
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/agreements?status=closed",
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_documented(&doc, "get", "/api/v1/agreements", status, &answer);
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("/api/v1/orgs/{amal}/users"),
+        Some(json!({"email": "not-an-address", "role": "member_staff", "password": "short"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        answer["error"]["fields"]["email"],
+        "Enter a valid e-mail address, such as name@example.org."
+    );
+    assert_documented(&doc, "post", "/api/v1/orgs/{id}/users", status, &answer);
+
+    // 429: more checks a minute than allowed.
+    let mut refused = None;
+    for i in 0..=mizalla::config::Settings::default().checks_per_minute {
+        let (status, answer) = call(
+            &app,
+            &member,
+            Method::POST,
+            "/api/v1/registry/check",
+            Some(json!({"full_name": format!("اسم {i}")})),
+        )
+        .await;
+        if status == 429 {
+            refused = Some(answer);
+            break;
+        }
+        assert_eq!(status, 200, "{answer}");
+    }
+    let answer = refused.expect("checks are limited per minute");
+    assert_documented(&doc, "post", "/api/v1/registry/check", 429, &answer);
+}
+
+on_both_backends!(
+    error_answers,
+    every_error_answer_the_api_gives_is_in_its_document
+);
 
 async fn a_body_is_held_to_its_schema_with_each_property_named(app: TestApp) {
     let admin = app.token("admin@secretariat.demo").await;
