@@ -65,12 +65,20 @@ async fn view_registry_get(
     )
 }
 
+/// The API's search: `q` is required (the page shows an empty form without it).
+#[derive(Deserialize)]
+struct ApiSearchQuery {
+    q: Option<String>,
+}
+
 async fn api_search_get(
     State(app): State<AppState>,
     ctx: Ctx,
-    Query(sq): Query<SearchQuery>,
+    Query(sq): Query<ApiSearchQuery>,
 ) -> Result<Json<super::Found>> {
-    Ok(Json(super::search(&app.db, ctx.actor()?, &sq.q).await?))
+    let actor = ctx.actor()?;
+    let q = sq.q.ok_or_else(|| Error::field("q", "err-required"))?;
+    Ok(Json(super::search(&app.db, actor, &q).await?))
 }
 
 async fn check_page(

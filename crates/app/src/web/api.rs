@@ -318,6 +318,16 @@ mod tests {
             listed(&schemas["UpdateInput"]["properties"]["status"]["enum"]),
             sorted(&crate::agreements::STATUSES)
         );
+        let filter = DOC["paths"]["/api/v1/agreements"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "status")
+            .unwrap();
+        assert_eq!(
+            listed(&filter["schema"]["enum"]),
+            sorted(&crate::agreements::STATUSES)
+        );
     }
 
     /// Every keyword of every schema in the document is one the edge checks or one left to the

@@ -1,6 +1,7 @@
 //! The API and its OpenAPI document agree (issue 12, 17): each error answer the API gives is
-//! documented for its operation, and a body the document calls invalid is refused (a required
-//! property missing, an unknown one, a wrong type) with the property named.
+//! documented for its operation, a body the document calls invalid is refused (a required
+//! property missing, an unknown one, a wrong type) with the property named, and the query
+//! parameters are read with the types the document gives.
 
 use crate::helpers::TestApp;
 use crate::on_both_backends;
@@ -336,6 +337,44 @@ async fn a_body_is_held_to_its_schema_with_each_property_named(app: TestApp) {
     .await;
     assert_eq!(status, 422, "{answer}");
     assert!(answer["error"]["fields"]["points"].is_string(), "{answer}");
+    // A due date is a real date or null; an empty text is neither (a blank field of the form is
+    // none, as before).
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/agreements/1/points",
+        Some(json!({"body": "b", "owner_org_id": amal, "due_on": ""})),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"]["fields"]["point_due"], "Enter a real date.");
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/agreements/1/points",
+        Some(json!({"body": "b", "owner_org_id": amal, "due_on": null})),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    // A point's body is required in the API: an empty one is refused, not left out.
+    let (status, answer) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/agreements",
+        Some(json!({
+            "kind": "visit", "title": "t", "held_on": "2026-01-01", "member_ids": [amal],
+            "points": [{"body": " ", "owner_org_id": amal}]
+        })),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(
+        answer["error"]["fields"]["point_body"],
+        "This field is required."
+    );
     assert_eq!(
         app.count("agreements").await,
         agreements,
@@ -346,4 +385,46 @@ async fn a_body_is_held_to_its_schema_with_each_property_named(app: TestApp) {
 on_both_backends!(
     body_schema,
     a_body_is_held_to_its_schema_with_each_property_named
+);
+
+async fn query_parameters_are_read_with_their_documented_types(app: TestApp) {
+    let admin = app.token("admin@secretariat.demo").await;
+    for (query, expected) in [
+        ("overdue=true", 200),
+        ("overdue=false&status=open&member=2&page=1", 200),
+        ("overdue=yes", 400),
+        ("overdue=1", 400),
+        ("member=", 400),
+        ("member=amal", 400),
+        ("page=", 400),
+        ("status=", 422),
+    ] {
+        let (status, answer) = call(
+            &app,
+            &admin,
+            Method::GET,
+            &format!("/api/v1/agreements?{query}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, expected, "{query}: {answer}");
+    }
+    // `q` is required by the search.
+    let (status, answer) = call(&app, &admin, Method::GET, "/api/v1/registry/search", None).await;
+    assert_eq!(status, 422);
+    assert_eq!(answer["error"]["fields"]["q"], "This field is required.");
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/registry/search?q=",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+on_both_backends!(
+    query_types,
+    query_parameters_are_read_with_their_documented_types
 );
