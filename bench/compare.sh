@@ -35,8 +35,17 @@ for v in old new; do
   done
 done
 code=$(basename "$last" .csv)
-hyperfine -w 1 -r 5 --export-markdown "$WORK/import.md" \
-  --prepare "cp $WORK/old-base.db $WORK/old-run.db; cp $WORK/new-base.db $WORK/new-run.db; rm -f $WORK/*-run.db-wal $WORK/*-run.db-shm; cp $WORK/old-base.db.ledger-key $WORK/old-run.db.ledger-key 2>/dev/null || true; cp $WORK/new-base.db.ledger-key $WORK/new-run.db.ledger-key 2>/dev/null || true" \
+# A fresh copy of each registry before every run: the database, its write-ahead log and its key.
+cat >"$WORK/fresh.sh" <<PREP
+for v in old new; do
+  for ext in "" -wal -shm .ledger-key; do
+    rm -f "$WORK/\$v-run.db\$ext"
+    [ -e "$WORK/\$v-base.db\$ext" ] && cp "$WORK/\$v-base.db\$ext" "$WORK/\$v-run.db\$ext"
+  done
+done
+true
+PREP
+hyperfine -w 1 -r 5 --export-markdown "$WORK/import.md" --prepare "bash $WORK/fresh.sh" \
   -n old "$OLD import --org $code $last --database-url sqlite://$WORK/old-run.db" \
   -n new "$NEW import --org $code $last --database-url sqlite://$WORK/new-run.db" >/dev/null
 cat "$WORK/import.md"

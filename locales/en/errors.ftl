@@ -38,6 +38,10 @@ err-too-large = The file or data sent is larger than allowed.
 err-content-type = This kind of data is not accepted here.
 err-too-many = Too many attempts. Wait a little and try again.
 err-org-left = Your organisation has left the alliance, so its accounts no longer sign in. If this is a mistake, ask the secretariat.
+err-json = The body is not valid JSON.
+err-type = This value is of the wrong type (for example text where a number is expected).
+err-unknown-field = This field is not part of the request: check its name against the API description.
+err-code-fixed = Only the secretariat changes an organisation's code.
 err-internal = Something went wrong on our side. Nothing from this request was saved. Please try again, and tell the secretariat if it happens again.
 
 ## Members' files (registry imports and `mizalla dedup`)

@@ -68,6 +68,17 @@ pub enum Error {
     NotFound,
     #[error("invalid input")]
     Validation(FieldErrors),
+    /// A JSON body that does not have the shape the API's document gives its operation: each
+    /// offending property's path (`code`, `points.0.body`; `$` for the whole) and the message
+    /// key. Paths are the caller's own property names, hence owned.
+    #[error("body does not fit the API document")]
+    Body(Vec<(String, &'static str)>),
+    /// A body larger than the route accepts.
+    #[error("body too large")]
+    TooLarge,
+    /// A body of a media type the route does not read (the API reads JSON only).
+    #[error("unsupported media type")]
+    ContentType,
     /// A request the server cannot read at all; the value is a message key.
     #[error("bad request: {0}")]
     BadRequest(&'static str),

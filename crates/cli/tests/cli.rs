@@ -257,3 +257,107 @@ async fn serve_logs_no_personal_data_and_shuts_down_gracefully() {
         assert!(!log.contains(secret), "{secret} leaked into the log");
     }
 }
+
+/// `mizalla token add` issues a token as the user would under "API tokens", prints it alone
+/// (scripts such as `.ci/api-fuzz.sh` read it), and the audit trail says the command line
+/// issued it, and for whom.
+#[tokio::test]
+async fn token_add_prints_a_working_token_and_is_audited() {
+    let url = temp_db();
+    let out = mizalla(
+        &[
+            "user",
+            "add",
+            "reports@alliance.eg",
+            "--org",
+            "secretariat",
+            "--role",
+            "auditor",
+            "--database-url",
+            &url,
+        ],
+        "a-long-password\n",
+    );
+    assert!(out.status.success());
+    let out = mizalla(
+        &[
+            "token",
+            "add",
+            "Reports@Alliance.eg",
+            "--name",
+            "monthly report",
+            "--database-url",
+            &url,
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.trim_end();
+    assert!(
+        token.starts_with("mz_") && !token.contains(char::is_whitespace),
+        "{stdout:?}"
+    );
+    let db = mizalla::db::Db::connect(&url).await.unwrap();
+    let actor = mizalla::users::token_actor(&db, token)
+        .await
+        .unwrap()
+        .expect("the token works");
+    assert_eq!(actor.email, "reports@alliance.eg");
+    let (by, after): (String, String) = sqlx::query_as(
+        "SELECT actor_email, after_json FROM audit_log WHERE entity = 'api_token' AND action = 'create'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(by, "command line");
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(after["name"], "monthly report");
+    assert_eq!(after["user_id"], actor.user_id);
+    assert!(!after.to_string().contains(token), "the secret is not kept");
+
+    // No such user, a switched-off user, no name: a clear error, no token.
+    sqlx::query("INSERT INTO users (email, display_name, org_id, role, password_hash, active, created_at) SELECT 'off@alliance.eg', '', org_id, role, password_hash, 0, created_at FROM users WHERE email = 'reports@alliance.eg'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    for (email, name, says) in [
+        (
+            "nobody@alliance.eg",
+            "x",
+            "no active user with e-mail nobody@alliance.eg",
+        ),
+        (
+            "off@alliance.eg",
+            "x",
+            "no active user with e-mail off@alliance.eg",
+        ),
+        ("reports@alliance.eg", " ", "name: This field is required."),
+    ] {
+        let out = mizalla(
+            &[
+                "token",
+                "add",
+                email,
+                "--name",
+                name,
+                "--database-url",
+                &url,
+            ],
+            "",
+        );
+        assert!(!out.status.success());
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    let (tokens,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_tokens")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(tokens, 1);
+}

@@ -166,11 +166,8 @@ fn check_len(errs: &mut FieldErrors, field: &'static str, value: &str, max: usiz
 
 fn validate_point(errs: &mut FieldErrors, p: &mut PointInput, allowed_owners: &[i64]) {
     p.body = p.body.trim().to_owned();
-    p.due_on = p
-        .due_on
-        .take()
-        .map(|d| d.trim().to_owned())
-        .filter(|d| !d.is_empty());
+    // None is no due date; a text must be a real date (the forms send a blank field as none).
+    p.due_on = p.due_on.take().map(|d| d.trim().to_owned());
     if p.body.is_empty() {
         errs.add("point_body", "err-required");
     }
@@ -231,8 +228,6 @@ impl AgreementInput {
                 }
             }
         }
-        // Rows of a form left blank are not points.
-        self.points.retain(|p| !p.body.trim().is_empty());
         if self.points.len() > 100 {
             errs.add("point_body", "err-too-long");
         }

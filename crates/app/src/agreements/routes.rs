@@ -4,6 +4,7 @@ use super::{AgreementInput, Detail, Filter, KINDS, PAGE_SIZE, PointInput, STATUS
 use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::web::AppState;
+use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, Pager};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -202,10 +203,12 @@ pub struct AgreementForm {
 
 impl AgreementForm {
     fn into_input(self) -> AgreementInput {
+        // Rows of the form left blank are not points; a blank due date is none.
         let points = self
             .point_body
             .into_iter()
             .enumerate()
+            .filter(|(_, body)| !body.trim().is_empty())
             .map(|(i, body)| PointInput {
                 body,
                 owner_org_id: self
@@ -213,7 +216,11 @@ impl AgreementForm {
                     .get(i)
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(0),
-                due_on: self.point_due.get(i).cloned(),
+                due_on: self
+                    .point_due
+                    .get(i)
+                    .filter(|d| !d.trim().is_empty())
+                    .cloned(),
             })
             .collect();
         AgreementInput {
@@ -332,7 +339,7 @@ async fn view_points_post(
     let input = PointInput {
         body: form.body.clone(),
         owner_org_id: form.owner_org_id.parse().unwrap_or(0),
-        due_on: Some(form.due_on.clone()),
+        due_on: Some(form.due_on.clone()).filter(|d| !d.trim().is_empty()),
     };
     match super::add_point(&app.db, ctx.actor()?, id, input).await {
         Ok(pid) => Ok(Redirect::to(&format!("/agreements/{id}#point-{pid}")).into_response()),
@@ -387,12 +394,32 @@ struct Page<'a, T> {
     page_size: i64,
 }
 
+/// The API's filters, typed as the document gives them: a value of the wrong type (`overdue=yes`,
+/// `member=`) is refused, where the page's form reads an empty field as "any".
+#[derive(Deserialize)]
+struct ApiFilterQuery {
+    member: Option<i64>,
+    status: Option<String>,
+    overdue: Option<bool>,
+    q: Option<String>,
+    page: Option<i64>,
+}
+
 async fn api_agreements_get(
     State(app): State<AppState>,
     ctx: Ctx,
-    Query(fq): Query<FilterQuery>,
+    Query(fq): Query<ApiFilterQuery>,
 ) -> Result<Response> {
-    let filter = fq.filter()?;
+    if fq.status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
+        return Err(Error::field("status", "err-choice"));
+    }
+    let filter = Filter {
+        member: fq.member,
+        status: fq.status,
+        overdue: Some(fq.overdue.unwrap_or(false)),
+        q: fq.q.filter(|s| !s.is_empty()),
+        page: fq.page,
+    };
     let page = super::list(&app.db, ctx.actor()?, &filter).await?;
     Ok(Json(Page {
         items: &page.0,
@@ -414,7 +441,7 @@ async fn api_agreement_get(
 async fn api_agreements_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    Json(input): Json<AgreementInput>,
+    ApiJson(input): ApiJson<AgreementInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let id = super::create(&app.db, actor, input).await?;
@@ -429,7 +456,7 @@ async fn api_agreement_put(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(input): Json<AgreementInput>,
+    ApiJson(input): ApiJson<AgreementInput>,
 ) -> Result<Json<Detail>> {
     let actor = ctx.actor()?;
     super::update(&app.db, actor, id, input).await?;
@@ -440,7 +467,7 @@ async fn api_points_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(input): Json<PointInput>,
+    ApiJson(input): ApiJson<PointInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     super::add_point(&app.db, actor, id, input).await?;
@@ -455,7 +482,7 @@ async fn api_updates_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(point_id): Path<i64>,
-    Json(input): Json<UpdateInput>,
+    ApiJson(input): ApiJson<UpdateInput>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let agreement_id = super::post_update(&app.db, actor, point_id, input).await?;

@@ -4,6 +4,7 @@
 use super::categories::{self, CategoryInput};
 use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
+use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use crate::web::{AppState, upload};
 use axum::extract::{Multipart, Path, Query, State};
@@ -91,7 +92,7 @@ async fn view_assistance_post(
 async fn api_assistance_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    Json(input): Json<AssistanceInput>,
+    ApiJson(input): ApiJson<AssistanceInput>,
 ) -> Result<Response> {
     let recorded = super::record(&app.db, ctx.actor()?, &input).await?;
     Ok((axum::http::StatusCode::CREATED, Json(recorded)).into_response())

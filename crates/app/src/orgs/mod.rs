@@ -313,6 +313,12 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: OrgInput) -> Res
         return Err(Error::Forbidden);
     }
     if !actor.is_secretariat_admin() {
+        // The member's admin sends the code it has (the form shows it read-only); another one
+        // is refused rather than quietly kept.
+        let sent = input.code.trim().to_lowercase();
+        if !sent.is_empty() && sent != org.code {
+            return Err(Error::field("code", "err-code-fixed"));
+        }
         input.code = org.code.clone();
     }
     input.validate()?;

@@ -4,6 +4,7 @@ use super::{Org, OrgInput, SECTORS, STATUSES, governorates};
 use crate::error::{Error, Result};
 use crate::users;
 use crate::web::AppState;
+use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -184,7 +185,7 @@ async fn api_org_get(
 async fn api_orgs_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    Json(input): Json<OrgInput>,
+    ApiJson(input): ApiJson<OrgInput>,
 ) -> Result<Response> {
     let id = super::create(&app.db, Some(ctx.actor()?), "member", input).await?;
     Ok((
@@ -198,7 +199,7 @@ async fn api_org_put(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(input): Json<OrgInput>,
+    ApiJson(input): ApiJson<OrgInput>,
 ) -> Result<Json<Org>> {
     super::update(&app.db, ctx.actor()?, id, input).await?;
     Ok(Json(super::get(&app.db, id).await?))
@@ -208,7 +209,7 @@ async fn api_org_status_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(form): Json<StatusForm>,
+    ApiJson(form): ApiJson<StatusForm>,
 ) -> Result<Json<Org>> {
     super::set_status(&app.db, ctx.actor()?, id, &form.status, &form.note).await?;
     app.sessions.clear();

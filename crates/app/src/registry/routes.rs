@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::jobs;
 use crate::jobs::progress::Progress;
 use crate::paging::Page;
+use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
 use crate::web::{AppState, upload};
 use axum::extract::{Multipart, Path, Query, State};
@@ -64,12 +65,20 @@ async fn view_registry_get(
     )
 }
 
+/// The API's search: `q` is required (the page shows an empty form without it).
+#[derive(Deserialize)]
+struct ApiSearchQuery {
+    q: Option<String>,
+}
+
 async fn api_search_get(
     State(app): State<AppState>,
     ctx: Ctx,
-    Query(sq): Query<SearchQuery>,
+    Query(sq): Query<ApiSearchQuery>,
 ) -> Result<Json<super::Found>> {
-    Ok(Json(super::search(&app.db, ctx.actor()?, &sq.q).await?))
+    let actor = ctx.actor()?;
+    let q = sq.q.ok_or_else(|| Error::field("q", "err-required"))?;
+    Ok(Json(super::search(&app.db, actor, &q).await?))
 }
 
 async fn check_page(
@@ -114,7 +123,7 @@ async fn view_check_post(
 async fn api_check_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    Json(probe): Json<super::online::Probe>,
+    ApiJson(probe): ApiJson<super::online::Probe>,
 ) -> Result<Json<super::online::Answer>> {
     Ok(Json(
         super::online::check(

@@ -552,6 +552,23 @@ pub struct ApiToken {
 
 /// Issues an API token for the actor; the secret is returned once and never stored.
 pub async fn create_token(db: &Db, actor: &Actor, name: &str) -> Result<String> {
+    insert_token(db, Some(actor), actor.user_id, name).await
+}
+
+/// Issues an API token for the active user with e-mail `email`, from the command line (the
+/// audit trail names the command line as its author, and the token's user). `NotFound` when
+/// there is no such active user.
+pub async fn create_token_for(db: &Db, email: &str, name: &str) -> Result<String> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE email = $1 AND active = 1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&db.pool)
+            .await?;
+    let (user_id,) = row.ok_or(Error::NotFound)?;
+    insert_token(db, None, user_id, name).await
+}
+
+async fn insert_token(db: &Db, by: Option<&Actor>, user_id: i64, name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::field("name", "err-required"));
@@ -564,7 +581,7 @@ pub async fn create_token(db: &Db, actor: &Actor, name: &str) -> Result<String> 
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
-    .bind(actor.user_id)
+    .bind(user_id)
     .bind(name)
     .bind(token_hash(&secret))
     .bind(db::now())
@@ -572,12 +589,12 @@ pub async fn create_token(db: &Db, actor: &Actor, name: &str) -> Result<String> 
     .await?;
     audit::record(
         &mut tx,
-        Some(actor),
+        by,
         "create",
         "api_token",
         Some(id),
         None,
-        Some(serde_json::json!({"name": name})),
+        Some(serde_json::json!({"name": name, "user_id": user_id})),
     )
     .await?;
     tx.commit().await?;

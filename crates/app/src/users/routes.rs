@@ -4,6 +4,7 @@
 use super::{NewUser, Role};
 use crate::error::{Error, FieldErrors, Result};
 use crate::web::AppState;
+use crate::web::api::ApiJson;
 use crate::web::auth::{Attempt, SESSION_COOKIE, minutes_to_wait, retry_after};
 use crate::web::render::{Ctx, HtmlForm};
 use axum::extract::{Path, State};
@@ -333,7 +334,7 @@ async fn api_org_users_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(org_id): Path<i64>,
-    Json(form): Json<UserForm>,
+    ApiJson(form): ApiJson<UserForm>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     crate::orgs::get(&app.db, org_id).await?;

@@ -19,7 +19,8 @@ pub struct Rendered;
 #[derive(Clone)]
 struct Report {
     key: &'static str,
-    fields: Vec<FieldError>,
+    /// (field, message key) of each field in error.
+    fields: Vec<(String, &'static str)>,
 }
 
 fn status_of(e: &Error) -> StatusCode {
@@ -27,7 +28,9 @@ fn status_of(e: &Error) -> StatusCode {
         Error::Unauthorized => StatusCode::UNAUTHORIZED,
         Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
         Error::NotFound => StatusCode::NOT_FOUND,
-        Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Validation(_) | Error::Body(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::ContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -41,7 +44,15 @@ impl IntoResponse for Error {
         let report = match self {
             Error::Validation(errs) => Report {
                 key: "err-invalid",
-                fields: errs.0,
+                fields: errs
+                    .0
+                    .into_iter()
+                    .map(|FieldError { field, key }| (field.to_owned(), key))
+                    .collect(),
+            },
+            Error::Body(fields) => Report {
+                key: "err-invalid",
+                fields,
             },
             Error::BadRequest(key) | Error::Conflict(key) => Report {
                 key,
@@ -135,12 +146,7 @@ pub async fn render_errors(
         let fields: serde_json::Map<String, serde_json::Value> = report
             .fields
             .iter()
-            .map(|f| {
-                (
-                    f.field.to_owned(),
-                    serde_json::Value::String(locale.t(f.key)),
-                )
-            })
+            .map(|(field, key)| (field.clone(), serde_json::Value::String(locale.t(key))))
             .collect();
         let body = serde_json::json!({"error": {"status": status.as_u16(), "code": report.key, "message": locale.t(report.key), "fields": fields}});
         (status, axum::Json(body)).into_response()
@@ -148,12 +154,8 @@ pub async fn render_errors(
         let messages: Vec<String> = report
             .fields
             .iter()
-            .map(|f| {
-                format!(
-                    "{}: {}",
-                    locale.t(&format!("field-{}", f.field)),
-                    locale.t(f.key)
-                )
+            .map(|(field, key)| {
+                format!("{}: {}", locale.t(&format!("field-{field}")), locale.t(key))
             })
             .collect();
         let ctx = minijinja::context! { status => status.as_u16(), title => locale.t(status_key(status)), message => locale.t(report.key), details => messages };

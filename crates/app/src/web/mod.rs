@@ -2,6 +2,7 @@
 //! tracing), static assets, health and the OpenAPI document. Feature routes live in each
 //! feature's `routes.rs`.
 
+pub mod api;
 pub mod auth;
 pub mod error;
 pub mod render;

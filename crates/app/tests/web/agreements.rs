@@ -118,7 +118,7 @@ async fn the_secretariat_records_an_agreement_and_a_member_follows_up_its_point(
     assert!(find("status=done".into()).await.contains(&id));
     assert!(find(format!("q={}", "اختبار")).await.contains(&id));
     assert!(
-        !find("overdue=1".into()).await.contains(&id),
+        !find("overdue=true".into()).await.contains(&id),
         "the overdue point is done now"
     );
 
