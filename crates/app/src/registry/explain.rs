@@ -35,7 +35,19 @@ pub fn to_stored(evidence: &[link::model::Evidence]) -> String {
 /// A pair's stored evidence. Pairs stored before evidence was data hold an English sentence,
 /// which reads as no evidence until the next re-link stores it again.
 pub fn from_stored(text: &str) -> Vec<FieldAgreement> {
-    serde_json::from_str(text).unwrap_or_default()
+    let fields: Vec<FieldAgreement> = serde_json::from_str(text).unwrap_or_default();
+    // Only levels this engine knows (and has words for); level 0 is "not compared".
+    fields
+        .into_iter()
+        .filter(|f| {
+            link::compare::FIELDS
+                .iter()
+                .position(|name| *name == f.field)
+                .is_some_and(|k| {
+                    f.level > 0 && (f.level as usize) < link::compare::LEVEL_NAMES[k].len()
+                })
+        })
+        .collect()
 }
 
 /// The evidence in one sentence in `locale`: "field: level (+weight); …".
@@ -85,5 +97,8 @@ mod tests {
             fields
         );
         assert!(from_stored("national_id: same (+12.3)").is_empty());
+        // A level or field this engine does not know is left out, not shown as a bare key.
+        let odd = r#"[{"field":"phone","level":99,"weight":1.0},{"field":"shoe_size","level":1,"weight":1.0},{"field":"national_id","level":0,"weight":0.0}]"#;
+        assert!(from_stored(odd).is_empty());
     }
 }
