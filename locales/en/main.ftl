@@ -369,7 +369,7 @@ priority-more = { $count ->
 }
 nav-priority = Most in need
 check-title = Already registered?
-check-hint = Before registering a new beneficiary, type what you know of them: it is compared with the whole shared registry (name in any spelling, national ID, birth date, mobile, place). No other member's data is shown: only how many members registered the person and which details agree.
+check-hint = Before registering a new beneficiary, type what you know of them: it is compared with the whole shared registry (name in any spelling, national ID, birth date, mobile, place). No other member's data is shown: for a person only other members registered you see how many members did and roughly how likely it is the same person; which details agree is shown only for persons your organisation registered.
 check-submit = Check
 check-unknown = Unknown
 check-registered = This person is already in the shared registry.
