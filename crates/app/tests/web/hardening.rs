@@ -202,7 +202,7 @@ pub async fn import_on_the_web(
     s: &crate::helpers::Session,
     csv: &str,
 ) -> (i64, String) {
-    let res = s.upload(&app, "/registry/upload", "list.csv", csv).await;
+    let res = s.upload(app, "/registry/upload", "list.csv", csv).await;
     assert_eq!(res.status(), 303);
     let preview = res.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
