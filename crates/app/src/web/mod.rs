@@ -142,20 +142,25 @@ async fn provide_templates(State(app): State<AppState>, mut req: Request, next: 
 
 /// Pages, downloads and API answers carry personal data, and a shared office computer's
 /// browser (its back button, its cache on disk) or a proxy must not keep them: every response
-/// but the static assets is `no-store`, whatever its handler set. Set here, outside every
-/// handler and error page, so that no new route can forget it.
-async fn no_store(req: Request, next: Next) -> Response {
-    let asset = req.uri().path().starts_with("/assets/");
-    let mut res = next.run(req).await;
-    if !asset {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+/// but the static assets (which say `public`) is `no-store`, whatever its handler set. Set on
+/// the way out of the whole router, so that no new route can forget it; a header layer, not a
+/// middleware, because it runs on every request.
+fn cache_control(res: &Response) -> Option<HeaderValue> {
+    let public = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"public"));
+    if public {
+        res.headers().get(header::CACHE_CONTROL).cloned()
+    } else {
+        Some(HeaderValue::from_static("no-store"))
     }
-    res
 }
 
-/// Refuses a body whose declared length is over the limit of its route, before reading it.
-async fn refuse_oversized(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// Refuses, before any handler: a body whose declared length is over the limit of its route
+/// (before reading it), and text holding a NUL character ([`refuse_nul`]). One middleware for
+/// both, as it runs on every request.
+async fn request_limits(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let limit = if upload::is_upload(req.uri().path()) {
         app.settings.max_upload_bytes
     } else {
@@ -169,14 +174,14 @@ async fn refuse_oversized(State(app): State<AppState>, req: Request, next: Next)
     if declared.is_some_and(|n| n > limit) {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
-    next.run(req).await
+    refuse_nul(&app, req, next).await
 }
 
 /// Refuses a request whose text holds a NUL character — in its path, its query or its form or
 /// JSON body — with a clear message, before any handler stores it: PostgreSQL cannot keep NUL in
 /// text (it answered 500), and no person types one. Uploaded files are exempt: the table reader
 /// refuses such rows one by one, with their line.
-async fn refuse_nul(State(app): State<AppState>, req: Request, next: Next) -> Response {
+async fn refuse_nul(app: &AppState, req: Request, next: Next) -> Response {
     let refused = || crate::error::Error::BadRequest("err-nul").into_response();
     let encoded_nul = |s: &str| s.contains('\0') || s.to_ascii_lowercase().contains("%00");
     if encoded_nul(req.uri().path()) || req.uri().query().is_some_and(encoded_nul) {
@@ -260,14 +265,13 @@ pub fn router(app: AppState) -> Router {
         // Innermost first: auth and CSRF see the request after its declared size was checked;
         // the routes' own limits (above) also bound bodies sent without a length.
         .layer(middleware::from_fn_with_state(app.clone(), auth::authenticate))
-        .layer(middleware::from_fn_with_state(app.clone(), refuse_nul))
-        .layer(middleware::from_fn_with_state(app.clone(), refuse_oversized))
+        .layer(middleware::from_fn_with_state(app.clone(), request_limits))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(app.templates.clone(), error::render_errors))
         .layer(middleware::from_fn_with_state(app.clone(), provide_templates))
         .layer(middleware::from_fn(choose_locale))
-        .layer(middleware::from_fn(no_store))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache_control))
         .layer(security_headers)
         .layer(
             // Method and path only: query strings may carry search terms (names) and stay out of logs.
