@@ -158,12 +158,16 @@ where
         .insert((db.id, id), progress.clone());
     let db = db.clone();
     tokio::spawn(async move {
-        let work = work(progress);
-        tokio::pin!(work);
+        // The work on a task of its own: if it panics, the job is recorded as failed instead of
+        // staying "running" on this server for ever.
+        let mut work = tokio::spawn(work(progress));
         let mut beat = tokio::time::interval(HEARTBEAT);
         let outcome = loop {
             tokio::select! {
-                outcome = &mut work => break outcome,
+                outcome = &mut work => break outcome.unwrap_or_else(|e| {
+                    tracing::error!(error = %e, job = id, "job ended without an outcome");
+                    Err("err-internal")
+                }),
                 _ = beat.tick(), if db.kind.several_writers() => {
                     if let Err(e) = sqlx::query("UPDATE jobs SET heartbeat_at = $1 WHERE id = $2")
                         .bind(db::now())

@@ -103,8 +103,9 @@ enum Unread {
 
 /// Tables parsed from uploads, by database and upload. An upload never changes and its id is
 /// never reused, so the preview, the mapping page and the commit of one file parse it once.
+/// A table of a million rows holds about a gigabyte: two are kept, for ten minutes.
 static TABLES: std::sync::LazyLock<Cache<Table>> =
-    std::sync::LazyLock::new(|| Cache::new(std::time::Duration::from_secs(600), 4));
+    std::sync::LazyLock::new(|| Cache::new(std::time::Duration::from_secs(600), 2));
 
 /// An upload of the actor's organisation for `purpose`: its name and its table, parsed off the
 /// async workers (see [`crate::table::read`]) once per upload, or why the file cannot be read.
