@@ -118,15 +118,7 @@ async fn a_members_priority_list_uses_only_what_that_member_recorded(app: TestAp
     assert_eq!(households.len(), 1, "the head links across members");
 
     let s = app.login("staff@amal.demo").await;
-    let text = s
-        .client
-        .get(app.url("/registry/priority?format=csv&lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.page(&app, "/registry/priority?format=csv&lang=en").await;
     let header: Vec<&str> = text
         .trim_start_matches('\u{feff}')
         .lines()
@@ -152,15 +144,7 @@ async fn a_members_priority_list_uses_only_what_that_member_recorded(app: TestAp
     assert_eq!(cell("Monthly income per person (EGP)"), "", "{text}");
     // Nour's own list still sees its household whole.
     let s = app.login("staff@nour.demo").await;
-    let text = s
-        .client
-        .get(app.url("/registry/priority?format=csv&lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.page(&app, "/registry/priority?format=csv&lang=en").await;
     let row: Vec<&str> = text
         .lines()
         .find(|l| l.contains("NOUR-900"))
@@ -217,15 +201,7 @@ pub async fn import_on_the_web(
     let progress = res.headers()["location"].to_str().unwrap().to_owned();
     // Waits on the outcome itself, not on a time: a slow machine only takes longer.
     loop {
-        let page = s
-            .client
-            .get(app.url(&progress))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = s.page(app, &progress).await;
         if !page.contains("id=\"import-progress\"") {
             return (id, page);
         }
@@ -346,24 +322,8 @@ async fn a_huge_page_number_shows_the_last_page(app: TestApp) {
         assert_eq!(res.status(), 200, "{path}");
     }
     // The audit log has more than one page: the huge page is its last, not its first.
-    let first = s
-        .client
-        .get(app.url("/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let huge = s
-        .client
-        .get(app.url("/audit?page=9223372036854775807"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first = s.page(&app, "/audit").await;
+    let huge = s.page(&app, "/audit?page=9223372036854775807").await;
     let total: i64 = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM audit_log")
         .fetch_one(&app.db.pool)
         .await
@@ -398,15 +358,7 @@ async fn a_saved_mapping_keeps_no_beneficiary_data(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), 303);
     // The mapping is used: the next preview of such a file knows its columns.
-    let page = s
-        .client
-        .get(app.url(&preview))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(&app, &preview).await;
     assert!(page.contains("/commit"), "{page}");
     for table in ["audit_log", "registry_mappings"] {
         let dump: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -552,15 +504,7 @@ async fn an_import_cut_short_by_a_killed_server_is_shown_with_start_again(app: T
         page.contains(&format!("href=\"/registry/import/{upload}\"")),
         "{page}"
     );
-    let list = s
-        .client
-        .get(app.url("/registry/import?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = s.page(&app, "/registry/import?lang=en").await;
     assert!(
         list.contains("killed.csv") && list.contains("Interrupted"),
         "{list}"
@@ -575,15 +519,7 @@ async fn an_import_cut_short_by_a_killed_server_is_shown_with_start_again(app: T
         .unwrap();
     assert_eq!(res.status(), 303);
     loop {
-        let page = s
-            .client
-            .get(app.url(&format!("{preview}/progress")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = s.page(&app, &format!("{preview}/progress")).await;
         if page.contains("import-progress") {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             continue;
@@ -591,15 +527,7 @@ async fn an_import_cut_short_by_a_killed_server_is_shown_with_start_again(app: T
         assert!(page.contains("\u{2068}1\u{2069}"), "{page}");
         break;
     }
-    let list = s
-        .client
-        .get(app.url("/registry/import?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = s.page(&app, "/registry/import?lang=en").await;
     assert!(
         !list.contains("killed.csv</bdi>"),
         "an imported file is no longer pending: {list}"

@@ -252,6 +252,18 @@ pub struct Session {
 }
 
 impl Session {
+    /// The text of the page (or download) at `path`.
+    pub async fn page(&self, app: &TestApp, path: &str) -> String {
+        self.client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Uploads `content` as the file `name` to an upload route (`/registry/upload`,
     /// `/assistance/upload`), as the browser's form does.
     pub async fn upload(
