@@ -455,13 +455,12 @@ async fn seed_registry(db: &Db) -> anyhow::Result<()> {
             rejected: vec![],
             order: link::normalize::date::Order::DayFirst,
         };
-        registry::import(
+        registry::commit(
             db,
             None,
             org.id,
             "demo.xlsx",
-            incoming,
-            true,
+            &incoming,
             &Default::default(),
         )
         .await

@@ -3,7 +3,7 @@
 use anyhow::{Context as _, bail};
 use link::normalize::date;
 use link::record::{self, RawRecord, Record};
-use mizalla::registry::file;
+use mizalla::registry::mapping;
 use mizalla::table::export;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -56,15 +56,15 @@ fn read_file(
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let table = mizalla::table::read_table(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let mapping = file::auto_mapping(&table.headers, overrides);
-    file::check_mapping(&mapping).map_err(|e| {
+    let mapping = mapping::auto_mapping(&table.headers, overrides);
+    mapping::check_mapping(&mapping).map_err(|e| {
         anyhow::anyhow!(
             "{}: {e} (headers: {}); name the columns with --mapping",
             path.display(),
             table.headers.join(", ")
         )
     })?;
-    let (rows, issues) = file::records(&table, &mapping);
+    let (rows, issues) = mapping::records(&table, &mapping);
     let rejected = issues
         .iter()
         .map(|i| Rejected {
@@ -108,14 +108,14 @@ fn read_mapping(path: &Path) -> anyhow::Result<HashMap<String, String>> {
         if i == 0 && column.trim() == "column" && field == "field" {
             continue;
         }
-        if file::field_named(field).is_none() {
+        if mapping::field_named(field).is_none() {
             bail!(
                 "{}: line {}: unknown field '{field}'",
                 path.display(),
                 i + 1
             );
         }
-        map.insert(file::header_key(column), field.to_owned());
+        map.insert(mizalla::table::header_key(column), field.to_owned());
     }
     Ok(map)
 }
@@ -138,7 +138,7 @@ fn read_decisions(path: &Path) -> anyhow::Result<(Pairs, Pairs)> {
             );
         };
         let pair = (a.trim().to_owned(), b.trim().to_owned());
-        match file::header_key(d).as_str() {
+        match mizalla::table::header_key(d).as_str() {
             "same" | "نفس الشخص" | "نفس" => same.push(pair),
             "different" | "مختلف" | "مختلفان" => different.push(pair),
             "unsure" | "غير متاكد" => {}

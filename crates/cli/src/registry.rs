@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use mizalla::db::Db;
 use mizalla::i18n::Locale;
-use mizalla::registry::{self, file};
+use mizalla::registry::{self, mapping};
 use mizalla::table::export;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,11 +44,8 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let table = mizalla::table::read_table(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let saved = registry::saved_mapping(db, org.id, &table.headers)
-        .await?
-        .unwrap_or_default();
-    let mapping = file::auto_mapping(&table.headers, &saved);
-    file::check_mapping(&mapping).map_err(|e| {
+    let mapping = mapping::proposed(db, org.id, &table.headers).await?;
+    mapping::check_mapping(&mapping).map_err(|e| {
         anyhow::anyhow!(
             "{}: {e} (headers: {}); map the columns once on the import page, the mapping is then reused",
             path.display(),
@@ -90,7 +87,11 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
             }
         })
     };
-    let plan = registry::import(db, None, org.id, &name, incoming, !dry_run, &progress).await;
+    let plan = if dry_run {
+        registry::plan(db, None, org.id, &incoming).await
+    } else {
+        registry::commit(db, None, org.id, &name, &incoming, &progress).await
+    };
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = watcher.join();
     bar.finish_and_clear();

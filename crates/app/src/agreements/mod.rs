@@ -553,11 +553,10 @@ async fn parties_of(db: &Db, ids: &[i64]) -> Result<Vec<Party>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT m.agreement_id, o.id, o.code, o.name_ar, o.name_en FROM agreement_members m JOIN orgs o ON o.id = m.org_id \
          WHERE m.agreement_id IN ({}) ORDER BY o.name_en",
-        placeholders.join(", ")
+        db::placeholders(0, ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
@@ -736,13 +735,12 @@ async fn point_counts(db: &Db, ids: &[i64], today: &str) -> Result<Vec<(i64, i64
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT agreement_id, COUNT(*), \
          COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0), \
          COALESCE(SUM(CASE WHEN status IN ('open', 'in_progress') AND due_on < $1 THEN 1 ELSE 0 END), 0) \
          FROM agreement_points WHERE agreement_id IN ({}) GROUP BY agreement_id",
-        placeholders.join(", ")
+        db::placeholders(1, ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today.to_owned());
     for id in ids {

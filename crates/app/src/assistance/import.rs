@@ -10,7 +10,7 @@ use super::{AssistanceInput, Overlap};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::registry::file;
+use crate::table::header_key;
 use crate::table::{FileError, Table};
 use crate::users::Actor;
 use link::normalize::date;
@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 /// The columns, with the header spellings recognised (compared folded, see
-/// [`file::header_key`]). The record key, the kind and the date are required.
+/// [`header_key`]). The record key, the kind and the date are required.
 pub const COLUMNS: [(&str, &[&str]); 7] = [
     (
         "record_id",
@@ -105,10 +105,10 @@ pub fn mapping(table: &Table) -> std::result::Result<Vec<Option<&'static str>>, 
         .headers
         .iter()
         .map(|h| {
-            let k = file::header_key(h);
+            let k = header_key(h);
             COLUMNS
                 .iter()
-                .find(|(_, names)| names.iter().any(|n| file::header_key(n) == k))
+                .find(|(_, names)| names.iter().any(|n| header_key(n) == k))
                 .map(|(f, _)| *f)
         })
         .collect();
@@ -126,16 +126,14 @@ pub fn mapping(table: &Table) -> std::result::Result<Vec<Option<&'static str>>, 
 
 /// The kind a cell names: its code, or its Arabic or English name.
 fn category_of<'a>(cell: &str, offered: &'a [Category]) -> Option<&'a Category> {
-    let k = file::header_key(cell.trim());
+    let k = header_key(cell.trim());
     offered.iter().filter(|c| c.active).find(|c| {
-        file::header_key(&c.code) == k
-            || file::header_key(&c.name_ar) == k
-            || file::header_key(&c.name_en) == k
+        header_key(&c.code) == k || header_key(&c.name_ar) == k || header_key(&c.name_en) == k
     })
 }
 
 fn scope_of(cell: &str) -> Option<&'static str> {
-    match file::header_key(cell.trim()).as_str() {
+    match header_key(cell.trim()).as_str() {
         "" | "household" | "اسرة" | "الاسرة" | "اسره" | "الاسره" => {
             Some("household")
         }

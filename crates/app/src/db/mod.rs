@@ -199,6 +199,15 @@ pub fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The placeholders of an `IN (…)` list of `n` values bound after `before` others: `$3, $4, $5`
+/// for `placeholders(2, 3)`. The values themselves are always bound, never written into the SQL.
+pub fn placeholders(before: usize, n: usize) -> String {
+    (before + 1..=before + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod like_tests {
     #[test]

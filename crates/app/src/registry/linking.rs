@@ -1,7 +1,7 @@
 //! The registry's registrations through the linkage engine: persons, households and the pairs
 //! people should decide, with numbers that stay stable from one re-link to the next.
 
-use super::Stored;
+use super::store::{self, Stored};
 use link::normalize::date::Order;
 use link::record::{self, Problem, RawRecord, Record};
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn stored(s: &Stored) -> Entry {
-        Entry::of(&s.raw(), super::parse_order(&s.date_order))
+        Entry::of(&s.raw(), store::parse_order(&s.date_order))
     }
 
     /// A row of a file being planned; `replaces` is the stored registration with the same key.

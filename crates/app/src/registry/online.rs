@@ -10,7 +10,8 @@
 //! member and show none of their data: for each likely person, the actor's own record keys, how
 //! many other members registered them, and how each field compares.
 
-use super::{Stored, linking};
+use super::linking;
+use super::store::{self, Stored};
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
 use crate::users::Actor;
@@ -205,12 +206,12 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
         // No model stored yet (an empty registry, or one imported before models were kept), or
         // one an earlier engine estimated for fewer fields: a re-link estimates and stores it,
         // and publishes the registry.
-        super::relink(db, None).await?;
+        super::relink::relink(db, None).await?;
         return cached(db).ok_or(Error::Internal(anyhow::anyhow!(
             "no registry after re-link"
         )));
     };
-    let stored = super::load_all(db.kind, &mut tx).await?;
+    let stored = store::load_all(db.kind, &mut tx).await?;
     tx.rollback().await?;
     let snapshot = tokio::task::spawn_blocking(move || {
         let mut records: Vec<Record> = linking::entries(&stored)
@@ -455,7 +456,7 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
             .problems
             .iter()
             .filter(|p| **p != link::record::Problem::NoName)
-            .map(|p| super::problem_key(*p))
+            .map(|p| super::import::problem_key(*p))
             .collect(),
         ..Answer::default()
     };

@@ -3,7 +3,7 @@
 //! favour large families with children, elderly or disabled members, families headed by a woman,
 //! families with a low income per person, and families that received little assistance lately.
 
-use super::{Stored, parse_order, read_stored, stored_select};
+use super::store::{Stored, parse_order, read_stored, stored_select};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::table::export::{self, Value};

@@ -1,7 +1,7 @@
 //! Pages of the shared registry: search, import (upload → preview with mapping → commit) and the
 //! secretariat's review queue.
 
-use super::{Action, file};
+use super::{Action, mapping};
 use crate::error::{Error, Result};
 use crate::jobs;
 use crate::jobs::progress::Progress;
@@ -219,10 +219,7 @@ async fn prepare(
         (name, Ok(table)) => (name, table),
         (name, Err(e)) => return Ok(Err((name, e))),
     };
-    let saved = super::saved_mapping(&app.db, actor.org_id, &table.headers)
-        .await?
-        .unwrap_or_default();
-    let mapping = file::auto_mapping(&table.headers, &saved);
+    let mapping = mapping::proposed(&app.db, actor.org_id, &table.headers).await?;
     Ok(Ok(Prepared {
         name,
         table,
@@ -260,26 +257,17 @@ async fn view_preview_get(
             minijinja::context! { index => i, header => crate::table::excerpt(h, 100), field => f.unwrap_or(""), sample => sample }
         })
         .collect();
-    let fields: Vec<&str> = file::FIELDS.iter().map(|(f, _)| *f).collect();
+    let fields: Vec<&str> = mapping::FIELDS.iter().map(|(f, _)| *f).collect();
     let base =
         minijinja::context! { id => id, name => p.name, columns => columns, fields => fields };
-    if let Err(e) = file::check_mapping(&p.mapping) {
+    if let Err(e) = mapping::check_mapping(&p.mapping) {
         return ctx.page(
             "registry/preview.html",
             minijinja::context! { mapping_error => e.message(ctx.locale), ..base },
         );
     }
     let incoming = super::Incoming::from_table(&p.table, &p.mapping);
-    let plan = super::import(
-        &app.db,
-        Some(actor),
-        actor.org_id,
-        &p.name,
-        incoming,
-        false,
-        &Default::default(),
-    )
-    .await?;
+    let plan = super::plan(&app.db, Some(actor), actor.org_id, &incoming).await?;
     let mut rows: Vec<&super::RowPlan> = plan.rows.iter().collect();
     // What needs a look comes first: problems, then review, then links.
     rows.sort_by_key(|r| {
@@ -327,7 +315,7 @@ async fn view_mapping_post(
             mapping.push(None);
         } else {
             mapping.push(Some(
-                file::field_named(chosen).ok_or(Error::BadRequest("err-bad-request"))?,
+                mapping::field_named(chosen).ok_or(Error::BadRequest("err-bad-request"))?,
             ));
         }
     }
@@ -406,7 +394,7 @@ async fn view_commit_post(
         return Ok(progress_page);
     }
     let p = match prepare(&app, &actor, id).await? {
-        Ok(p) if file::check_mapping(&p.mapping).is_ok() => p,
+        Ok(p) if mapping::check_mapping(&p.mapping).is_ok() => p,
         _ => return Ok(Redirect::to(&format!("/registry/import/{id}")).into_response()),
     };
     let db = app.db.clone();
@@ -414,13 +402,12 @@ async fn view_commit_post(
     let importer = actor.clone();
     jobs::start(&app.db, &actor, IMPORT_JOB, id, &name, move |progress| async move {
         let incoming = super::Incoming::from_table(&p.table, &p.mapping);
-        let result = super::import(
+        let result = super::commit(
             &db,
             Some(&importer),
             importer.org_id,
             &p.name,
-            incoming,
-            true,
+            &incoming,
             &progress,
         )
         .await;

@@ -162,3 +162,9 @@ pub fn excerpt(value: &str, chars: usize) -> String {
         None => value.to_owned(),
     }
 }
+
+/// A header or a coded cell as compared when a file's columns and values are recognised: folded
+/// Arabic (hamza forms, diacritics), lower case, `_` and `-` as spaces.
+pub fn header_key(s: &str) -> String {
+    link::normalize::arabic::fold(s).replace(['_', '-'], " ")
+}

@@ -17,13 +17,12 @@ pub async fn import_rows(app: &TestApp, code: &str, rows: Vec<RawRecord>) {
         rejected: vec![],
         order: link::normalize::date::Order::DayFirst,
     };
-    mizalla::registry::import(
+    mizalla::registry::commit(
         &app.db,
         None,
         org,
         "list.csv",
-        incoming,
-        true,
+        &incoming,
         &Default::default(),
     )
     .await

@@ -516,17 +516,9 @@ async fn a_registration_imported_by_another_process_is_found_within_seconds(app:
         order: link::normalize::date::Order::DayFirst,
     };
     let amal = app.org_id("amal").await;
-    mizalla::registry::import(
-        &cli,
-        None,
-        amal,
-        "cli.csv",
-        incoming,
-        true,
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    mizalla::registry::commit(&cli, None, amal, "cli.csv", &incoming, &Default::default())
+        .await
+        .unwrap();
     // The server looks at the registry's version at most once a second.
     let mut answer = serde_json::Value::Null;
     for _ in 0..30 {

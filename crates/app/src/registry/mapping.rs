@@ -5,8 +5,11 @@
 //! Nothing here panics on bad input: a row that cannot be used is a [`RowIssue`] with its line,
 //! and the other rows go on.
 
-use crate::table::{FileError, MAX_CELL_CHARS, RowIssue, Table};
-use link::normalize::arabic;
+use crate::audit;
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::table::{FileError, MAX_CELL_CHARS, RowIssue, Table, header_key};
+use crate::users::Actor;
 use link::record::RawRecord;
 use std::collections::HashMap;
 
@@ -183,11 +186,6 @@ pub const FIELDS: [(&str, &[&str]); 22] = [
     ),
 ];
 
-/// A header as compared: folded Arabic, lower case, `_` and `-` as spaces.
-pub fn header_key(s: &str) -> String {
-    arabic::fold(s).replace(['_', '-'], " ")
-}
-
 /// Which field each column holds (`None`: not used). `overrides` maps a folded header (see
 /// [`header_key`]) to a field and wins over the recognised spellings.
 pub fn auto_mapping(
@@ -325,6 +323,104 @@ pub fn records(
     }
     issues.sort_by_key(|i| i.line);
     (out, issues)
+}
+
+/// The mapping proposed for a member's file with these headers: its saved mapping for such
+/// files where there is one, the recognised spellings otherwise (see [`auto_mapping`]).
+pub async fn proposed(
+    db: &Db,
+    org_id: i64,
+    headers: &[String],
+) -> Result<Vec<Option<&'static str>>> {
+    let saved = saved_mapping(db, org_id, headers)
+        .await?
+        .unwrap_or_default();
+    Ok(auto_mapping(headers, &saved))
+}
+
+/// The saved mapping of this member for files with these headers, if any.
+pub async fn saved_mapping(
+    db: &Db,
+    org_id: i64,
+    headers: &[String],
+) -> Result<Option<HashMap<String, String>>> {
+    // Mappings saved before signatures were hashed are still found under the headers themselves.
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT mapping_json FROM registry_mappings WHERE org_id = $1 AND signature IN ($2, $3) \
+         ORDER BY updated_at DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(signature(headers))
+    .bind(old_signature(headers))
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((json,)) = row else { return Ok(None) };
+    // Saved as the fields in column order; earlier as a map from folded header to field.
+    if let Ok(fields) = serde_json::from_str::<Vec<String>>(&json) {
+        return Ok(Some(
+            headers.iter().map(|h| header_key(h)).zip(fields).collect(),
+        ));
+    }
+    Ok(serde_json::from_str(&json).ok())
+}
+
+/// Saves a member's confirmed mapping (folded header → field) for files with these headers.
+pub async fn save_mapping(
+    db: &Db,
+    actor: Option<&Actor>,
+    org_id: i64,
+    headers: &[String],
+    mapping: &[Option<&'static str>],
+) -> Result<()> {
+    // The fields in column order, under a hash of the headers: a file without a header row has
+    // a beneficiary's data where its headers should be, which must stay out of this table and
+    // out of the audit log (issue 12, 12).
+    let fields: Vec<&str> = mapping.iter().map(|f| f.unwrap_or("")).collect();
+    let json = serde_json::to_string(&fields).map_err(|e| Error::Internal(e.into()))?;
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM registry_mappings WHERE org_id = $1 AND signature = $2")
+        .bind(org_id)
+        .bind(old_signature(headers))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO registry_mappings (org_id, signature, mapping_json, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (org_id, signature) DO UPDATE SET mapping_json = $3, updated_at = $4",
+    )
+    .bind(org_id)
+    .bind(signature(headers))
+    .bind(&json)
+    .bind(db::now())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "save",
+        "registry_mapping",
+        Some(org_id),
+        None,
+        Some(serde_json::json!({ "columns": headers.len(), "fields": fields })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Files with the same headers (folded, in order) share a saved mapping, found by the SHA-256 of
+/// those headers.
+fn signature(headers: &[String]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(old_signature(headers).as_bytes()))
+}
+
+/// The headers themselves, as mappings were saved before (issue 12, 12).
+fn old_signature(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| header_key(h))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
 }
 
 #[cfg(test)]

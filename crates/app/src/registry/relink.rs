@@ -1,0 +1,245 @@
+//! Re-linking the whole registry (after an import, a decision, a merge or a split): the engine
+//! links every registration, person and household numbers are kept stable, the pairs for review
+//! are renewed, and members are told of merges and splits that touched their registrations
+//! ([`Notice`]).
+
+use super::review::Decision;
+use super::store::{self, Stored};
+use super::{Linking, linking, online};
+use crate::audit;
+use crate::db::{self, Db, Tx};
+use crate::error::{Error, Result};
+use crate::paging::Page;
+use crate::users::Actor;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// People's decisions on pairs: (record, record, same?).
+pub(super) async fn decisions(tx: &mut Tx<'_>) -> Result<Vec<(i64, i64, bool)>> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT record_l, record_r, status FROM registry_pairs WHERE status IN ('same', 'different')",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(l, r, s)| (l, r, Decision::parse(&s) == Some(Decision::Same)))
+        .collect())
+}
+
+/// Links `entries` on a blocking thread (the engine is CPU-bound) and gives them back.
+pub(super) async fn link_off_thread(
+    entries: Vec<linking::Entry>,
+    decided: Vec<(i64, i64, bool)>,
+) -> Result<(Linking, Vec<linking::Entry>)> {
+    tokio::task::spawn_blocking(move || (linking::link(&entries, &decided), entries))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))
+}
+
+/// Re-links the whole registry (after people's decisions, a merge or a split).
+pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
+    let _guard = store::WRITE_LOCK.lock().await;
+    let mut tx = db.begin().await?;
+    let stored = store::load_all(db.kind, &mut tx).await?;
+    let (_, _, snapshot) = relink_loaded(
+        &mut tx,
+        actor,
+        stored,
+        &crate::jobs::progress::Progress::default(),
+    )
+    .await?;
+    tx.commit().await?;
+    online::publish(db, snapshot).await;
+    Ok(())
+}
+
+/// Links `stored` (the whole registry, read in `tx`), writes the persons, households and pairs
+/// for review that changed, audits merges and splits and tells the members concerned; gives
+/// back the registry's snapshot for "already registered?", to publish once committed.
+pub(super) async fn relink_loaded(
+    tx: &mut Tx<'_>,
+    actor: Option<&Actor>,
+    stored: Vec<Stored>,
+    progress: &crate::jobs::progress::Progress,
+) -> Result<(Linking, Vec<linking::Entry>, online::Snapshot)> {
+    let decided = decisions(tx).await?;
+    let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
+    let old_household: Vec<i64> = stored.iter().map(|s| s.household_id).collect();
+    let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();
+    progress.start(crate::jobs::progress::Stage::Linking, 0);
+    let entries = linking::entries(&stored);
+    let (mut linked, entries) = link_off_thread(entries, decided).await?;
+    let (max_person, max_household): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(MAX(person_id), 0), COALESCE(MAX(household_id), 0) FROM registry_records",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let persons = linking::stable_ids(&old_person, &linked.person, max_person);
+    let households = linking::stable_ids(&old_household, &linked.household, max_household);
+    notify_moves(tx, &stored, &old_person, &persons).await?;
+    let records = std::mem::take(&mut linked.records);
+    let snapshot = online::Snapshot::of(&stored, &persons, records, linked.model.clone());
+    snapshot.store(tx).await?;
+    let mut changed = 0usize;
+    progress.start(crate::jobs::progress::Stage::Saving, ids.len());
+    for i in 0..ids.len() {
+        progress.step();
+        if persons[i] != old_person[i] || households[i] != old_household[i] {
+            sqlx::query(
+                "UPDATE registry_records SET person_id = $1, household_id = $2 WHERE id = $3",
+            )
+            .bind(persons[i])
+            .bind(households[i])
+            .bind(ids[i])
+            .execute(&mut **tx)
+            .await?;
+            if old_person[i] != 0 {
+                changed += 1;
+            }
+        }
+    }
+    // Pairs for review: open ones no longer uncertain go; new ones come; decided ones stay.
+    let now = db::now();
+    let mut keep: Vec<(i64, i64)> = Vec::with_capacity(linked.review.len());
+    for (a, b, probability, explanation) in &linked.review {
+        let (l, r) = (ids[*a].min(ids[*b]), ids[*a].max(ids[*b]));
+        keep.push((l, r));
+        sqlx::query(
+            "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
+             VALUES ($1, $2, $3, $4, 'open', $5) ON CONFLICT (record_l, record_r) DO UPDATE \
+             SET probability = $3, explanation = $4 WHERE registry_pairs.status = 'open'",
+        )
+        .bind(l)
+        .bind(r)
+        .bind(*probability)
+        .bind(explanation)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let open: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT id, record_l, record_r FROM registry_pairs WHERE status = 'open'")
+            .fetch_all(&mut **tx)
+            .await?;
+    let keep: std::collections::HashSet<(i64, i64)> = keep.into_iter().collect();
+    for (id, l, r) in open {
+        if !keep.contains(&(l, r)) {
+            sqlx::query("DELETE FROM registry_pairs WHERE id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    if changed > 0 {
+        audit::record(
+            tx,
+            actor,
+            "relink",
+            "registry",
+            None,
+            None,
+            Some(serde_json::json!({ "registrations_moved": changed, "pairs_for_review": linked.review.len() })),
+        )
+        .await?;
+    }
+    Ok((linked, entries, snapshot))
+}
+
+/// Tells members of merges and splits that touched their registrations: a registration whose
+/// person now holds registrations of several former persons was merged; one whose former person
+/// is now spread over several persons was split. New registrations (no former person) are not
+/// news.
+async fn notify_moves(
+    tx: &mut Tx<'_>,
+    stored: &[Stored],
+    old_person: &[i64],
+    persons: &[i64],
+) -> Result<()> {
+    let mut olds_of_new: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
+    let mut news_of_old: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
+    for (&old, &new) in old_person.iter().zip(persons) {
+        if old != 0 {
+            olds_of_new.entry(new).or_default().insert(old);
+            news_of_old.entry(old).or_default().insert(new);
+        }
+    }
+    let now = db::now();
+    for ((s, &old), &new) in stored.iter().zip(old_person).zip(persons) {
+        if old == 0 {
+            continue;
+        }
+        let kind = if olds_of_new[&new].len() > 1 {
+            "merged"
+        } else if news_of_old[&old].len() > 1 {
+            "split"
+        } else {
+            continue;
+        };
+        notice(tx, s.org_id, s.id, kind, old, new, &now).await?;
+    }
+    Ok(())
+}
+
+/// Tells organisation `org_id` what happened to its registration `record_id`.
+pub(super) async fn notice(
+    tx: &mut Tx<'_>,
+    org_id: i64,
+    record_id: i64,
+    kind: &str,
+    person_from: i64,
+    person_to: i64,
+    now: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO registry_notices (org_id, record_id, kind, person_from, person_to, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org_id)
+    .bind(record_id)
+    .bind(kind)
+    .bind(person_from)
+    .bind(person_to)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What happened to one of the member's registrations, as its registry page lists it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Notice {
+    pub id: i64,
+    pub record_id: i64,
+    pub member_key: String,
+    pub kind: String,
+    pub person_from: i64,
+    pub person_to: i64,
+    pub created_at: String,
+}
+
+/// Page `page` (from 1) of the notices for the actor's member organisation, newest first, and
+/// how many there are. The secretariat has none: it took the decisions.
+pub async fn notices(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<Notice>, i64)> {
+    if actor.sees_all() {
+        return Ok((vec![], 0));
+    }
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM registry_notices WHERE org_id = $1")
+            .bind(actor.org_id)
+            .fetch_one(&db.pool)
+            .await?;
+    let rows = sqlx::query_as(
+        "SELECT n.id, n.record_id, r.member_key, n.kind, n.person_from, n.person_to, n.created_at \
+         FROM registry_notices n JOIN registry_records r ON r.id = n.record_id \
+         WHERE n.org_id = $1 ORDER BY n.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(actor.org_id)
+    .bind(page.size())
+    .bind(page.within(total).offset())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub const NOTICES_PER_PAGE: i64 = 20;

@@ -1,0 +1,156 @@
+//! Finding registrations by name (any spelling, Arabic or Latin), national ID or mobile number,
+//! each actor seeing what it may: a member its own registrations in full and only how many of
+//! other members' match; the secretariat every member's, masked ([`Masked`]).
+
+use super::online;
+use super::store::{self, REGISTRATION_SELECT, Registration};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::users::Actor;
+use link::normalize::date::Order;
+use link::record::RawRecord;
+use serde::Serialize;
+
+/// A registration of another member, as the secretariat sees it without opening it: first
+/// name and initials, birth year, governorate, which member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Masked {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub birth_year: String,
+    pub governorate: String,
+    pub person_id: i64,
+    pub household_id: i64,
+}
+
+impl Masked {
+    pub fn of(r: &Registration) -> Masked {
+        let mut parts = r.full_name.split_whitespace();
+        let first = parts.next().unwrap_or("").to_owned();
+        let initials: Vec<String> = parts
+            .filter_map(|p| p.chars().next())
+            .map(|c| format!("{c}."))
+            .collect();
+        let digits: String = link::normalize::arabic::fold(&r.date_of_birth)
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        Masked {
+            id: r.id,
+            org_id: r.org_id,
+            name: format!("{first} {}", initials.join(" ")).trim().to_owned(),
+            birth_year: if digits.len() >= 4
+                && (digits.starts_with("19") || digits.starts_with("20"))
+            {
+                digits[..4].to_owned()
+            } else {
+                String::new()
+            },
+            governorate: r.governorate.clone(),
+            person_id: r.person_id,
+            household_id: r.household_id,
+        }
+    }
+}
+
+/// What a search finds: the actor's own registrations in full; for the secretariat, every
+/// member's, masked; for a member, only how many other members' registrations match.
+#[derive(Debug, Default, Serialize)]
+pub struct Found {
+    pub own: Vec<Registration>,
+    pub masked: Vec<Masked>,
+    pub others: i64,
+}
+
+/// Searches by name (any spelling, Arabic or Latin), national ID or mobile number.
+pub async fn search(db: &Db, actor: &Actor, q: &str) -> Result<Found> {
+    let q = q.trim();
+    if q.chars().count() > 200 {
+        return Err(Error::field("q", "err-too-long"));
+    }
+    let digits: String = link::normalize::arabic::fold(q)
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    let looks_numeric =
+        !digits.is_empty() && digits.len() * 2 >= q.chars().filter(|c| !c.is_whitespace()).count();
+    let (condition, binds): (String, Vec<String>) = if looks_numeric {
+        match link::normalize::phone::parse(q) {
+            Some(p) if digits.len() < 14 => ("r.phone_key = $1".into(), vec![p]),
+            _ => ("r.nid_key = $1".into(), vec![digits]),
+        }
+    } else {
+        let raw = RawRecord {
+            full_name: q.to_owned(),
+            ..RawRecord::default()
+        };
+        let keys = link::record::normalize(&raw, Order::DayFirst).skeletons;
+        // Names come from the registry's name index in memory: a LIKE over every
+        // registration's name keys took seconds a search at a million registrations.
+        let matches = online::by_name(db, &keys).await?;
+        let fetch = |ids: Vec<i64>| async move { store::registrations_any(db, &ids).await };
+        if actor.sees_all() {
+            let rows = fetch(matches.iter().take(50).map(|m| m.0).collect()).await?;
+            return Ok(Found {
+                masked: rows.iter().map(Masked::of).collect(),
+                ..Found::default()
+            });
+        }
+        let own: Vec<i64> = matches
+            .iter()
+            .filter(|m| m.1 == actor.org_id)
+            .take(50)
+            .map(|m| m.0)
+            .collect();
+        return Ok(Found {
+            own: fetch(own).await?,
+            masked: vec![],
+            others: matches.iter().filter(|m| m.1 != actor.org_id).count() as i64,
+        });
+    };
+    let n = binds.len();
+    let run = |scope: &str, limit: i64| {
+        let sql =
+            format!("{REGISTRATION_SELECT} WHERE {condition} {scope} ORDER BY r.id LIMIT {limit}");
+        let mut query = sqlx::query_as::<_, Registration>(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            query = query.bind(b.clone());
+        }
+        query
+    };
+    if actor.sees_all() {
+        let rows = run("", 50).fetch_all(&db.pool).await?;
+        return Ok(Found {
+            masked: rows.iter().map(Masked::of).collect(),
+            ..Found::default()
+        });
+    }
+    let own = run(&format!("AND r.org_id = ${}", n + 1), 50)
+        .bind(actor.org_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut count = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM registry_records r WHERE {condition} AND r.org_id <> ${}",
+        n + 1
+    )));
+    for b in &binds {
+        count = count.bind(b.clone());
+    }
+    let (others,) = count.bind(actor.org_id).fetch_one(&db.pool).await?;
+    Ok(Found {
+        own,
+        masked: vec![],
+        others,
+    })
+}
+
+/// One registration in full, for its own member (or, through [`reveal`], the secretariat).
+pub async fn registration(db: &Db, actor: &Actor, id: i64) -> Result<Registration> {
+    let r = store::registration_any(db, id).await?;
+    // Another member's registration does not exist for a member.
+    if r.org_id != actor.org_id {
+        return Err(Error::NotFound);
+    }
+    Ok(r)
+}
