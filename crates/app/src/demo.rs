@@ -2,10 +2,11 @@
 //! user of every role and agreements with points in every status. Also bulk agreements for
 //! load tests (`mizalla demo --agreements N`).
 
+use crate::access::{Actor, Role};
 use crate::agreements::{self, AgreementInput, PointInput, UpdateInput};
 use crate::db::{self, Db};
 use crate::orgs::{self, OrgInput};
-use crate::users::{self, Actor, NewUser, Role};
+use crate::users::{self, NewUser};
 
 /// A demo agreement: kind, title, place, member codes, and points (text, owner code, due in days).
 type Visit = (
@@ -133,7 +134,7 @@ async fn actor_for(db: &Db, email: &str) -> anyhow::Result<Actor> {
         display_name: String::new(),
         org_id,
         role: Role::parse(&role).unwrap_or(Role::Auditor),
-        membership: orgs::Membership::Active,
+        membership: crate::access::Membership::Active,
     })
 }
 
@@ -560,7 +561,7 @@ pub async fn bulk_agreements(db: &Db, n: usize) -> anyhow::Result<()> {
     }
     // Fresh statistics, so that the planner knows the tables' new sizes at once.
     sqlx::query("ANALYZE").execute(&db.pool).await?;
-    agreements::invalidate_lists();
+    crate::cache::changed(crate::cache::Topic::Agreements);
     Ok(())
 }
 

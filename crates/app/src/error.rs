@@ -40,6 +40,13 @@ impl FieldErrors {
             self.add(field, "err-code-format");
         }
     }
+    /// An e-mail address as people mistype them (see [`valid_email`]); empty is for the caller
+    /// to allow or not.
+    pub fn email(&mut self, field: &'static str, email: &str) {
+        if !valid_email(email) {
+            self.add(field, "err-email");
+        }
+    }
     /// A required name of at most 200 characters.
     pub fn name(&mut self, field: &'static str, name: &str) {
         if name.is_empty() {
@@ -93,6 +100,21 @@ pub enum Error {
     Internal(#[from] anyhow::Error),
 }
 
+/// Checks an e-mail address well enough to catch typing mistakes.
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         match e {
@@ -112,3 +134,18 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_check_catches_typing_mistakes() {
+        for ok in ["a@b.org", "huda.m@alliance.eg"] {
+            assert!(valid_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@b", "@b.org", "a b@c.org", "a@.org", "<a>@b.org"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! `web` (router, middleware, auth, uploads, errors, rendering), `i18n` (Arabic and English)
 //! and `config`.
 
+pub mod access;
 pub mod agreements;
 pub mod assistance;
 pub mod audit;
@@ -20,6 +21,7 @@ pub mod jobs;
 pub mod orgs;
 pub mod paging;
 pub mod registry;
+pub mod router;
 pub mod table;
 pub mod telemetry;
 pub mod users;

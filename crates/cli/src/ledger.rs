@@ -5,6 +5,7 @@
 use anyhow::Context as _;
 use mizalla::assistance::chain::{self, Checkpoint, Report};
 use mizalla::assistance::import::{self, Fate};
+use mizalla::assistance::key::LedgerKey;
 use mizalla::db::Db;
 use mizalla::i18n::Locale;
 use std::path::Path;
@@ -80,7 +81,7 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
 
 /// The ledger cannot be written without its key: a server without one refuses to start.
 pub fn require_key(db: &Db) -> anyhow::Result<()> {
-    if db.ledger_key.is_none() {
+    if db.attached::<LedgerKey>().is_none() {
         anyhow::bail!(
             "the assistance ledger needs a key kept outside the database: set ledger_key_file in \
              mizalla.toml (or MIZALLA_LEDGER_KEY_FILE, or --ledger-key-file) to a file path — it is \
@@ -176,10 +177,10 @@ pub async fn checkpoint(db: &Db) -> anyhow::Result<bool> {
         eprintln!("No checkpoint was made: a checkpoint of a tampered ledger would prove nothing.");
         return Ok(false);
     }
-    let Some(key) = db.ledger_key.as_ref() else {
+    let Some(key) = db.attached::<LedgerKey>() else {
         anyhow::bail!("the ledger has no key");
     };
-    let cp = Checkpoint::of(r.head.as_ref(), key);
+    let cp = Checkpoint::of(r.head.as_ref(), &key);
     println!("{cp}");
     match &r.head {
         Some(h) => eprintln!(

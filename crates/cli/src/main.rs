@@ -11,8 +11,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use mizalla::access::Role;
 use mizalla::config::{DatabaseUrl, Settings};
-use mizalla::users::{self, NewUser, Role};
+use mizalla::users::{self, NewUser};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -252,7 +253,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             let state = mizalla::web::AppState::new(db, settings)?;
-            mizalla::web::serve(state, listener).await?;
+            mizalla::router::serve(state, listener).await?;
         }
         Command::Migrate => {
             mizalla::open(&settings).await?;

@@ -8,12 +8,12 @@
 
 pub mod routes;
 
+use crate::access::Actor;
 use crate::audit;
 use crate::cache::Cache;
 use crate::db::{self, Db};
 use crate::error::{Error, FieldErrors, Result};
 use crate::paging::Page;
-use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 
 pub const KINDS: [&str; 3] = ["visit", "meeting", "memorandum"];
@@ -344,7 +344,7 @@ pub async fn create(db: &Db, actor: &Actor, mut input: AgreementInput) -> Result
         insert_point(&mut tx, actor, id, p, &now).await?;
     }
     tx.commit().await?;
-    invalidate_lists();
+    crate::cache::changed(crate::cache::Topic::Agreements);
     Ok(id)
 }
 
@@ -396,7 +396,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: AgreementInput) 
     )
     .await?;
     tx.commit().await?;
-    invalidate_lists();
+    crate::cache::changed(crate::cache::Topic::Agreements);
     Ok(())
 }
 
@@ -419,7 +419,7 @@ pub async fn add_point(
     let mut tx = db.begin().await?;
     let id = insert_point(&mut tx, actor, agreement_id, &input, &db::now()).await?;
     tx.commit().await?;
-    invalidate_lists();
+    crate::cache::changed(crate::cache::Topic::Agreements);
     Ok(id)
 }
 
@@ -496,7 +496,7 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
     )
     .await?;
     tx.commit().await?;
-    invalidate_lists();
+    crate::cache::changed(crate::cache::Topic::Agreements);
     Ok(agreement_id)
 }
 
@@ -567,23 +567,22 @@ async fn parties_of(db: &Db, ids: &[i64]) -> Result<Vec<Party>> {
 
 /// Recently computed list pages. Lists are read far more often than agreements change: a page is
 /// kept until any agreement, point or organisation name changes on this server (every write
-/// path calls [`invalidate_lists`]), and at most two seconds, which bounds how stale a page can be
+/// path says [`crate::cache::Topic::Agreements`]; a renamed organisation, `Organisations`), and at most two seconds, which bounds how stale a page can be
 /// when another server made the change.
 static LIST_CACHE: std::sync::LazyLock<Cache<(Vec<Summary>, i64)>> =
-    std::sync::LazyLock::new(|| Cache::new(LIST_TTL, 1_000));
+    std::sync::LazyLock::new(|| Cache::new(LIST_TTL, 1_000, LIST_TOPICS));
 /// How many agreements match a filter, shared by all its pages (counting is the costly part of
 /// a page far from the first).
 static COUNT_CACHE: std::sync::LazyLock<Cache<i64>> =
-    std::sync::LazyLock::new(|| Cache::new(LIST_TTL, 1_000));
+    std::sync::LazyLock::new(|| Cache::new(LIST_TTL, 1_000, LIST_TOPICS));
 
 pub(crate) const LIST_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Forgets the cached list pages, data and rendered alike (after any write they may show).
-pub fn invalidate_lists() {
-    LIST_CACHE.invalidate();
-    COUNT_CACHE.invalidate();
-    routes::LIST_HTML.invalidate();
-}
+/// What the list pages show, data and rendered alike: agreements and organisations' names.
+pub(crate) const LIST_TOPICS: &[crate::cache::Topic] = &[
+    crate::cache::Topic::Agreements,
+    crate::cache::Topic::Organisations,
+];
 
 /// One page of the agreements the actor may see, newest first, and the number that match.
 pub async fn list(

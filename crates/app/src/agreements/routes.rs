@@ -6,37 +6,29 @@ use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, Pager};
+use crate::web::routing::Routes;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(view_home_get))
-        .route(
-            "/agreements",
-            get(view_agreements_get).post(view_agreements_post),
-        )
-        .route("/agreements/new", get(view_agreement_new_get))
-        .route(
-            "/agreements/{id}",
-            get(view_agreement_get).post(view_agreement_post),
-        )
-        .route("/agreements/{id}/edit", get(view_agreement_edit_get))
-        .route("/agreements/{id}/points", post(view_points_post))
-        .route("/points/{id}/updates", post(view_updates_post))
-        .route(
-            "/api/v1/agreements",
-            get(api_agreements_get).post(api_agreements_post),
-        )
-        .route(
-            "/api/v1/agreements/{id}",
-            get(api_agreement_get).put(api_agreement_put),
-        )
-        .route("/api/v1/agreements/{id}/points", post(api_points_post))
-        .route("/api/v1/points/{id}/updates", post(api_updates_post))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", view_home_get)
+        .get("/agreements", view_agreements_get)
+        .post("/agreements", view_agreements_post)
+        .get("/agreements/new", view_agreement_new_get)
+        .get("/agreements/{id}", view_agreement_get)
+        .post("/agreements/{id}", view_agreement_post)
+        .get("/agreements/{id}/edit", view_agreement_edit_get)
+        .post("/agreements/{id}/points", view_points_post)
+        .post("/points/{id}/updates", view_updates_post)
+        .get("/api/v1/agreements", api_agreements_get)
+        .post("/api/v1/agreements", api_agreements_post)
+        .get("/api/v1/agreements/{id}", api_agreement_get)
+        .put("/api/v1/agreements/{id}", api_agreement_put)
+        .post("/api/v1/agreements/{id}/points", api_points_post)
+        .post("/api/v1/points/{id}/updates", api_updates_post)
 }
 
 async fn view_home_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
@@ -88,10 +80,10 @@ impl FilterQuery {
 }
 
 /// Rendered bodies of list pages, kept as long as the page data they show (see
-/// [`super::invalidate_lists`]): rendering 25 rows of translated labels and dates costs more than
+/// [`super::LIST_TOPICS`]): rendering 25 rows of translated labels and dates costs more than
 /// fetching them from the cache, and the same few pages are asked for again and again.
-pub(super) static LIST_HTML: std::sync::LazyLock<Cache<String>> =
-    std::sync::LazyLock::new(|| Cache::new(super::LIST_TTL, 1_000));
+static LIST_HTML: std::sync::LazyLock<Cache<String>> =
+    std::sync::LazyLock::new(|| Cache::new(super::LIST_TTL, 1_000, super::LIST_TOPICS));
 
 async fn view_agreements_get(
     State(app): State<AppState>,

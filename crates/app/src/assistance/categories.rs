@@ -2,10 +2,10 @@
 //! renames and retires them. A retired category stays on the entries and rules that used it
 //! but is no longer offered.
 
+use crate::access::Actor;
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, FieldErrors, Result};
-use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -24,7 +24,6 @@ use crate::error::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
 /// The audit rows of ledger entries: this entity, the entry's id, and its hash under this key
 /// of `after_json`.
@@ -92,7 +91,7 @@ pub async fn open(db: &mut Db, settings: &crate::config::Settings) -> anyhow::Re
     if existing.is_none() {
         introduce(db, &key).await?;
     }
-    db.ledger_key = Some(Arc::new(key));
+    db.attach(key);
     Ok(())
 }
 
@@ -351,7 +350,7 @@ async fn audit_hashes(
 /// audit row and every ledger audit row against its entry, the seal of the entries recorded
 /// before the key, and — given one — that the ledger still extends `checkpoint`.
 pub async fn check(db: &Db, checkpoint: Option<&Checkpoint>) -> Result<Report> {
-    let key = db.ledger_key.clone();
+    let key = db.attached::<super::key::LedgerKey>();
     let mut r = Report {
         key_id: key.as_ref().map(|k| k.id()),
         ..Report::default()

@@ -7,12 +7,12 @@
 
 use super::categories::{self, Category};
 use super::{AssistanceInput, Overlap};
+use crate::access::Actor;
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::table::header_key;
 use crate::table::{FileError, Table};
-use crate::users::Actor;
 use link::normalize::date;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

@@ -19,11 +19,11 @@ pub mod routes;
 
 pub use chain::{Verdict, verify};
 
+use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, FieldErrors, Result};
 use crate::paging::Page;
-use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -238,7 +238,7 @@ async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<(i6
 
 /// The ledger key of `db`: every append seals its entry with it.
 fn ledger_key(db: &Db) -> Result<std::sync::Arc<key::LedgerKey>> {
-    db.ledger_key.clone().ok_or_else(|| {
+    db.attached::<key::LedgerKey>().ok_or_else(|| {
         Error::Internal(anyhow::anyhow!(
             "the assistance ledger has no key: set ledger_key_file (or MIZALLA_LEDGER_KEY_FILE)"
         ))

@@ -6,41 +6,28 @@ use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
 use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
+use crate::web::routing::Routes;
 use crate::web::{AppState, upload};
+use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
-/// Routes that take files, with a larger body limit (see `web::router`).
-pub fn uploads() -> Router<AppState> {
-    Router::new().route("/assistance/upload", post(view_upload_post))
-}
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/assistance",
-            get(view_assistance_get).post(view_assistance_post),
-        )
-        .route("/assistance/{id}/reverse", post(view_reverse_post))
-        .route(
-            "/assistance/rules",
-            get(view_rules_get).post(view_rules_post),
-        )
-        .route("/assistance/overlaps", get(view_overlaps_get))
-        .route(
-            "/assistance/categories",
-            get(view_categories_get).post(view_categories_post),
-        )
-        .route("/assistance/categories/{code}", post(view_category_post))
-        .route("/assistance/import", get(view_import_get))
-        .route("/assistance/import/{id}", get(view_import_preview_get))
-        .route(
-            "/assistance/import/{id}/commit",
-            post(view_import_commit_post),
-        )
-        .route("/api/v1/assistance", post(api_assistance_post))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/assistance", view_assistance_get)
+        .post("/assistance", view_assistance_post)
+        .post("/assistance/{id}/reverse", view_reverse_post)
+        .get("/assistance/rules", view_rules_get)
+        .post("/assistance/rules", view_rules_post)
+        .get("/assistance/overlaps", view_overlaps_get)
+        .get("/assistance/categories", view_categories_get)
+        .post("/assistance/categories", view_categories_post)
+        .post("/assistance/categories/{code}", view_category_post)
+        .get("/assistance/import", view_import_get)
+        .get("/assistance/import/{id}", view_import_preview_get)
+        .post("/assistance/import/{id}/commit", view_import_commit_post)
+        .post("/api/v1/assistance", api_assistance_post)
+        .upload("/assistance/upload", view_upload_post)
 }
 
 async fn view_assistance_get(
@@ -155,12 +142,11 @@ async fn view_overlaps_get(State(app): State<AppState>, ctx: Ctx) -> Result<Resp
     let orgs = crate::orgs::names(&app.db).await?;
     // The ledger's head, for auditors and the secretariat to keep as a checkpoint.
     let head = super::chain::head(&app.db).await?;
-    let checkpoint = app
-        .db
-        .ledger_key
+    let key = app.db.attached::<super::key::LedgerKey>();
+    let checkpoint = key
         .as_ref()
         .map(|k| super::chain::Checkpoint::of(head.as_ref(), k).to_string());
-    let key_id = app.db.ledger_key.as_ref().map(|k| k.id());
+    let key_id = key.as_ref().map(|k| k.id());
     ctx.page(
         "assistance/overlaps.html",
         minijinja::context! { s => summary, orgs => orgs, head => head, checkpoint => checkpoint, key_id => key_id },
@@ -224,7 +210,7 @@ async fn view_category_post(
 }
 
 /// A member's writer: only they bring assistance lists.
-fn recorder(ctx: &Ctx) -> Result<&crate::users::Actor> {
+fn recorder(ctx: &Ctx) -> Result<&crate::access::Actor> {
     let actor = ctx.actor()?;
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);

@@ -3,9 +3,9 @@
 
 pub mod routes;
 
+use crate::access::Actor;
 use crate::db::{self, Db, Tx};
 use crate::error::Result;
-use crate::users::Actor;
 use serde::Serialize;
 
 /// Records one write. Call it inside the transaction that makes the change.
@@ -70,7 +70,7 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// One page of entries matching `filter`, newest first, and the total count.
 pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Entry>, i64)> {
-    if !(actor.is_secretariat_admin() || actor.role == crate::users::Role::Auditor) {
+    if !(actor.is_secretariat_admin() || actor.role == crate::access::Role::Auditor) {
         return Err(crate::error::Error::Forbidden);
     }
     let from = if filter.from.trim().is_empty() {

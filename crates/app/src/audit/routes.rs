@@ -4,15 +4,15 @@ use super::{Entry, Filter, PAGE_SIZE};
 use crate::error::Result;
 use crate::web::AppState;
 use crate::web::render::{Ctx, Pager};
+use crate::web::routing::Routes;
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(view_audit_get))
-        .route("/api/v1/audit", get(api_audit_get))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/audit", view_audit_get)
+        .get("/api/v1/audit", api_audit_get)
 }
 
 const ENTITIES: [&str; 5] = ["org", "user", "api_token", "agreement", "agreement_point"];

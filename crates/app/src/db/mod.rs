@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use std::collections::HashMap;
 use std::str::FromStr;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -60,9 +61,29 @@ pub struct Db {
     pub kind: Kind,
     /// Distinguishes databases opened by one process, for in-process caches.
     pub id: u64,
-    /// The assistance ledger's key (kept outside the database), set by [`crate::open`]; `None`
-    /// for a connection that only reads, or PostgreSQL with no key configured.
-    pub ledger_key: Option<std::sync::Arc<crate::assistance::key::LedgerKey>>,
+    /// What features attach to the opened database for everyone who uses it (the assistance
+    /// ledger's key, kept outside the database, attached by [`crate::open`]).
+    attached: Attached,
+}
+
+/// Values attached to a [`Db`], one per type: `db` names no feature, a feature attaches its own
+/// type and finds it again.
+#[derive(Clone, Default)]
+struct Attached(std::sync::Arc<HashMap<std::any::TypeId, AttachedValue>>);
+
+/// An attached value and its type's name (for `Debug`, which never shows the value).
+type AttachedValue = (
+    &'static str,
+    std::sync::Arc<dyn std::any::Any + Send + Sync>,
+);
+
+impl std::fmt::Debug for Attached {
+    /// The types attached, never their values (a key is one).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.values().map(|(name, _)| name))
+            .finish()
+    }
 }
 
 impl Db {
@@ -107,7 +128,7 @@ impl Db {
             pool,
             kind,
             id,
-            ledger_key: None,
+            attached: Attached::default(),
         };
         db.migrate().await?;
         Ok(db)
@@ -126,6 +147,23 @@ impl Db {
     }
 
     /// `true` when a trivial query answers.
+    /// Attaches `value` to this handle (and to its clones made afterwards), replacing any value
+    /// of the same type.
+    pub fn attach<T: Send + Sync + 'static>(&mut self, value: T) {
+        let mut map = (*self.attached.0).clone();
+        map.insert(
+            std::any::TypeId::of::<T>(),
+            (std::any::type_name::<T>(), std::sync::Arc::new(value)),
+        );
+        self.attached = Attached(std::sync::Arc::new(map));
+    }
+
+    /// The value of type `T` attached to this handle, if any.
+    pub fn attached<T: Send + Sync + 'static>(&self) -> Option<std::sync::Arc<T>> {
+        let (_, value) = self.attached.0.get(&std::any::TypeId::of::<T>())?;
+        value.clone().downcast::<T>().ok()
+    }
+
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }

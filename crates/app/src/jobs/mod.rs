@@ -11,9 +11,9 @@
 
 pub mod progress;
 
+use crate::access::Actor;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
-use crate::users::Actor;
 use progress::{Progress, Reading};
 use serde::Serialize;
 use std::collections::HashMap;

@@ -6,39 +6,14 @@ pub mod routes;
 /// Egypt's governorates, shared with the linkage engine's place normaliser.
 pub use link::normalize::place as governorates;
 
+use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db};
 use crate::error::{Error, FieldErrors, Result};
-use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 
 pub const STATUSES: [&str; 3] = ["active", "suspended", "left"];
 
-/// Where an organisation stands in the alliance, and what that lets its staff do:
-/// - *active*: what their roles allow;
-/// - *suspended*: they read their own organisation's data (registrations, assistance, their
-///   exports) and write nothing — no import, no assistance, no check against the registry
-///   (which reads other members' registrations), no follow-up, no user or profile change;
-/// - *left*: they sign in to nothing; their sessions and tokens stop working.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Membership {
-    #[default]
-    Active,
-    Suspended,
-    Left,
-}
-
-impl Membership {
-    /// The membership a stored status names (an unknown one counts as suspended: read only).
-    pub fn of_status(status: &str) -> Self {
-        match status {
-            "active" => Membership::Active,
-            "left" => Membership::Left,
-            _ => Membership::Suspended,
-        }
-    }
-}
 pub const SECTORS: [&str; 8] = [
     "relief",
     "health",
@@ -144,8 +119,8 @@ impl OrgInput {
         {
             errs.add("contact_phone", "err-phone");
         }
-        if !self.contact_email.is_empty() && !crate::users::valid_email(&self.contact_email) {
-            errs.add("contact_email", "err-email");
+        if !self.contact_email.is_empty() {
+            errs.email("contact_email", &self.contact_email);
         }
         self.sectors.retain(|s| !s.trim().is_empty());
         if self.sectors.iter().any(|s| !SECTORS.contains(&s.as_str())) {
@@ -361,8 +336,8 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, mut input: OrgInput) -> Res
     )
     .await?;
     tx.commit().await?;
-    // Agreement lists show organisation names.
-    crate::agreements::invalidate_lists();
+    // Agreement lists, among others, show organisation names.
+    crate::cache::changed(crate::cache::Topic::Organisations);
     Ok(())
 }
 
@@ -420,6 +395,8 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, status: &str, note: &st
     )
     .await?;
     tx.commit().await?;
+    // A suspended member's sessions become read-only; a member that left cannot sign in.
+    crate::cache::changed(crate::cache::Topic::Organisations);
     Ok(())
 }
 

@@ -6,22 +6,26 @@ use crate::users;
 use crate::web::AppState;
 use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm};
+use crate::web::routing::Routes;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs", get(view_orgs_get).post(view_orgs_post))
-        .route("/orgs/new", get(view_org_new_get))
-        .route("/orgs/{id}", get(view_org_get).post(view_org_post))
-        .route("/orgs/{id}/edit", get(view_org_edit_get))
-        .route("/orgs/{id}/status", post(view_org_status_post))
-        .route("/api/v1/orgs", get(api_orgs_get).post(api_orgs_post))
-        .route("/api/v1/orgs/{id}", get(api_org_get).put(api_org_put))
-        .route("/api/v1/orgs/{id}/status", post(api_org_status_post))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/orgs", view_orgs_get)
+        .post("/orgs", view_orgs_post)
+        .get("/orgs/new", view_org_new_get)
+        .get("/orgs/{id}", view_org_get)
+        .post("/orgs/{id}", view_org_post)
+        .get("/orgs/{id}/edit", view_org_edit_get)
+        .post("/orgs/{id}/status", view_org_status_post)
+        .get("/api/v1/orgs", api_orgs_get)
+        .post("/api/v1/orgs", api_orgs_post)
+        .get("/api/v1/orgs/{id}", api_org_get)
+        .put("/api/v1/orgs/{id}", api_org_put)
+        .post("/api/v1/orgs/{id}/status", api_org_status_post)
 }
 
 /// The form's choices: sectors and governorates with their labels.
@@ -97,7 +101,7 @@ async fn view_org_get(
     } else {
         vec![]
     };
-    let roles: Vec<&str> = users::Role::ALL
+    let roles: Vec<&str> = crate::access::Role::ALL
         .iter()
         .filter(|r| r.is_secretariat() == org.is_secretariat())
         .map(|r| r.as_str())
@@ -164,7 +168,6 @@ async fn view_org_status_post(
 ) -> Result<Response> {
     super::set_status(&app.db, ctx.actor()?, id, &form.status, &form.note).await?;
     // Its staff's sessions now stand for another membership.
-    app.sessions.clear();
     Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
 }
 
@@ -212,6 +215,5 @@ async fn api_org_status_post(
     ApiJson(form): ApiJson<StatusForm>,
 ) -> Result<Json<Org>> {
     super::set_status(&app.db, ctx.actor()?, id, &form.status, &form.note).await?;
-    app.sessions.clear();
     Ok(Json(super::get(&app.db, id).await?))
 }

@@ -5,10 +5,10 @@
 
 use super::store::{self, Stored};
 use super::{Linking, linking, online, relink};
+use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
-use crate::users::Actor;
 use link::normalize::date::{self, Order};
 use link::record::{Problem, RawRecord};
 use serde::Serialize;

@@ -5,11 +5,11 @@
 //! Nothing here panics on bad input: a row that cannot be used is a [`RowIssue`] with its line,
 //! and the other rows go on.
 
+use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::table::{FileError, MAX_CELL_CHARS, RowIssue, Table, header_key};
-use crate::users::Actor;
 use link::record::RawRecord;
 use std::collections::HashMap;
 

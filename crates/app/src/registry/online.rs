@@ -12,9 +12,9 @@
 
 use super::linking;
 use super::store::{self, Stored};
+use crate::access::Actor;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
-use crate::users::Actor;
 use link::model::Model;
 use link::online::Index;
 use link::record::{RawRecord, Record};

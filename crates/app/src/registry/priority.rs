@@ -4,10 +4,10 @@
 //! families with a low income per person, and families that received little assistance lately.
 
 use super::store::{Stored, parse_order, read_stored, stored_select};
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::table::export::{self, Value};
-use crate::users::Actor;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -6,11 +6,11 @@
 use super::review::Decision;
 use super::store::{self, Stored};
 use super::{Linking, linking, online};
+use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
 use crate::paging::Page;
-use crate::users::Actor;
 use serde::Serialize;
 use std::collections::HashMap;
 

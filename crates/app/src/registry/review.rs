@@ -6,11 +6,11 @@
 use super::search::Masked;
 use super::store::{self, Registration};
 use super::{explain, online, relink};
+use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::paging::Page;
-use crate::users::Actor;
 use serde::Serialize;
 use std::collections::HashMap;
 

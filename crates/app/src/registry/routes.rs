@@ -8,37 +8,34 @@ use crate::jobs::progress::Progress;
 use crate::paging::Page;
 use crate::web::api::ApiJson;
 use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
+use crate::web::routing::Routes;
 use crate::web::{AppState, upload};
+use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/registry", get(view_registry_get))
-        .route("/registry/records/{id}", get(view_record_get))
-        .route("/registry/import", get(view_import_get))
-        .route("/registry/import/{id}", get(view_preview_get))
-        .route("/registry/import/{id}/mapping", post(view_mapping_post))
-        .route("/registry/import/{id}/commit", post(view_commit_post))
-        .route("/registry/import/{id}/progress", get(view_progress_get))
-        .route("/registry/priority", get(view_priority_get))
-        .route("/registry/review", get(view_review_get))
-        .route("/registry/review/{id}", post(view_decide_post))
-        .route("/registry/review/{id}/reveal", post(view_reveal_post))
-        .route("/registry/check", get(view_check_get).post(view_check_post))
-        .route("/registry/notices", get(view_notices_get))
-        .route("/api/v1/registry/search", get(api_search_get))
-        .route("/api/v1/registry/check", post(api_check_post))
-}
-
-/// Routes that take files, with a larger body limit (see `web::router`).
-pub fn uploads() -> Router<AppState> {
-    Router::new().route("/registry/upload", post(view_upload_post))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/registry", view_registry_get)
+        .get("/registry/records/{id}", view_record_get)
+        .get("/registry/import", view_import_get)
+        .get("/registry/import/{id}", view_preview_get)
+        .post("/registry/import/{id}/mapping", view_mapping_post)
+        .post("/registry/import/{id}/commit", view_commit_post)
+        .get("/registry/import/{id}/progress", view_progress_get)
+        .get("/registry/priority", view_priority_get)
+        .get("/registry/review", view_review_get)
+        .post("/registry/review/{id}", view_decide_post)
+        .post("/registry/review/{id}/reveal", view_reveal_post)
+        .get("/registry/check", view_check_get)
+        .post("/registry/check", view_check_post)
+        .get("/registry/notices", view_notices_get)
+        .get("/api/v1/registry/search", api_search_get)
+        .post("/api/v1/registry/check", api_check_post)
+        .upload("/registry/upload", view_upload_post)
 }
 
 #[derive(Deserialize, Default)]
@@ -167,7 +164,7 @@ async fn view_record_get(
 }
 
 /// Members import; the secretariat and auditors do not register beneficiaries themselves.
-fn importer(ctx: &Ctx) -> Result<&crate::users::Actor> {
+fn importer(ctx: &Ctx) -> Result<&crate::access::Actor> {
     let actor = ctx.actor()?;
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
@@ -212,7 +209,7 @@ struct Prepared {
 
 async fn prepare(
     app: &AppState,
-    actor: &crate::users::Actor,
+    actor: &crate::access::Actor,
     id: i64,
 ) -> Result<std::result::Result<Prepared, (String, crate::table::FileError)>> {
     let (name, table) = match upload::table(&app.db, actor, id, "registry").await? {

@@ -4,9 +4,9 @@
 
 use super::online;
 use super::store::{self, REGISTRATION_SELECT, Registration};
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::users::Actor;
 use link::normalize::date::Order;
 use link::record::RawRecord;
 use serde::Serialize;

@@ -1,39 +1,35 @@
 //! Pages and API for users: an organisation's users, one's own password and API tokens, and
 //! the first-run page that creates the first secretariat admin.
 
-use super::{NewUser, Role};
+use super::NewUser;
+use crate::access::Role;
 use crate::error::{Error, FieldErrors, Result};
 use crate::web::AppState;
 use crate::web::api::ApiJson;
 use crate::web::auth::{Attempt, SESSION_COOKIE, minutes_to_wait, retry_after};
 use crate::web::render::{Ctx, HtmlForm};
+use crate::web::routing::Routes;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/setup", get(view_setup_get).post(view_setup_post))
-        .route("/orgs/{id}/users", post(view_org_users_post))
-        .route("/users/{id}/active", post(view_user_active_post))
-        .route(
-            "/account/password",
-            get(view_password_get).post(view_password_post),
-        )
-        .route(
-            "/account/tokens",
-            get(view_tokens_get).post(view_tokens_post),
-        )
-        .route("/account/tokens/{id}/revoke", post(view_token_revoke_post))
-        .route("/api/v1/me", get(api_me_get))
-        .route(
-            "/api/v1/orgs/{id}/users",
-            get(api_org_users_get).post(api_org_users_post),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/setup", view_setup_get)
+        .post("/setup", view_setup_post)
+        .post("/orgs/{id}/users", view_org_users_post)
+        .post("/users/{id}/active", view_user_active_post)
+        .get("/account/password", view_password_get)
+        .post("/account/password", view_password_post)
+        .get("/account/tokens", view_tokens_get)
+        .post("/account/tokens", view_tokens_post)
+        .post("/account/tokens/{id}/revoke", view_token_revoke_post)
+        .get("/api/v1/me", api_me_get)
+        .get("/api/v1/orgs/{id}/users", api_org_users_get)
+        .post("/api/v1/orgs/{id}/users", api_org_users_post)
 }
 
 #[derive(Deserialize, Default, Clone, serde::Serialize)]
@@ -50,7 +46,7 @@ pub struct UserForm {
 
 async fn create_user(
     app: &AppState,
-    actor: &super::Actor,
+    actor: &crate::access::Actor,
     org_id: i64,
     form: &UserForm,
 ) -> Result<i64> {
@@ -126,7 +122,6 @@ async fn view_user_active_post(
     let actor = ctx.actor()?;
     let user = super::get(&app.db, id).await?;
     super::set_active(&app.db, actor, id, form.active == "1").await?;
-    app.sessions.clear();
     Ok(Redirect::to(&format!("/orgs/{}#users", user.org_id)).into_response())
 }
 
@@ -200,8 +195,6 @@ async fn view_password_post(
     }
     match changed {
         Ok(ended) => {
-            // The ended sessions must not live on in the cache.
-            app.sessions.clear();
             tracing::info!(
                 user_id = actor.user_id,
                 sessions = ended.sessions,
@@ -313,7 +306,7 @@ async fn view_setup_post(
     }
 }
 
-async fn api_me_get(ctx: Ctx) -> Result<Json<super::Actor>> {
+async fn api_me_get(ctx: Ctx) -> Result<Json<crate::access::Actor>> {
     Ok(Json(ctx.actor()?.clone()))
 }
 

@@ -156,13 +156,19 @@ fn constant_eq(a: &str, b: &str) -> bool {
 }
 
 /// Live sessions recently read from the database, so that a busy page does not pay a query per
-/// request. An entry lives a few seconds; logging out, switching a user off or changing a
-/// password clears the cache at once on this server (other servers catch up within the TTL).
+/// request. An entry lives a few seconds; logging out, switching a user off, changing a password
+/// or an organisation's status forgets it at once on this server ([`crate::cache::Topic`]; other
+/// servers catch up within the TTL).
 pub struct SessionCache(crate::cache::Cache<Option<users::LiveSession>>);
 
 impl SessionCache {
     pub fn new(ttl: Duration) -> Self {
-        SessionCache(crate::cache::Cache::new(ttl, 10_000))
+        use crate::cache::Topic;
+        SessionCache(crate::cache::Cache::new(
+            ttl,
+            10_000,
+            &[Topic::Accounts, Topic::Organisations],
+        ))
     }
 
     async fn get_or_load(
@@ -175,11 +181,6 @@ impl SessionCache {
             .get_or_load(users::token_hash(token), || users::session_actor(db, token))
             .await?;
         Ok((*session).clone())
-    }
-
-    /// Forgets every cached session (after a change that may end some).
-    pub fn clear(&self) {
-        self.0.invalidate();
     }
 }
 
@@ -623,7 +624,6 @@ pub fn retry_after(mut res: Response, wait: Duration) -> Response {
 pub async fn view_logout_post(State(app): State<AppState>, jar: CookieJar) -> Result<Response> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
         users::end_session(&app.db, c.value()).await?;
-        app.sessions.clear();
     }
     Ok((
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),

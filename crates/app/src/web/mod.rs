@@ -1,11 +1,14 @@
-//! The web layer: router, middleware (locale, errors, auth and CSRF, security headers, limits,
-//! tracing), static assets, health and the OpenAPI document. Feature routes live in each
-//! feature's `routes.rs`.
+//! The web layer: the application's state, the middleware every request passes (locale,
+//! errors, auth and CSRF, security headers, limits, tracing), static assets, health, sign-in and
+//! the OpenAPI document, and the machinery features use for their pages ([`render`], [`upload`],
+//! [`routing`]). It knows no feature: each feature's `routes.rs` uses it, and the router at the
+//! top of the crate (`crate::router`) puts the features' routes into [`stack`].
 
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod render;
+pub mod routing;
 pub mod upload;
 
 use crate::config::Settings;
@@ -16,7 +19,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use render::Templates;
 use rust_embed::RustEmbed;
@@ -160,8 +162,13 @@ fn cache_control(res: &Response) -> Option<HeaderValue> {
 /// Refuses, before any handler: a body whose declared length is over the limit of its route
 /// (before reading it), and text holding a NUL character ([`refuse_nul`]). One middleware for
 /// both, as it runs on every request.
-async fn request_limits(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = if upload::is_upload(req.uri().path()) {
+async fn request_limits(
+    State((app, uploads)): State<(AppState, routing::UploadPaths)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let is_upload = uploads.contains(req.uri().path());
+    let limit = if is_upload {
         app.settings.max_upload_bytes
     } else {
         app.settings.max_body_bytes
@@ -174,20 +181,20 @@ async fn request_limits(State(app): State<AppState>, req: Request, next: Next) -
     if declared.is_some_and(|n| n > limit) {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
-    refuse_nul(&app, req, next).await
+    refuse_nul(&app, is_upload, req, next).await
 }
 
 /// Refuses a request whose text holds a NUL character — in its path, its query or its form or
 /// JSON body — with a clear message, before any handler stores it: PostgreSQL cannot keep NUL in
 /// text (it answered 500), and no person types one. Uploaded files are exempt: the table reader
 /// refuses such rows one by one, with their line.
-async fn refuse_nul(app: &AppState, req: Request, next: Next) -> Response {
+async fn refuse_nul(app: &AppState, is_upload: bool, req: Request, next: Next) -> Response {
     let refused = || crate::error::Error::BadRequest("err-nul").into_response();
     let encoded_nul = |s: &str| s.contains('\0') || s.to_ascii_lowercase().contains("%00");
     if encoded_nul(req.uri().path()) || req.uri().query().is_some_and(encoded_nul) {
         return refused();
     }
-    if upload::is_upload(req.uri().path())
+    if is_upload
         || matches!(
             *req.method(),
             axum::http::Method::GET | axum::http::Method::HEAD
@@ -220,31 +227,29 @@ async fn refuse_nul(app: &AppState, req: Request, next: Next) -> Response {
         .await
 }
 
-/// The whole application.
-pub fn router(app: AppState) -> Router {
-    let routes = Router::new()
-        .route("/health", get(health))
-        .route("/assets/{*path}", get(asset))
-        .route("/api/openapi.json", get(openapi))
-        .route(
-            "/login",
-            get(auth::view_login_get).post(auth::view_login_post),
-        )
-        .route("/logout", axum::routing::post(auth::view_logout_post))
-        .merge(crate::users::routes::routes())
-        .merge(crate::orgs::routes::routes())
-        .merge(crate::agreements::routes::routes())
-        .merge(crate::audit::routes::routes())
-        .merge(crate::registry::routes::routes())
-        .merge(crate::assistance::routes::routes())
+/// The web layer's own routes: health, static assets, the OpenAPI document, signing in and out.
+pub fn routes() -> routing::Routes {
+    routing::Routes::new()
+        .get("/health", health)
+        .get("/assets/{*path}", asset)
+        .get("/api/openapi.json", openapi)
+        .get("/login", auth::view_login_get)
+        .post("/login", auth::view_login_post)
+        .post("/logout", auth::view_logout_post)
+}
+
+/// The application served: `routes` (the features' and the web layer's own) inside the
+/// middleware every request passes.
+pub fn stack(app: AppState, routes: routing::Routes) -> Router {
+    let (ordinary, uploads, upload_paths) = routes.into_parts();
+    let routes = ordinary
         .layer(RequestBodyLimitLayer::new(app.settings.max_body_bytes))
         .layer(axum::extract::DefaultBodyLimit::max(
             app.settings.max_body_bytes,
         ))
         // File uploads have a limit of their own.
         .merge(
-            crate::registry::routes::uploads()
-                .merge(crate::assistance::routes::uploads())
+            uploads
                 .layer(RequestBodyLimitLayer::new(app.settings.max_upload_bytes))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     app.settings.max_upload_bytes,
@@ -265,7 +270,7 @@ pub fn router(app: AppState) -> Router {
         // Innermost first: auth and CSRF see the request after its declared size was checked;
         // the routes' own limits (above) also bound bodies sent without a length.
         .layer(middleware::from_fn_with_state(app.clone(), auth::authenticate))
-        .layer(middleware::from_fn_with_state(app.clone(), request_limits))
+        .layer(middleware::from_fn_with_state((app.clone(), upload_paths), request_limits))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(app.templates.clone(), error::render_errors))
@@ -284,10 +289,8 @@ pub fn router(app: AppState) -> Router {
         .with_state(app)
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub async fn serve(app: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    tokio::spawn(crate::registry::online::warm(app.db.clone()));
-    let router = router(app);
+/// Serves `router` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -1,9 +1,9 @@
 //! Server-rendered pages: minijinja templates (embedded from `templates/`, HTML auto-escaped)
 //! with the user's locale, the signed-in user and the CSRF token in every page's context.
 
+use crate::access::Actor;
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{Arg, Locale};
-use crate::users::Actor;
 use crate::web::error::Rendered;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;

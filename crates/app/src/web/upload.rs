@@ -1,22 +1,16 @@
 //! Files members upload (beneficiary lists, assistance lists): kept between their preview and
 //! their commit, shown only to their organisation, and forgotten after a day (they hold personal
-//! data). Upload routes have a body limit of their own (see [`super::router`]).
+//! data). Routes that take files are declared with [`super::routing::Routes::upload`] and have a body
+//! limit of their own.
 
+use crate::access::Actor;
 use crate::audit;
 use crate::cache::Cache;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::table::{FileError, Table};
-use crate::users::Actor;
 use axum::extract::Multipart;
 use std::sync::Arc;
-
-/// The routes that take files.
-pub const PATHS: [&str; 2] = ["/registry/upload", "/assistance/upload"];
-
-pub fn is_upload(path: &str) -> bool {
-    PATHS.contains(&path)
-}
 
 /// Stores the `file` field of an upload form for `purpose` (`registry` or `assistance`) and
 /// returns its id.
@@ -105,7 +99,7 @@ enum Unread {
 /// never reused, so the preview, the mapping page and the commit of one file parse it once.
 /// A table of a million rows holds about a gigabyte: two are kept, for ten minutes.
 static TABLES: std::sync::LazyLock<Cache<Table>> =
-    std::sync::LazyLock::new(|| Cache::new(std::time::Duration::from_secs(600), 2));
+    std::sync::LazyLock::new(|| Cache::new(std::time::Duration::from_secs(600), 2, &[]));
 
 /// An upload of the actor's organisation for `purpose`: its name and its table, parsed off the
 /// async workers (see [`crate::table::read`]) once per upload, or why the file cannot be read.

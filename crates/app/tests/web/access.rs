@@ -22,7 +22,8 @@ enum Body {
     Multipart(&'static str),
 }
 
-/// `A`: allowed (2xx or a redirect); `D`: denied (403, or 404 where existence is hidden).
+/// `A`: allowed (2xx or a redirect); `V`: reached, and the input refused as invalid (422);
+/// `D`: denied (403, or 404 where existence is hidden); `U`: not signed in.
 struct Row {
     method: Method,
     path: &'static str,
@@ -101,6 +102,21 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/account/password", None, "AAAAA"),
         row(M::GET, "/account/tokens", None, "AAAAA"),
         row(M::POST, "/account/tokens", Form("name=t{n}"), "AADAA"),
+        // Another user's token is no one else's to revoke.
+        row(
+            M::POST,
+            "/account/tokens/{other_token}/revoke",
+            Form(""),
+            "DDDDD",
+        ),
+        // Everyone may change their own password: the form is reached and its input checked
+        // (here, a wrong current password and two different new ones).
+        row(
+            M::POST,
+            "/account/password",
+            Form("current=not-the-password&new=another-long-pw-1&confirm=another-long-pw-2"),
+            "VVVVV",
+        ),
         row(M::GET, "/agreements", None, "AAAAA"),
         row(M::GET, "/agreements/new", None, "AADDD"),
         row(
@@ -446,6 +462,14 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     let other_upload = upload_of(other, "staff@nour.demo", "registry").await;
     let own_aid_upload = upload_of(own, "staff@amal.demo", "assistance").await;
     let other_aid_upload = upload_of(other, "staff@nour.demo", "assistance").await;
+    // A token of a user outside the matrix's roles.
+    app.token("staff@nour.demo").await;
+    let (other_token,): (i64,) =
+        sqlx::query_as("SELECT MAX(id) FROM api_tokens WHERE user_id = $1")
+            .bind(other_user)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let (other_entry,): (i64,) =
         sqlx::query_as("SELECT id FROM assistance WHERE org_id = $1 LIMIT 1")
             .bind(other)
@@ -470,6 +494,7 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{own_aid_upload}", own_aid_upload.to_string()),
         ("{other_aid_upload}", other_aid_upload.to_string()),
         ("{other_entry}", other_entry.to_string()),
+        ("{other_token}", other_token.to_string()),
         ("{pair}", pair.to_string()),
         ("{own_agreement}", own_agreement.to_string()),
         ("{other_agreement}", other_agreement.to_string()),
@@ -550,6 +575,7 @@ async fn violations(
                 .is_some_and(|l| l.starts_with("/login"));
             let (ok, wanted) = match expect(&row, i) {
                 b'A' => ((200..400).contains(&status) && !to_login, "allowed"),
+                b'V' => (status == 422, "reached, its input refused (422)"),
                 // The API says 401; a page sends the browser to the login page.
                 b'U' => (
                     status == 401 || (status == 303 && to_login),
@@ -586,8 +612,9 @@ async fn a_suspended_member_writes_nothing_and_one_that_left_reaches_nothing(app
     // What a member's staff may still do while suspended: read (GET) its own data — not the
     // pages that exist to write (edit forms, imports), not the check against the registry,
     // which reads other members' registrations.
+    // Changing one's own password stays possible: it secures the account, not the member's data.
     let suspended = |row: &Row, i: usize| {
-        let read = row.method == Method::GET
+        let read = (row.method == Method::GET || row.path == "/account/password")
             && !row.path.contains("/edit")
             && !row.path.contains("/import")
             && !row.path.starts_with("/api/v1/registry/check");
@@ -647,19 +674,89 @@ on_both_backends!(
     every_route_allows_exactly_the_roles_it_should
 );
 
+/// The routes anyone may call signed out, with the status a signed-out visitor gets once the
+/// platform has its first administrator (`/setup` is then gone; signing out without a session
+/// just goes to the sign-in page; an empty sign-in form is refused).
+const PUBLIC: [(&str, &str, &str, u16); 8] = [
+    ("GET", "/health", "/health", 200),
+    ("GET", "/login", "/login", 200),
+    ("POST", "/login", "/login", 401),
+    ("POST", "/logout", "/logout", 303),
+    ("GET", "/api/openapi.json", "/api/openapi.json", 200),
+    ("GET", "/assets/{*path}", "/assets/mizalla.css", 200),
+    ("GET", "/setup", "/setup", 404),
+    ("POST", "/setup", "/setup", 404),
+];
+
+/// Whether a row's path (its query left aside) is one the router's `route` serves: a `{…}`
+/// segment of the route stands for any segment, and so does one of the row (`{own}`).
+fn serves(route: &str, row: &str) -> bool {
+    let row = row.split('?').next().unwrap_or(row);
+    let (r, p): (Vec<&str>, Vec<&str>) = (route.split('/').collect(), row.split('/').collect());
+    r.len() == p.len()
+        && r.iter()
+            .zip(&p)
+            .all(|(a, b)| a == b || a.starts_with('{') || b.starts_with('{'))
+}
+
+/// The matrix is checked against the router itself: a route added without a row (or a public
+/// entry) fails here, and so does a row whose route is gone.
+#[test]
+fn every_route_of_the_router_has_a_row_in_the_matrix() {
+    let routes = mizalla::router::routes();
+    let mut rows: Vec<(String, &str)> = matrix()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path))
+        .collect();
+    rows.extend(
+        PUBLIC
+            .iter()
+            .map(|(m, route, _, _)| (m.to_string(), *route)),
+    );
+    let missing: Vec<String> = routes
+        .list()
+        .iter()
+        .filter(|r| {
+            !rows
+                .iter()
+                .any(|(m, path)| *m == r.method.as_str() && serves(r.path, path))
+        })
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no row in the access matrix: {missing:?}"
+    );
+    let stale: Vec<String> = rows
+        .iter()
+        .filter(|(m, path)| {
+            !routes
+                .list()
+                .iter()
+                .any(|r| *m == r.method.as_str() && serves(r.path, path))
+        })
+        .map(|(m, path)| format!("{m} {path}"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes the router does not have: {stale:?}"
+    );
+}
+
 async fn signed_out_visitors_reach_only_public_routes(app: TestApp) {
     let client = TestApp::client();
-    for (path, want) in [
-        ("/health", 200),
-        ("/login", 200),
-        ("/api/openapi.json", 200),
-        ("/assets/mizalla.css", 200),
-        ("/setup", 404),
-    ] {
+    for (method, _, path, want) in PUBLIC {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
         assert_eq!(
-            client.get(app.url(path)).send().await.unwrap().status(),
+            client
+                .request(method.clone(), app.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .send()
+                .await
+                .unwrap()
+                .status(),
             want,
-            "{path}"
+            "{method} {path}"
         );
     }
     let ids = ids(&app).await;

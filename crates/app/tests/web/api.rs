@@ -428,3 +428,74 @@ on_both_backends!(
     query_types,
     query_parameters_are_read_with_their_documented_types
 );
+
+/// The choices the document lists are the ones the services accept.
+#[test]
+fn the_document_lists_the_choices_the_services_accept() {
+    let doc: Value = serde_json::from_str(mizalla::web::OPENAPI).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let listed = |v: &Value| -> Vec<String> {
+        let mut l: Vec<String> = v
+            .as_array()
+            .unwrap_or_else(|| panic!("an enum: {v}"))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect();
+        l.sort();
+        l
+    };
+    let sorted = |v: &[&str]| -> Vec<String> {
+        let mut l: Vec<String> = v.iter().map(|s| (*s).to_owned()).collect();
+        l.sort();
+        l
+    };
+    let org = &schemas["OrgInput"]["properties"];
+    assert_eq!(
+        listed(&org["sectors"]["items"]["enum"]),
+        sorted(&mizalla::orgs::SECTORS)
+    );
+    let codes: Vec<&str> = mizalla::orgs::governorates::GOVERNORATES
+        .iter()
+        .map(|g| g.code)
+        .collect();
+    assert_eq!(
+        listed(&org["governorates"]["items"]["enum"]),
+        sorted(&codes)
+    );
+    assert_eq!(
+        listed(&schemas["StatusInput"]["properties"]["status"]["enum"]),
+        sorted(&mizalla::orgs::STATUSES)
+    );
+    let roles: Vec<&str> = mizalla::access::Role::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    assert_eq!(
+        listed(&schemas["UserInput"]["properties"]["role"]["enum"]),
+        sorted(&roles)
+    );
+    assert_eq!(
+        listed(&schemas["Actor"]["properties"]["role"]["enum"]),
+        sorted(&roles)
+    );
+    for input in ["AgreementInput", "AgreementHeaderInput"] {
+        assert_eq!(
+            listed(&schemas[input]["properties"]["kind"]["enum"]),
+            sorted(&mizalla::agreements::KINDS)
+        );
+    }
+    assert_eq!(
+        listed(&schemas["UpdateInput"]["properties"]["status"]["enum"]),
+        sorted(&mizalla::agreements::STATUSES)
+    );
+    let filter = doc["paths"]["/api/v1/agreements"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "status")
+        .unwrap();
+    assert_eq!(
+        listed(&filter["schema"]["enum"]),
+        sorted(&mizalla::agreements::STATUSES)
+    );
+}

@@ -1,6 +1,6 @@
+use mizalla::access::Actor;
 use mizalla::config::{DatabaseUrl, Settings};
 use mizalla::db::Db;
-use mizalla::users::Actor;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,7 +142,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = mizalla::web::AppState::new(db.clone(), settings).unwrap();
-        tokio::spawn(async move { mizalla::web::serve(state, listener).await });
+        tokio::spawn(async move { mizalla::router::serve(state, listener).await });
         Some(TestApp {
             base,
             db,
@@ -219,8 +219,8 @@ impl TestApp {
             email: email.into(),
             display_name: String::new(),
             org_id,
-            role: mizalla::users::Role::parse(&role).unwrap(),
-            membership: mizalla::orgs::Membership::Active,
+            role: mizalla::access::Role::parse(&role).unwrap(),
+            membership: mizalla::access::Membership::Active,
         }
     }
 
