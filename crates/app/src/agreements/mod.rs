@@ -17,7 +17,50 @@ use crate::paging::Page;
 use serde::{Deserialize, Serialize};
 
 pub const KINDS: [&str; 3] = ["visit", "meeting", "memorandum"];
-pub const STATUSES: [&str; 4] = ["open", "in_progress", "done", "dropped"];
+/// Where a point of an agreement stands (stored as its `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointStatus {
+    Open,
+    InProgress,
+    Done,
+    Dropped,
+}
+
+impl PointStatus {
+    pub const ALL: [PointStatus; 4] = [
+        PointStatus::Open,
+        PointStatus::InProgress,
+        PointStatus::Done,
+        PointStatus::Dropped,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PointStatus::Open => "open",
+            PointStatus::InProgress => "in_progress",
+            PointStatus::Done => "done",
+            PointStatus::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        PointStatus::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Still to be done: a point past its due date in one of these is overdue.
+    pub fn is_pending(self) -> bool {
+        matches!(self, PointStatus::Open | PointStatus::InProgress)
+    }
+}
+
+/// The statuses as stored and offered in forms, in their order.
+pub const STATUSES: [&str; 4] = [
+    PointStatus::Open.as_str(),
+    PointStatus::InProgress.as_str(),
+    PointStatus::Done.as_str(),
+    PointStatus::Dropped.as_str(),
+];
 pub const PAGE_SIZE: i64 = 25;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -457,7 +500,7 @@ pub async fn post_update(db: &Db, actor: &Actor, point_id: i64, input: UpdateInp
         .unwrap_or(&status)
         .to_owned();
     let mut errs = FieldErrors::default();
-    if !STATUSES.contains(&new_status.as_str()) {
+    if PointStatus::parse(&new_status).is_none() {
         errs.add("status", "err-choice");
     }
     if note.is_empty() && new_status == status {
@@ -546,7 +589,8 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Detail> {
 }
 
 pub fn is_overdue(status: &str, due_on: Option<&str>, today: &str) -> bool {
-    matches!(status, "open" | "in_progress") && due_on.is_some_and(|d| d < today)
+    PointStatus::parse(status).is_some_and(PointStatus::is_pending)
+        && due_on.is_some_and(|d| d < today)
 }
 
 async fn parties_of(db: &Db, ids: &[i64]) -> Result<Vec<Party>> {
@@ -642,7 +686,7 @@ async fn list_uncached(
     filter_key: String,
 ) -> Result<(Vec<Summary>, i64)> {
     let status = filter.status.as_deref().map(str::trim).unwrap_or("");
-    if !status.is_empty() && !STATUSES.contains(&status) {
+    if !status.is_empty() && PointStatus::parse(status).is_none() {
         return Err(Error::field("status", "err-choice"));
     }
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");

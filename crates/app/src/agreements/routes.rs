@@ -402,7 +402,11 @@ async fn api_agreements_get(
     ctx: Ctx,
     Query(fq): Query<ApiFilterQuery>,
 ) -> Result<Response> {
-    if fq.status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
+    if fq
+        .status
+        .as_deref()
+        .is_some_and(|s| super::PointStatus::parse(s).is_none())
+    {
         return Err(Error::field("status", "err-choice"));
     }
     let filter = Filter {

@@ -135,9 +135,11 @@ fn category_of<'a>(cell: &str, offered: &'a [Category]) -> Option<&'a Category> 
 fn scope_of(cell: &str) -> Option<&'static str> {
     match header_key(cell.trim()).as_str() {
         "" | "household" | "اسرة" | "الاسرة" | "اسره" | "الاسره" => {
-            Some("household")
+            Some(super::Scope::Household.as_str())
         }
-        "person" | "individual" | "فرد" | "الفرد" | "شخص" => Some("person"),
+        "person" | "individual" | "فرد" | "الفرد" | "شخص" => {
+            Some(super::Scope::Person.as_str())
+        }
         _ => None,
     }
 }
@@ -243,7 +245,7 @@ pub async fn import(
         }
         let input = AssistanceInput {
             record_id: record_id.unwrap_or_default().to_string(),
-            scope: scope.unwrap_or("household").to_owned(),
+            scope: scope.unwrap_or(super::Scope::Household.as_str()).to_owned(),
             category: category.map(|c| c.code.clone()).unwrap_or_default(),
             quantity: cell(row, "quantity"),
             value: cell(row, "value"),

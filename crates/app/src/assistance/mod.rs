@@ -34,6 +34,31 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// refuses a second entry on the same predecessor, and the write is retried.
 static APPEND_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Whom an entry of assistance, or an overlap rule, is for (stored as its `scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// One person of a household.
+    Person,
+    /// The whole household.
+    Household,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Person => "person",
+            Scope::Household => "household",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Scope::Person, Scope::Household]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AssistanceInput {
     /// The member's own registration the assistance went to (registry record id).
@@ -162,7 +187,7 @@ struct Valid {
 /// checks the registration and the kind, which need the database.
 fn check_values(input: &AssistanceInput) -> std::result::Result<Valid, FieldErrors> {
     let mut errs = FieldErrors::default();
-    if !matches!(input.scope.as_str(), "person" | "household") {
+    if Scope::parse(&input.scope).is_none() {
         errs.add("scope", "err-choice");
     }
     let quantity = match input.quantity.trim() {
@@ -465,7 +490,7 @@ async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry) -> Result<Vec<(i64, i64, Over
     for (rule_id, window, scope) in rules {
         let from = (day - time::Duration::days(window)).to_string();
         let to = (day + time::Duration::days(window)).to_string();
-        let column = if scope == "household" {
+        let column = if Scope::parse(&scope) == Some(Scope::Household) {
             "household_id"
         } else {
             "person_id"
@@ -635,7 +660,7 @@ pub async fn add_rule(db: &Db, actor: Option<&Actor>, input: &RuleInput) -> Resu
     if window.is_none() {
         errs.add("window_days", "err-window");
     }
-    if !matches!(input.scope.as_str(), "person" | "household") {
+    if Scope::parse(&input.scope).is_none() {
         errs.add("scope", "err-choice");
     }
     errs.check()?;

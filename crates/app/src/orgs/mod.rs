@@ -224,7 +224,7 @@ pub async fn create(
         return Err(Error::field("kind", "err-choice"));
     }
     input.validate()?;
-    if kind == "member" {
+    if kind == KIND_MEMBER {
         refuse_secretariat_names(db, &input).await?;
     }
     if kind == KIND_SECRETARIAT {

@@ -222,7 +222,9 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option
     .bind(email.trim().to_lowercase())
     .fetch_optional(&db.pool)
     .await?;
-    let left = row.as_ref().is_some_and(|c| c.org_status == "left");
+    let left = row.as_ref().is_some_and(|c| {
+        crate::access::Membership::of_status(&c.org_status) == crate::access::Membership::Left
+    });
     // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
     let (hash, user) = match row {
         Some(c) if c.active == 1 => (c.password_hash, Some(c.id)),
