@@ -1,11 +1,11 @@
 //! Mizalla (مظلة): the platform on which an alliance of NGOs — its technical secretariat and
 //! its member foundations — coordinates its work.
 //!
-//! One folder per feature (`orgs`, `users`, `agreements`, `audit`, `registry`, `assistance`),
-//! each with its types and rules, its queries and its `routes.rs`; shared parts beside them:
-//! `db` (storage and the backend differences), `table` (reading and writing CSV and Excel),
-//! `web` (router, middleware, auth, uploads, errors, rendering), `i18n` (Arabic and English)
-//! and `config`.
+//! Rooms in layers (docs/ARCHITECTURE.md draws them): the features (`agreements`, `assistance`,
+//! `registry`), each with its types, rules and queries and a `routes.rs` for its pages and API;
+//! the core they stand on (`orgs`, `users`, `audit`); the web layer (`web`, `jobs`); the shared
+//! rooms below everything (`access`, `db`, `table`, `paging`, `cache`, `error`, `i18n`, `config`,
+//! `telemetry`); and at the top `router`, the one place that lists every feature's routes.
 
 pub mod access;
 pub mod agreements;
