@@ -151,6 +151,8 @@ pub struct Settings {
     /// "Already registered?" checks one user may make in a minute (0: no limit, for load
     /// tests). A clerk makes a few; thousands are someone mining other members' registrations.
     pub checks_per_minute: u32,
+    /// How long a request may take before it is answered "took too long" (408), in seconds.
+    pub request_timeout_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` names the client (default: none).
     pub trusted_proxies: TrustedProxies,
     /// `pretty` or `json`.
@@ -177,6 +179,7 @@ impl Default for Settings {
             login_attempts: 5,
             throttle_minutes: 15,
             checks_per_minute: 60,
+            request_timeout_secs: 30,
             trusted_proxies: TrustedProxies::default(),
             log_format: "pretty".into(),
             ledger_key: None,
@@ -195,6 +198,7 @@ const ENV_KEYS: &[&str] = &[
     "login_attempts",
     "throttle_minutes",
     "checks_per_minute",
+    "request_timeout_secs",
     "trusted_proxies",
     "log_format",
     "ledger_key",

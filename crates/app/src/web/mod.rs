@@ -271,7 +271,10 @@ pub fn stack(app: AppState, routes: routing::Routes) -> Router {
         // the routes' own limits (above) also bound bodies sent without a length.
         .layer(middleware::from_fn_with_state(app.clone(), auth::authenticate))
         .layer(middleware::from_fn_with_state((app.clone(), upload_paths), request_limits))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(app.settings.request_timeout_secs),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(app.templates.clone(), error::render_errors))
         .layer(middleware::from_fn_with_state(app.clone(), provide_templates))

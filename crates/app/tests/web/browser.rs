@@ -74,6 +74,52 @@ async fn browser(webdriver: &str) -> fantoccini::Client {
         .expect("connect to chromedriver")
 }
 
+/// Signs `email` in on the Arabic login page and waits until the signed-in page has loaded (its
+/// sign-out form is there): a page asked for before that could be replaced by the login's own
+/// redirect, which a loaded machine delivers late.
+async fn sign_in(
+    b: &fantoccini::Client,
+    app: &TestApp,
+    email: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    b.delete_all_cookies().await?;
+    b.goto(&app.url("/login?lang=ar")).await?;
+    b.wait()
+        .for_element(Locator::Id("email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    b.find(Locator::Id("password"))
+        .await?
+        .send_keys(mizalla::demo::PASSWORD)
+        .await?;
+    b.find(Locator::Css("form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    b.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("form[action='/logout']"))
+        .await?;
+    Ok(())
+}
+
+/// Waits until `condition` holds, checking it every 50 ms for at most a minute.
+async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !condition().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never came true: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_done() {
     let Some((_driver, webdriver)) = chromedriver().await else {
@@ -82,12 +128,9 @@ async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let b = browser(&webdriver).await;
     let result = async {
-        b.goto(&app.url("/login?lang=ar")).await?;
-        b.find(Locator::Id("email")).await?.send_keys("staff@secretariat.demo").await?;
-        b.find(Locator::Id("password")).await?.send_keys(mizalla::demo::PASSWORD).await?;
-        b.find(Locator::Css("form button[type=submit]")).await?.click().await?;
+        sign_in(&b, &app, "staff@secretariat.demo").await?;
         b.goto(&app.url("/agreements/new")).await?;
-        b.find(Locator::Id("title")).await?.send_keys("زيارة الأمانة لجمعية الأمل").await?;
+        b.wait().for_element(Locator::Id("title")).await?.send_keys("زيارة الأمانة لجمعية الأمل").await?;
         b.execute("document.getElementById('held_on').value = '2026-03-01';", vec![]).await?;
         b.find(Locator::Id("place")).await?.send_keys("أسيوط").await?;
         let amal = app.org_id("amal").await;
@@ -175,26 +218,8 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
     book.save(&xlsx).unwrap();
 
     let b = browser(&webdriver).await;
-    let login = |email: &'static str| {
-        let (b, url) = (b.clone(), app.url("/login?lang=ar"));
-        async move {
-            b.delete_all_cookies().await?;
-            b.goto(&url).await?;
-            b.find(Locator::Id("email")).await?.send_keys(email).await?;
-            b.find(Locator::Id("password"))
-                .await?
-                .send_keys(mizalla::demo::PASSWORD)
-                .await?;
-            b.find(Locator::Css("form button[type=submit]"))
-                .await?
-                .click()
-                .await?;
-            b.wait().for_element(Locator::Css("nav")).await?;
-            Ok::<_, fantoccini::error::CmdError>(())
-        }
-    };
     let result = async {
-        login("staff@amal.demo").await?;
+        sign_in(&b, &app, "staff@amal.demo").await?;
         b.goto(&app.url("/registry/import")).await?;
         b.find(Locator::Id("file")).await?.send_keys(xlsx.to_str().unwrap()).await?;
         b.find(Locator::Css("form[enctype] button[type=submit]")).await?.click().await?;
@@ -231,23 +256,26 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
             .execute(&app.db.pool)
             .await
             .unwrap();
-        login("staff@secretariat.demo").await?;
+        sign_in(&b, &app, "staff@secretariat.demo").await?;
         b.goto(&app.url("/registry/review")).await?;
         let pairs_before = b.find_all(Locator::Css("section.pair")).await?.len();
         assert!(pairs_before >= 1);
         let masked = b.find(Locator::Css("section.pair")).await?.text().await?;
         assert!(!masked.contains("28501010101245"), "IDs are masked in the queue");
         b.find(Locator::Css("section.pair button[value=different]")).await?.click().await?;
-        b.wait().for_element(Locator::Css("h1")).await?;
-        let (decided,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registry_pairs WHERE status = 'different'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-        assert_eq!(decided, 1);
+        // The decision is one transaction with its re-link: wait for it, not for a page.
+        eventually("the pair is decided", || async {
+            let (decided,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registry_pairs WHERE status = 'different'")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+            decided == 1
+        })
+        .await;
 
         // Al-Nour gave the family of NOUR-001 a food box ten days ago (demo); Al-Amal
         // registered the same family and now records a food box too.
-        login("staff@amal.demo").await?;
+        sign_in(&b, &app, "staff@amal.demo").await?;
         b.goto(&app.url("/registry?q=27804120101234")).await?;
         b.find(Locator::Css("a[href^='/registry/records/']")).await?.click().await?;
         b.wait().for_element(Locator::Id("category")).await?.select_by_value("food_box").await?;

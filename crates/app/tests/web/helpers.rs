@@ -132,6 +132,9 @@ impl TestApp {
             // SQLite keeps its ledger key beside the database file; PostgreSQL needs one given.
             ledger_key: (backend == Backend::Postgres)
                 .then(|| mizalla::config::Secret::new(TEST_LEDGER_KEY)),
+            // Tests are not timed: a loaded machine may answer late, never wrongly (a check
+            // once answered 408 beside a parallel build). Speed is measured in BENCHMARKS.md.
+            request_timeout_secs: 600,
             ..Settings::default()
         };
         configure(&mut settings);
