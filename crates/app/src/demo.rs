@@ -497,6 +497,7 @@ async fn seed_registry(db: &Db) -> anyhow::Result<()> {
             value: "350".into(),
             given_on: ten_days_ago,
             programme: "رمضان".into(),
+            ..Default::default()
         },
     )
     .await

@@ -251,6 +251,7 @@ pub async fn import(
             value: cell(row, "value"),
             given_on: given_on.clone().unwrap_or_default(),
             programme: cell(row, "programme"),
+            ..AssistanceInput::default()
         };
         let valid = match super::check_values(&input) {
             Ok(v) => Some(v),

@@ -78,6 +78,10 @@ pub struct AssistanceInput {
     pub given_on: String,
     #[serde(default)]
     pub programme: String,
+    /// A key of the caller's, fresh for each entry it means to record (the form carries one):
+    /// the same key again records nothing and answers with the entry it recorded.
+    #[serde(default)]
+    pub submission: String,
 }
 
 /// One ledger entry.
@@ -136,13 +140,46 @@ pub struct Overlap {
     pub category: String,
     pub scope: String,
     pub window_days: i64,
+    /// Recorded by the same member (a repeat by the member itself, not another member's aid).
+    pub own: bool,
 }
 
 /// What recording assistance did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
     pub id: i64,
+    pub record_id: i64,
     pub overlaps: Vec<Overlap>,
+    /// The submission was recorded before: this is that entry, nothing new was written.
+    pub repeated: bool,
+}
+
+/// A submission key as callers may give it: up to 64 letters, digits, `-` and `_`.
+fn submission_key(input: &AssistanceInput) -> Result<Option<&str>> {
+    let key = input.submission.trim();
+    if key.is_empty() {
+        return Ok(None);
+    }
+    if key.len() > 64
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::field("submission", "err-choice"));
+    }
+    Ok(Some(key))
+}
+
+/// The entry recorded under `key` by organisation `org_id`, if any.
+async fn submitted(tx: &mut Tx<'_>, org_id: i64, key: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_as::<_, (i64,)>(
+        "SELECT entity_id FROM submissions WHERE org_id = $1 AND submission_key = $2 AND entity = 'assistance'",
+    )
+    .bind(org_id)
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|(id,)| id))
 }
 
 /// Parses an amount in pounds (`250`, `250.5`, `250.50`, Arabic-Indic digits) into piastres.
@@ -340,11 +377,18 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
+    let submission = submission_key(input)?;
     let (record_id, v) = validate(db, actor, input).await?;
     let key = ledger_key(db)?;
     let _guard = APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;
-    let (entry, overlaps) = append_with_overlaps(
+    if let Some(s) = submission
+        && let Some(id) = submitted(&mut tx, actor.org_id, s).await?
+    {
+        tx.rollback().await?;
+        return recorded(db, actor, id, true).await;
+    }
+    let (entry, mut overlaps) = append_with_overlaps(
         &mut tx,
         &key,
         actor.org_id,
@@ -366,11 +410,104 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
         }),
     )
     .await?;
+    if let Some(s) = submission {
+        sqlx::query(
+            "INSERT INTO submissions (org_id, submission_key, entity, entity_id, created_at) \
+             VALUES ($1, $2, 'assistance', $3, $4)",
+        )
+        .bind(actor.org_id)
+        .bind(s)
+        .bind(entry.id)
+        .bind(db::now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    overlaps.extend(
+        find_overlaps(&mut tx, &entry, true)
+            .await?
+            .into_iter()
+            .map(|(_, _, o)| o),
+    );
     tx.commit().await?;
     Ok(Recorded {
         id: entry.id,
+        record_id: entry.record_id,
         overlaps,
+        repeated: false,
     })
+}
+
+/// What an entry the actor's organisation recorded overlaps today (other members' assistance and
+/// its own within the rules' windows), as the page after recording shows it; another
+/// organisation's entry is "not found".
+pub async fn recorded(db: &Db, actor: &Actor, id: i64, repeated: bool) -> Result<Recorded> {
+    let entry: Entry = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .filter(|e: &Entry| e.org_id == actor.org_id)
+    .ok_or(Error::NotFound)?;
+    let mut tx = db.begin().await?;
+    let mut overlaps: Vec<Overlap> = Vec::new();
+    for own in [false, true] {
+        overlaps.extend(
+            find_overlaps(&mut tx, &entry, own)
+                .await?
+                .into_iter()
+                .map(|(_, _, o)| o),
+        );
+    }
+    tx.rollback().await?;
+    Ok(Recorded {
+        id: entry.id,
+        record_id: entry.record_id,
+        overlaps,
+        repeated,
+    })
+}
+
+/// What recording `input` would overlap, before anything is written: the same rules and
+/// windows as [`record`], against other members' assistance and the member's own.
+pub async fn would_overlap(
+    db: &Db,
+    actor: &Actor,
+    input: &AssistanceInput,
+) -> Result<Vec<Overlap>> {
+    if actor.sees_all() || !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    let (record_id, v) = validate(db, actor, input).await?;
+    let probe = Entry {
+        id: 0,
+        org_id: actor.org_id,
+        record_id,
+        scope: v.scope,
+        category: v.category,
+        quantity: v.quantity,
+        value_piastres: v.value_piastres,
+        given_on: v.given_on,
+        programme: v.programme,
+        reverses_id: None,
+        created_by: Some(actor.user_id),
+        created_at: db::now(),
+        prev_hash: String::new(),
+        hash: String::new(),
+        mac: None,
+    };
+    let mut tx = db.begin().await?;
+    let mut overlaps: Vec<Overlap> = Vec::new();
+    for own in [false, true] {
+        overlaps.extend(
+            find_overlaps(&mut tx, &probe, own)
+                .await?
+                .into_iter()
+                .map(|(_, _, o)| o),
+        );
+    }
+    tx.rollback().await?;
+    Ok(overlaps)
 }
 
 /// Appends an entry of organisation `org_id` for registration `record_id` and notes the
@@ -405,7 +542,7 @@ async fn append_with_overlaps(
         },
     )
     .await?;
-    let overlaps = find_overlaps(tx, &entry).await?;
+    let overlaps = find_overlaps(tx, &entry, false).await?;
     let now = db::now();
     for (other_id, rule_id, _) in &overlaps {
         sqlx::query(
@@ -471,9 +608,10 @@ pub async fn reverse(db: &Db, actor: &Actor, id: i64) -> Result<i64> {
     Ok(reversal.id)
 }
 
-/// Earlier, unreversed assistance by other members that `e` overlaps under an active rule of
-/// its category: (other entry, rule, what the member may be told).
-async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry) -> Result<Vec<(i64, i64, Overlap)>> {
+/// Unreversed assistance that `e` overlaps under an active rule of its category — by other
+/// members, or (`own`) by `e`'s own member, `e` itself aside: (other entry, rule, what the member
+/// may be told).
+async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry, own: bool) -> Result<Vec<(i64, i64, Overlap)>> {
     let rules: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT id, window_days, scope FROM overlap_rules WHERE active = 1 AND category = $1",
     )
@@ -499,15 +637,22 @@ async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry) -> Result<Vec<(i64, i64, Over
             "SELECT a.id, a.given_on, a.category FROM assistance a \
              JOIN registry_records r ON r.id = a.record_id \
              JOIN registry_records mine ON mine.id = $1 \
-             WHERE r.{column} = mine.{column} AND r.{column} <> 0 AND a.org_id <> $2 AND a.category = $3 \
+             WHERE r.{column} = mine.{column} AND r.{column} <> 0 AND {whose} AND a.category = $3 \
              AND a.given_on >= $4 AND a.given_on <= $5 AND a.reverses_id IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM assistance x WHERE x.reverses_id = a.id) ORDER BY a.given_on"
+             AND NOT EXISTS (SELECT 1 FROM assistance x WHERE x.reverses_id = a.id) AND a.id <> $6 \
+             ORDER BY a.given_on",
+            whose = if own {
+                "a.org_id = $2"
+            } else {
+                "a.org_id <> $2"
+            },
         )))
         .bind(e.record_id)
         .bind(e.org_id)
         .bind(&e.category)
         .bind(&from)
         .bind(&to)
+        .bind(e.id)
         .fetch_all(&mut **tx)
         .await?;
         for (other, given_on, category) in rows {
@@ -519,6 +664,7 @@ async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry) -> Result<Vec<(i64, i64, Over
                     category,
                     scope: scope.clone(),
                     window_days: window,
+                    own,
                 },
             ));
         }

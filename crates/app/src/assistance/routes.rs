@@ -11,12 +11,14 @@ use crate::web::{AppState, upload};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/assistance", view_assistance_get)
         .post("/assistance", view_assistance_post)
         .post("/assistance/{id}/reverse", view_reverse_post)
+        .get("/assistance/recorded/{id}", view_recorded_get)
         .get("/assistance/rules", view_rules_get)
         .post("/assistance/rules", view_rules_post)
         .get("/assistance/overlaps", view_overlaps_get)
@@ -48,18 +50,47 @@ async fn view_assistance_get(
     )
 }
 
+/// The record page's form: an entry, and whether the clerk already saw what it overlaps.
+#[derive(Deserialize)]
+struct RecordForm {
+    #[serde(flatten)]
+    input: AssistanceInput,
+    #[serde(default)]
+    confirmed: String,
+}
+
+/// Records an entry from the record page. What it would overlap (another member's aid, or the
+/// member's own within a rule's window) is shown first and recorded only once confirmed; the
+/// answer is a redirect to the entry's page, so a refresh does not post again, and the form's
+/// submission key makes a second post of the same form record nothing.
 async fn view_assistance_post(
     State(app): State<AppState>,
     ctx: Ctx,
-    HtmlForm(input): HtmlForm<AssistanceInput>,
+    HtmlForm(form): HtmlForm<RecordForm>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    match super::record(&app.db, actor, &input).await {
+    let input = form.input;
+    let outcome = if form.confirmed == "1" {
+        super::record(&app.db, actor, &input).await
+    } else {
+        match super::would_overlap(&app.db, actor, &input).await {
+            Ok(overlaps) if !overlaps.is_empty() => {
+                let categories = super::categories::all(&app.db).await?;
+                return ctx.page(
+                    "assistance/confirm.html",
+                    minijinja::context! { overlaps => overlaps, input => input, categories => categories },
+                );
+            }
+            Ok(_) => super::record(&app.db, actor, &input).await,
+            Err(e) => Err(e),
+        }
+    };
+    match outcome {
         Ok(recorded) => {
-            let categories = super::categories::all(&app.db).await?;
-            ctx.page(
-                "assistance/recorded.html",
-                minijinja::context! { recorded => recorded, input => input, categories => categories },
+            let again = if recorded.repeated { "?repeated=1" } else { "" };
+            Ok(
+                Redirect::to(&format!("/assistance/recorded/{}{again}", recorded.id))
+                    .into_response(),
             )
         }
         Err(Error::Validation(errs)) => {
@@ -74,6 +105,28 @@ async fn view_assistance_post(
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize, Default)]
+struct RecordedQuery {
+    #[serde(default)]
+    repeated: Option<String>,
+}
+
+/// What an entry the member recorded overlaps, after the redirect from the form.
+async fn view_recorded_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<RecordedQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let recorded = super::recorded(&app.db, actor, id, q.repeated.is_some()).await?;
+    let categories = super::categories::all(&app.db).await?;
+    ctx.page(
+        "assistance/recorded.html",
+        minijinja::context! { recorded => recorded, categories => categories },
+    )
 }
 
 async fn api_assistance_post(

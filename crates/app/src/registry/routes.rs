@@ -159,7 +159,7 @@ async fn view_record_get(
     let categories = crate::assistance::categories::all(&app.db).await?;
     ctx.page(
         "registry/record.html",
-        minijinja::context! { r => record, entries => entries, categories => categories, today => crate::db::today(), can_write => actor.can_write() },
+        minijinja::context! { r => record, entries => entries, categories => categories, today => crate::db::today(), can_write => actor.can_write(), submission => crate::users::random_token() },
     )
 }
 

@@ -371,6 +371,7 @@ fn matrix() -> Vec<Row> {
             ),
             "DDDAA",
         ),
+        row(M::GET, "/assistance/recorded/{other_entry}", None, "DDDDD"),
         row(
             M::POST,
             "/assistance/{other_entry}/reverse",

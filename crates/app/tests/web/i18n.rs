@@ -161,7 +161,22 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         .await
         .unwrap();
     }
+    // An entry of assistance, and its page after the form's redirect (issue 13, 1).
+    let entry = mizalla::assistance::record(
+        &app.db,
+        &user,
+        &mizalla::assistance::AssistanceInput {
+            record_id: record.to_string(),
+            scope: "household".into(),
+            category: "food_box".into(),
+            given_on: mizalla::db::today(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let member_pages = [
+        format!("/assistance/recorded/{}?repeated=1", entry.id),
         "/registry?q=27804120101234".to_owned(),
         "/registry/check".into(),
         "/registry/notices".into(),

@@ -759,7 +759,8 @@ async fn the_secretariat_adds_renames_and_retires_kinds_of_assistance(app: TestA
             ])
             .send()
     };
-    assert_eq!(record_kit().await.unwrap().status(), 200);
+    // Recorded (nothing overlaps it), answered with a redirect to the entry's page (issue 13, 1).
+    assert_eq!(record_kit().await.unwrap().status(), 303);
     // Renamed and retired: the entry keeps its kind under the new name; no new entries.
     let res = post(
         "/assistance/categories/winter_kit",

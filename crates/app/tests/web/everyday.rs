@@ -1,0 +1,215 @@
+//! Issue 13: what staff stumbled on when they used the platform for a day.
+
+use crate::helpers::{Session, TestApp};
+use crate::on_both_backends;
+
+/// The id of one of Al-Amal's registrations that no other member registered.
+async fn own_record(app: &TestApp) -> i64 {
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AMAL-009'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    id
+}
+
+/// The record page's form as the browser would send it: the page's own submission key, and
+/// `fields` over the form's defaults.
+async fn record_form(
+    app: &TestApp,
+    s: &Session,
+    record: i64,
+    fields: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let page = s.page(app, &format!("/registry/records/{record}")).await;
+    let submission = page
+        .split("name=\"submission\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("the form carries a submission key")
+        .to_owned();
+    assert!(submission.len() >= 32, "{submission}");
+    let mut form: Vec<(String, String)> = [
+        ("_csrf", s.csrf.as_str()),
+        ("record_id", &record.to_string()),
+        ("submission", &submission),
+        ("scope", "household"),
+        ("quantity", "1"),
+        ("value", "100"),
+        ("given_on", &mizalla::db::today()),
+        ("programme", ""),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in fields {
+        form.retain(|(name, _)| name != k);
+        form.push((k.to_string(), v.to_string()));
+    }
+    form
+}
+
+async fn post(app: &TestApp, s: &Session, form: &[(String, String)]) -> reqwest::Response {
+    s.client
+        .post(app.url("/assistance"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Defect 1: refreshing the page after "assistance recorded" recorded the same aid again. The
+/// form's answer is a redirect (a refresh reloads a page, it does not post), and the form's
+/// submission key makes a second post of it (a double click, "resend" in the browser) record
+/// nothing; the API takes the same key.
+async fn a_refresh_or_a_second_post_records_assistance_once(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let record = own_record(&app).await;
+    let form = record_form(&app, &s, record, &[("category", "cash")]).await;
+    let before = app.count("assistance").await;
+    let res = post(&app, &s, &form).await;
+    assert_eq!(res.status(), 303);
+    let recorded = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(recorded.starts_with("/assistance/recorded/"), "{recorded}");
+    assert_eq!(app.count("assistance").await, before + 1);
+    for _ in 0..2 {
+        let page = s.page(&app, &recorded).await;
+        assert!(page.contains("تم تسجيل المساعدة"), "{page}");
+    }
+    assert_eq!(
+        app.count("assistance").await,
+        before + 1,
+        "a refresh records nothing"
+    );
+    let again = post(&app, &s, &form).await;
+    assert_eq!(again.status(), 303);
+    let location = again.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{recorded}?repeated=1"));
+    assert_eq!(
+        app.count("assistance").await,
+        before + 1,
+        "a second post records nothing"
+    );
+    assert!(s.page(&app, &location).await.contains("سُجلت من قبل"));
+    // Another member cannot open the entry's page.
+    let nour = app.login("staff@nour.demo").await;
+    let res = nour.client.get(app.url(&recorded)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+
+    let token = app.token("staff@amal.demo").await;
+    let body = serde_json::json!({
+        "record_id": record.to_string(), "scope": "person", "category": "medical",
+        "given_on": mizalla::db::today(), "submission": "api-retry-7",
+    });
+    let mut ids = Vec::new();
+    for repeated in [false, true] {
+        let res = TestApp::client()
+            .post(app.url("/api/v1/assistance"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let answer: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(answer["repeated"], repeated, "{answer}");
+        ids.push(answer["id"].clone());
+    }
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(app.count("assistance").await, before + 2);
+    // A key is the caller's own: another member's same key is another entry.
+    let nour_token = app.token("staff@nour.demo").await;
+    let (nour_record,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'NOUR-004'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let res = TestApp::client()
+        .post(app.url("/api/v1/assistance"))
+        .bearer_auth(&nour_token)
+        .json(&serde_json::json!({
+            "record_id": nour_record.to_string(), "scope": "person", "category": "medical",
+            "given_on": mizalla::db::today(), "submission": "api-retry-7",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(app.count("assistance").await, before + 3);
+    // A key that is not one is refused, naming the field.
+    let res = TestApp::client()
+        .post(app.url("/api/v1/assistance"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "record_id": record.to_string(), "scope": "person", "category": "medical",
+            "given_on": mizalla::db::today(), "submission": "not a key!",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.count("assistance").await, before + 3);
+}
+
+on_both_backends!(
+    record_once,
+    a_refresh_or_a_second_post_records_assistance_once
+);
+
+/// Defects 1 and 5: the same member recording the same kind for the same family within a rule's
+/// window is warned, and the warning comes before anything is saved; the clerk records anyway
+/// or goes back.
+async fn the_overlap_check_comes_before_saving_and_a_members_own_repeat_is_warned(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let record = own_record(&app).await;
+    let before = app.count("assistance").await;
+    // Nothing to warn of: recorded at once.
+    let first = record_form(&app, &s, record, &[("category", "food_box")]).await;
+    assert_eq!(post(&app, &s, &first).await.status(), 303);
+    assert_eq!(app.count("assistance").await, before + 1);
+    // The same box again, from a fresh form: the clerk is shown the repeat, nothing is saved.
+    let second = record_form(&app, &s, record, &[("category", "food_box")]).await;
+    let res = post(&app, &s, &second).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("own-repeat"), "{page}");
+    assert!(page.contains("سجلت جمعيتكم"), "{page}");
+    assert!(page.contains("name=\"confirmed\" value=\"1\""), "{page}");
+    assert_eq!(app.count("assistance").await, before + 1);
+    // Confirmed: recorded, and the entry's page still says what it repeats.
+    let mut confirmed = second.clone();
+    confirmed.push(("confirmed".into(), "1".into()));
+    let res = post(&app, &s, &confirmed).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("assistance").await, before + 2);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(s.page(&app, &location).await.contains("own-repeat"));
+}
+
+on_both_backends!(
+    check_before_saving,
+    the_overlap_check_comes_before_saving_and_a_members_own_repeat_is_warned
+);
+
+/// Defect 5: the kind of assistance defaulted to the first in the list, so a hurried clerk
+/// recorded the wrong one. There is no default: "choose…" is selected and required.
+async fn the_kind_of_assistance_has_no_default(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let record = own_record(&app).await;
+    let page = s.page(&app, &format!("/registry/records/{record}")).await;
+    let select = page
+        .split("<select id=\"category\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the kind's list");
+    assert!(select.contains("required"), "{select}");
+    assert!(select.contains("<option value=\"\" selected>"), "{select}");
+    assert_eq!(select.matches(" selected").count(), 1, "{select}");
+    let before = app.count("assistance").await;
+    let form = record_form(&app, &s, record, &[("category", "")]).await;
+    let res = post(&app, &s, &form).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.count("assistance").await, before);
+}
+
+on_both_backends!(kind_has_no_default, the_kind_of_assistance_has_no_default);
