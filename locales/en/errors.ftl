@@ -59,6 +59,7 @@ row-columns = line { $line }: the row has a different number of columns than the
 row-cell-too-long = line { $line }: a cell is longer than { $detail } characters.
 row-formula = line { $line }: the { $detail } cell holds a spreadsheet formula; type the value itself.
 row-no-record-id = line { $line }: empty record_id.
+row-no-name = line { $line }: no name, so not imported (a name is needed to recognise the beneficiary).
 row-duplicate-key = line { $line }: this record number was already used on line { $detail }.
 file-too-many-columns = The file has more than { $detail } columns. Keep only the columns of the list (delete empty or extra columns) and try again.
 file-too-large-unpacked = The Excel file unpacks to more than { $detail } MB, far more than a list of this size holds. Save it again from Excel, or save it as "CSV UTF-8" and upload that.

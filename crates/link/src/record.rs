@@ -47,6 +47,8 @@ pub enum Problem {
     DateUnreadable,
     PhoneUnreadable,
     GovernorateUnknown,
+    /// A gender that is none of the spellings read (`X`, `؟`): the row is used without it.
+    GenderUnreadable,
 }
 
 impl Problem {
@@ -59,6 +61,7 @@ impl Problem {
             Problem::DateUnreadable => "date of birth could not be read",
             Problem::PhoneUnreadable => "phone is not an Egyptian mobile number",
             Problem::GovernorateUnknown => "unknown governorate",
+            Problem::GenderUnreadable => "gender could not be read",
         }
     }
 }
@@ -150,6 +153,9 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         })
         .collect();
     let mut male = gender(&raw.gender);
+    if male.is_none() && !raw.gender.trim().is_empty() {
+        problems.push(Problem::GenderUnreadable);
+    }
     let mut dob = date::parse(&raw.date_of_birth, order);
     if dob.is_none() && !raw.date_of_birth.trim().is_empty() {
         problems.push(Problem::DateUnreadable);
@@ -187,6 +193,14 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
                     dob_approx = false;
                 }
             }
+        }
+        // Text with no digit that does not say "none" (`abc`): compared as no ID, but said
+        // (zeros, what clerks type for "none", are not).
+        NationalId::Missing
+            if !raw.national_id.chars().any(char::is_numeric)
+                && !national_id::is_placeholder(&arabic::fold(&raw.national_id)) =>
+        {
+            problems.push(Problem::IdMalformed)
         }
         NationalId::Missing => {}
     }

@@ -49,6 +49,7 @@ pub fn problem_key(p: Problem) -> &'static str {
         Problem::DateUnreadable => "problem-date",
         Problem::PhoneUnreadable => "problem-phone",
         Problem::GovernorateUnknown => "problem-governorate",
+        Problem::GenderUnreadable => "problem-gender",
     }
 }
 
@@ -57,6 +58,8 @@ pub fn problem_key(p: Problem) -> &'static str {
 pub struct RowPlan {
     pub line: u64,
     pub member_key: String,
+    /// The name as the row gives it, so that a clerk can tell the rows apart.
+    pub name: String,
     pub action: Action,
     /// The row replaces an earlier import's values under the same key.
     pub updated: bool,
@@ -300,6 +303,7 @@ fn fates(
     linked: &Linking,
     entries: &[linking::Entry],
 ) -> Plan {
+    let today = time::OffsetDateTime::now_utc().date();
     let mut p = Plan {
         rejected: incoming.rejected.clone(),
         ..Plan::default()
@@ -338,19 +342,52 @@ fn fates(
         }
         let updated = existing.is_some() && *changed;
         p.updated += updated as usize;
+        let mut problems: Vec<&'static str> = entries[i]
+            .problems
+            .iter()
+            .map(|x| problem_key(*x))
+            .collect();
+        if born_after(raw, incoming.order, today) {
+            problems.push("problem-date-future");
+        }
         p.rows.push(RowPlan {
             line: *line,
             member_key: raw.record_id.clone(),
+            name: display_name(raw),
             action,
             updated,
-            problems: entries[i]
-                .problems
-                .iter()
-                .map(|x| problem_key(*x))
-                .collect(),
+            problems,
         });
     }
     p
+}
+
+/// The name as a row gives it: the full name, or its parts joined.
+fn display_name(raw: &RawRecord) -> String {
+    if raw.full_name.trim().is_empty() {
+        [
+            &raw.first_name,
+            &raw.father_name,
+            &raw.grandfather_name,
+            &raw.family_name,
+        ]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+    } else {
+        raw.full_name.trim().to_owned()
+    }
+}
+
+/// Whether the row's birth date is after `today` (a typing slip: 2062 for 1962).
+fn born_after(raw: &RawRecord, order: Order, today: time::Date) -> bool {
+    let Some(d) = date::parse(&raw.date_of_birth, order) else {
+        return false;
+    };
+    let (y, m, day) = (today.year(), u8::from(today.month()), today.day());
+    (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1)) > (y, m, day)
 }
 
 /// An earlier import, as its member's import page lists it.

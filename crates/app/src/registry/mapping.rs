@@ -69,6 +69,12 @@ pub const FIELDS: [(&str, &[&str]); 22] = [
             "الاسم",
             "الاسم بالكامل",
             "الاسم رباعي",
+            "الاسم الرباعي",
+            "الاسم ثلاثي",
+            "الاسم الثلاثي",
+            "الاسم كاملا",
+            "اسم المستفيد رباعي",
+            "اسم المستفيد بالكامل",
             "اسم المستفيد",
         ],
     ),
@@ -312,6 +318,21 @@ pub fn records(
         }
         if raw.record_id.is_empty() {
             issues.push(issue("row-no-record-id", String::new()));
+            continue;
+        }
+        // A registration without a name cannot be recognised by anyone, nor told apart by the
+        // member's own staff: it would become a new person at every import.
+        let named = [
+            &raw.full_name,
+            &raw.first_name,
+            &raw.father_name,
+            &raw.grandfather_name,
+            &raw.family_name,
+        ]
+        .iter()
+        .any(|n| n.chars().any(char::is_alphabetic));
+        if !named {
+            issues.push(issue("row-no-name", String::new()));
             continue;
         }
         if let Some(first) = seen.insert(raw.record_id.clone(), *line) {

@@ -272,8 +272,13 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
 /// The ranking as an Excel workbook (right to left for Arabic).
 pub fn xlsx(ranked: &[Ranked], locale: crate::i18n::Locale) -> Result<Vec<u8>> {
     let (header, rows) = table(ranked, locale);
-    export::xlsx_bytes(&header, rows, locale == crate::i18n::Locale::Ar)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))
+    export::xlsx_bytes(
+        locale.t("priority-title").as_str(),
+        &header,
+        rows,
+        locale == crate::i18n::Locale::Ar,
+    )
+    .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))
 }
 
 #[cfg(test)]

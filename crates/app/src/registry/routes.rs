@@ -7,7 +7,7 @@ use crate::jobs;
 use crate::jobs::progress::Progress;
 use crate::paging::Page;
 use crate::web::api::ApiJson;
-use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
+use crate::web::render::{Ctx, Download, HtmlForm, PageQuery, Pager, download};
 use crate::web::routing::Routes;
 use crate::web::{AppState, upload};
 use axum::Json;
@@ -22,6 +22,7 @@ pub fn routes() -> Routes {
         .get("/registry", view_registry_get)
         .get("/registry/records/{id}", view_record_get)
         .get("/registry/import", view_import_get)
+        .get("/registry/import/template", view_template_get)
         .get("/registry/import/{id}", view_preview_get)
         .post("/registry/import/{id}/mapping", view_mapping_post)
         .post("/registry/import/{id}/commit", view_commit_post)
@@ -191,6 +192,38 @@ async fn view_import_get(State(app): State<AppState>, ctx: Ctx) -> Result<Respon
     )
 }
 
+/// An empty list to fill in, with the headers the import recognises at once: in Arabic and right
+/// to left on an Arabic page, in English otherwise.
+async fn view_template_get(ctx: Ctx) -> Result<Response> {
+    importer(&ctx)?;
+    let arabic = ctx.locale == crate::i18n::Locale::Ar;
+    let header: Vec<String> = mapping::FIELDS
+        .iter()
+        .filter(|(field, _)| *field != "member_org")
+        .map(|(field, spellings)| {
+            let native = spellings
+                .iter()
+                .find(|s| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)));
+            match native {
+                Some(ar) if arabic => (*ar).to_owned(),
+                _ => field.replace('_', " "),
+            }
+        })
+        .collect();
+    let body = crate::table::export::xlsx_bytes(
+        &ctx.locale.t("import-template-sheet"),
+        &header,
+        std::iter::empty(),
+        arabic,
+    )
+    .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    Ok(download(
+        Download::Xlsx,
+        &ctx.locale.t("import-template-file"),
+        body,
+    ))
+}
+
 async fn view_upload_post(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -278,7 +311,7 @@ async fn view_preview_get(
     let shown: Vec<minijinja::Value> = rows
         .iter()
         .take(PREVIEW_ROWS)
-        .map(|r| minijinja::context! { line => r.line, key => r.member_key, action => r.action.key(), updated => r.updated, problems => r.problems })
+        .map(|r| minijinja::context! { line => r.line, key => r.member_key, name => r.name, action => r.action.key(), updated => r.updated, problems => r.problems })
         .collect();
     let rejected: Vec<String> = plan
         .rejected
@@ -535,28 +568,15 @@ async fn view_priority_get(
 ) -> Result<Response> {
     let Query(weights) = weights.map_err(|_| Error::field("weights", "err-weights"))?;
     let ranked = super::priority::rank(&app.db, ctx.actor()?, &weights).await?;
-    let download = |content_type: &'static str, ext: &str, body: Vec<u8>| {
-        (
-            [
-                (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"priority.{ext}\""),
-                ),
-            ],
-            body,
-        )
-            .into_response()
-    };
     match fq.format.as_str() {
         "csv" => {
             let (header, rows) = super::priority::table(&ranked, ctx.locale);
             let body = crate::table::export::csv_bytes(&header, rows);
-            Ok(download("text/csv; charset=utf-8", "csv", body))
+            Ok(download(Download::Csv, "priority", body))
         }
         "xlsx" => Ok(download(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
+            Download::Xlsx,
+            "priority",
             super::priority::xlsx(&ranked, ctx.locale)?,
         )),
         "" => {

@@ -94,36 +94,64 @@ pub fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<Value>>) 
     write_csv(Vec::new(), true, header, rows).unwrap_or_default()
 }
 
-/// An Excel workbook of one sheet: the header in bold, right to left when `rtl`.
+/// An Excel workbook of one sheet named `sheet_name`, as a clerk expects it: the header in bold
+/// and frozen (it stays in view while scrolling), each column as wide as its longest value (within
+/// bounds), right to left when `rtl`.
 pub fn xlsx_bytes(
+    sheet_name: &str,
     header: &[String],
     rows: impl IntoIterator<Item = Vec<Value>>,
     rtl: bool,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
+    sheet.set_name(sheet_title(sheet_name))?;
     if rtl {
         sheet.set_right_to_left(true);
     }
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for (c, h) in header.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, h, &bold)?;
     }
     for (r, row) in rows.into_iter().enumerate() {
         let line = r as u32 + 1;
         for (c, v) in row.iter().enumerate() {
-            match v {
-                Value::Text(s) if s.is_empty() => {}
+            let chars = match v {
+                Value::Text(s) if s.is_empty() => 0,
                 Value::Text(s) => {
                     sheet.write_string(line, c as u16, s)?;
+                    s.chars().count()
                 }
                 Value::Number(n) => {
                     sheet.write_number(line, c as u16, *n)?;
+                    n.to_string().len()
                 }
+            };
+            if c < widths.len() {
+                widths[c] = widths[c].max(chars);
             }
         }
     }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).clamp(8.0, 60.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
     book.save_to_buffer()
+}
+
+/// A sheet's name as Excel accepts it: at most 31 characters, none of `[]:*?/\`.
+fn sheet_title(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    if clean.trim().is_empty() {
+        "Mizalla".to_owned()
+    } else {
+        clean
+    }
 }
 
 #[cfg(test)]
@@ -143,9 +171,41 @@ mod tests {
         assert!(csv.contains("'+cmd|' /C calc'!A0"), "{csv}");
         assert!(csv.contains("'=1+1,-2.5"), "numbers are not text: {csv}");
         // In a workbook the text is a string cell, kept exactly; numbers are numbers.
-        let book = xlsx_bytes(&header, rows(), true).unwrap();
+        let book = xlsx_bytes("قائمة: 1/2", &header, rows(), true).unwrap();
         let table = crate::table::read_table(&book).unwrap();
         assert_eq!(table.rows[0].1[0], "+cmd|' /C calc'!A0");
         assert_eq!(table.rows[1].1, ["=1+1", "-2.5"]);
+    }
+
+    /// Issue 13, 9: the workbook had a sheet named `Sheet1`, no column widths and no frozen
+    /// header.
+    #[test]
+    fn a_workbook_has_its_sheet_named_its_columns_sized_and_its_header_frozen() {
+        let header = vec!["رقم السجل".to_owned(), "الاسم".to_owned()];
+        let rows = vec![vec![
+            Value::from("ngo01-000066"),
+            Value::from("هنا عزت هاشم طه من قرية بعيدة جدًا في صعيد مصر"),
+        ]];
+        let book = xlsx_bytes("الأولى بالمساعدة أولًا", &header, rows, true).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut part = |name: &str| {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+            s
+        };
+        let workbook = part("xl/workbook.xml");
+        assert!(
+            workbook.contains("name=\"الأولى بالمساعدة أولًا\""),
+            "{workbook}"
+        );
+        let sheet = part("xl/worksheets/sheet1.xml");
+        assert!(sheet.contains("rightToLeft=\"1\""), "{sheet}");
+        assert!(
+            sheet.contains("ySplit=\"1\"") && sheet.contains("state=\"frozen\""),
+            "{sheet}"
+        );
+        assert!(sheet.contains("<col "), "{sheet}");
+        assert_eq!(sheet_title("a/b[c]:*?"), "abc");
+        assert_eq!(sheet_title("??"), "Mizalla");
     }
 }

@@ -203,6 +203,48 @@ impl Ctx {
 }
 
 /// `path` with query parameter `key` set to `value` (others kept).
+/// What a download is, for its content type and its file name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    Csv,
+    Xlsx,
+}
+
+/// A file to download: `body` as `file_name` (without its extension, which `kind` gives).
+pub fn download(kind: Download, file_name: &str, body: Vec<u8>) -> Response {
+    let (content_type, ext) = match kind {
+        Download::Csv => ("text/csv; charset=utf-8", "csv"),
+        Download::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    // The name in ASCII for every browser, and in full (Arabic too) for those that read it.
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}.{ext}"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 pub fn with_param(path: &str, key: &str, value: &str) -> String {
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();

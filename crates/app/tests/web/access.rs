@@ -271,6 +271,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/registry/records/{own_record}", None, "DDDAA"),
         row(M::GET, "/registry/records/{other_record}", None, "DDDDD"),
         row(M::GET, "/registry/import", None, "DDDAA"),
+        row(M::GET, "/registry/import/template", None, "DDDAA"),
         row(M::GET, "/registry/priority", None, "DDDAA"),
         row(M::GET, "/registry/priority?format=xlsx", None, "DDDAA"),
         row(

@@ -213,3 +213,106 @@ async fn the_kind_of_assistance_has_no_default(app: TestApp) {
 }
 
 on_both_backends!(kind_has_no_default, the_kind_of_assistance_has_no_default);
+
+/// Defect 8: «الاسم الرباعي» (the usual header of the four-part name) was not recognised, the
+/// preview showed no name, a row with no name became a new person, and an ID `abc`, a gender `X`
+/// and a birth date in the future were not flagged.
+async fn an_import_reads_the_usual_headers_names_its_rows_and_flags_what_is_wrong(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let csv = "كود,الاسم الرباعي,الرقم القومي,النوع,تاريخ الميلاد\n\
+               EV-1,سامية عبد الله حسن علي,,أنثى,01/01/1985\n\
+               EV-2,,,ذكر,01/01/1990\n\
+               EV-3,كريم فؤاد سالم منصور,abc,X,01/01/2090\n";
+    let res = s.upload(&app, "/registry/upload", "list.csv", csv).await;
+    assert_eq!(res.status(), 303);
+    let preview = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = s.page(&app, &preview).await;
+    // The name column was recognised, so the preview is shown at once, each row with its name.
+    assert!(page.contains("action=\"/registry/import/"), "{page}");
+    assert!(page.contains("سامية عبد الله حسن علي"), "{page}");
+    assert!(page.contains("كريم فؤاد سالم منصور"), "{page}");
+    assert!(
+        page.contains("لا يوجد اسم، فلم يُستورد"),
+        "the nameless row is refused: {page}"
+    );
+    assert!(page.contains("الرقم القومي ليس رقمًا صحيحًا"), "{page}");
+    assert!(page.contains("تعذرت قراءة النوع"), "{page}");
+    assert!(page.contains("تاريخ الميلاد بعد اليوم"), "{page}");
+    // Committed: two registrations, not three.
+    let before = app.count("registry_records").await;
+    let res = s
+        .client
+        .post(app.url(&format!("{preview}/commit")))
+        .form(&[("_csrf", s.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let progress = res.headers()["location"].to_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while s.page(&app, &progress).await.contains("import-progress") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.count("registry_records").await, before + 2);
+}
+
+on_both_backends!(
+    import_gaps,
+    an_import_reads_the_usual_headers_names_its_rows_and_flags_what_is_wrong
+);
+
+/// Defect 8: the import page offers a template — an Excel workbook whose headers the import
+/// recognises at once, in Arabic and right to left on an Arabic page.
+async fn the_import_template_is_read_back_as_every_field(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    for lang in ["ar", "en"] {
+        let page = s.page(&app, &format!("/registry/import?lang={lang}")).await;
+        assert!(
+            page.contains("href=\"/registry/import/template\""),
+            "{page}"
+        );
+        let res = s
+            .client
+            .get(app.url(&format!("/registry/import/template?lang={lang}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(".xlsx")
+        );
+        let book = res.bytes().await.unwrap();
+        let table = mizalla::table::read_table(&book).unwrap();
+        if lang == "ar" {
+            assert!(
+                table.headers.contains(&"رقم السجل".to_owned()),
+                "{:?}",
+                table.headers
+            );
+        }
+        let mapping = mizalla::registry::mapping::auto_mapping(&table.headers, &Default::default());
+        let fields: Vec<&str> = mizalla::registry::mapping::FIELDS
+            .iter()
+            .map(|(f, _)| *f)
+            .filter(|f| *f != "member_org")
+            .collect();
+        assert_eq!(
+            mapping,
+            fields.iter().map(|f| Some(*f)).collect::<Vec<_>>(),
+            "{lang}: {:?}",
+            table.headers
+        );
+    }
+}
+
+on_both_backends!(
+    import_template,
+    the_import_template_is_read_back_as_every_field
+);
