@@ -15,14 +15,14 @@ pub fn routes() -> Routes {
         .get("/api/v1/audit", api_audit_get)
 }
 
-const ENTITIES: [&str; 5] = ["org", "user", "api_token", "agreement", "agreement_point"];
-
 async fn view_audit_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(filter): Query<Filter>,
 ) -> Result<Response> {
     let (rows, total) = super::list(&app.db, ctx.actor()?, &filter).await?;
+    let rows: Vec<super::Shown> = rows.iter().map(|e| e.shown(ctx.locale)).collect();
+    let entities: Vec<&str> = super::EVENTS.iter().map(|(e, _)| *e).collect();
     let pager = Pager::new(
         &ctx.path,
         crate::paging::Page::new(filter.page, PAGE_SIZE),
@@ -30,7 +30,7 @@ async fn view_audit_get(
     );
     ctx.page(
         "audit/list.html",
-        minijinja::context! { rows => rows, pager => pager, f => filter, entities => ENTITIES },
+        minijinja::context! { rows => rows, pager => pager, f => filter, entities => entities },
     )
 }
 

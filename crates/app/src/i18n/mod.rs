@@ -132,6 +132,31 @@ impl Locale {
             .is_some()
     }
 
+    /// A moment stored as RFC 3339 UTC, written for reading in Cairo's time (daylight saving
+    /// included): `29 نوفمبر 2026، 14:05` / `29 November 2026, 14:05`. Anything else as given.
+    pub fn datetime(self, rfc3339: &str) -> String {
+        let Ok(at) = rfc3339.parse::<jiff::Timestamp>() else {
+            return rfc3339.to_owned();
+        };
+        let Ok(cairo) = jiff::tz::TimeZone::get("Africa/Cairo") else {
+            return rfc3339.to_owned();
+        };
+        let local = at.to_zoned(cairo);
+        let date = format!(
+            "{:04}-{:02}-{:02}",
+            local.year(),
+            local.month(),
+            local.day()
+        );
+        let comma = if self == Locale::Ar { "،" } else { "," };
+        format!(
+            "{}{comma} {:02}:{:02}",
+            self.date(&date),
+            local.hour(),
+            local.minute()
+        )
+    }
+
     /// A date `YYYY-MM-DD` written for reading: `29 نوفمبر 2026` / `29 November 2026`.
     pub fn date(self, iso: &str) -> String {
         let date = iso.get(..10).unwrap_or(iso);
@@ -218,6 +243,26 @@ fn plain_messages() -> &'static HashMap<(Locale, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13, 2: times were shown as UTC ISO text. Cairo is two hours ahead in winter and
+    /// three in summer (daylight saving since 2023).
+    #[test]
+    fn moments_are_written_in_cairo_time() {
+        assert_eq!(
+            Locale::En.datetime("2026-12-01T22:30:00Z"),
+            "2 December 2026, 00:30"
+        );
+        assert_eq!(
+            Locale::En.datetime("2026-07-01T10:00:00Z"),
+            "1 July 2026, 13:00"
+        );
+        assert!(
+            Locale::Ar
+                .datetime("2026-12-01T10:00:00Z")
+                .ends_with("، 12:00")
+        );
+        assert_eq!(Locale::En.datetime("not a time"), "not a time");
+    }
 
     #[test]
     fn locale_comes_from_query_then_cookie_then_accept_language() {

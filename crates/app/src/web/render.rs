@@ -68,6 +68,14 @@ impl Templates {
         env.add_filter("date", |state: &State, value: Option<String>| -> String {
             value.map(|v| locale_of(state).date(&v)).unwrap_or_default()
         });
+        env.add_filter(
+            "datetime",
+            |state: &State, value: Option<String>| -> String {
+                value
+                    .map(|v| locale_of(state).datetime(&v))
+                    .unwrap_or_default()
+            },
+        );
         Ok(Templates { env })
     }
 

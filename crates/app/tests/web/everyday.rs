@@ -316,3 +316,41 @@ on_both_backends!(
     import_template,
     the_import_template_is_read_back_as_every_field
 );
+
+/// Defect 2: the audit log showed "Unknown localization key: entity-assistance", UTC ISO times,
+/// raw JSON and `#None`, and its filter could not select registry or assistance events.
+async fn the_audit_log_reads_as_sentences_in_local_time(app: TestApp) {
+    let s = app.login("admin@secretariat.demo").await;
+    let page = s.page(&app, "/audit?lang=ar").await;
+    for sentence in ["استورد قائمة مستفيدين", "سجّل مساعدة", "أضاف منظمة"]
+    {
+        assert!(page.contains(sentence), "{sentence}: {page}");
+    }
+    assert!(page.contains("بتوقيت القاهرة"));
+    for raw in [
+        "Unknown localization key",
+        "#None",
+        "{&quot;",
+        "T0",
+        "audit-ev-",
+    ] {
+        assert!(!page.contains(raw), "{raw} on the page: {page}");
+    }
+    // The filter offers every kind of event, and selects them.
+    assert!(page.contains("<option value=\"assistance\""), "{page}");
+    let only = s.page(&app, "/audit?entity=assistance&lang=en").await;
+    assert!(only.contains("Recorded assistance"), "{only}");
+    assert!(!only.contains("Imported a beneficiary list"), "{only}");
+    // What changed is a list of named fields.
+    assert!(only.contains("<ul class=\"changes\">"), "{only}");
+    assert!(
+        only.contains("<strong>Kind of assistance</strong>")
+            || only.contains("<strong>Category</strong>"),
+        "{only}"
+    );
+}
+
+on_both_backends!(
+    audit_sentences,
+    the_audit_log_reads_as_sentences_in_local_time
+);
