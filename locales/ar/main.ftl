@@ -228,7 +228,7 @@ import-template-sheet = المستفيدون
 import-template-file = نموذج-قائمة-المستفيدين
 import-template = نزّل نموذج إكسل بالعناوين التي يفهمها الاستيراد
 registry-search-label = الاسم أو الرقم القومي أو رقم المحمول
-registry-search-hint = ابحث بالاسم بأي طريقة كتابة (عربي أو إنجليزي)، أو بالرقم القومي (14 رقمًا)، أو برقم المحمول. لا توجد قائمة بكل المستفيدين: لا تظهر بيانات مستفيدي الجمعيات الأخرى لأي جمعية.
+registry-search-hint = ابحث برقم السجل عندكم، أو بالاسم بأي طريقة كتابة (عربي أو إنجليزي)، أو بالرقم القومي (14 رقمًا)، أو برقم المحمول. لا تظهر بيانات مستفيدي الجمعيات الأخرى لأي جمعية.
 registry-person = رقم الشخص في السجل
 registry-household = رقم الأسرة
 registry-birth-year = سنة الميلاد
@@ -606,3 +606,15 @@ audit-field-key_id = معرّف المفتاح
 audit-field-pre_key_entries = قيود قبل المفتاح
 audit-field-pre_key_head = آخر قيد قبل المفتاح
 audit-field-colour = اللون
+
+## A member's own registrations
+registry-own-title = مستفيدو جمعيتكم
+registry-own-import = الاستيراد
+registry-own-all = عرض الكل
+registry-own-household = أفراد الأسرة رقم { $id } الذين سجلتموهم
+registry-own-count = { $count } تسجيلًا
+registry-own-empty = لا توجد تسجيلات بهذه الشروط.
+export-xlsx = تنزيل إكسل
+export-csv = تنزيل CSV
+registry-export-file = مستفيدو-الجمعية
+registry-elsewhere-column = سجلته جمعيات أخرى

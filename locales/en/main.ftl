@@ -219,7 +219,7 @@ import-template-sheet = Beneficiaries
 import-template-file = beneficiary-list-template
 import-template = Download an Excel template with the headers the import recognises
 registry-search-label = Name, national ID or mobile
-registry-search-hint = Search by a name in any spelling (Arabic or English), a 14-digit national ID or a mobile number. There is no list of everyone: other members' beneficiaries are never shown to a member.
+registry-search-hint = Search by your own record number, a name in any spelling (Arabic or English), a 14-digit national ID or a mobile number. Other members' beneficiaries are never shown to a member.
 registry-person = Registry person no.
 registry-household = Household no.
 registry-birth-year = Birth year
@@ -586,3 +586,15 @@ audit-field-key_id = Key id
 audit-field-pre_key_entries = Entries before the key
 audit-field-pre_key_head = Last entry before the key
 audit-field-colour = Colour
+
+## A member's own registrations
+registry-own-title = Your organisation's beneficiaries
+registry-own-import = Import
+registry-own-all = Show all
+registry-own-household = The members of household { $id } you registered
+registry-own-count = { $count } registrations
+registry-own-empty = No registrations match.
+export-xlsx = Download Excel
+export-csv = Download CSV
+registry-export-file = beneficiaries
+registry-elsewhere-column = Also registered by other members

@@ -656,25 +656,6 @@ pub async fn list(
         .await
 }
 
-/// A value bound to a placeholder of a query built from the filters in use.
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-fn bind_all<'q, O>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
-    binds: &[Bind],
-) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
-    for b in binds {
-        query = match b {
-            Bind::Int(v) => query.bind(*v),
-            Bind::Text(v) => query.bind(v.clone()),
-        };
-    }
-    query
-}
-
 /// One page of the agreements the actor may see, newest first, and the number that match.
 ///
 /// Only the filters in use become SQL conditions, so an unfiltered page walks the `held_on`
@@ -696,37 +677,33 @@ async fn list_uncached(
     let today = db::today();
     let page = Page::new(filter.page, PAGE_SIZE);
     let mut conditions: Vec<String> = Vec::new();
-    let mut binds: Vec<Bind> = Vec::new();
-    let param = |binds: &mut Vec<Bind>, b: Bind| {
-        binds.push(b);
-        format!("${}", binds.len())
-    };
+    let mut binds = db::Binds::default();
     if !actor.sees_all() {
-        let p = param(&mut binds, Bind::Int(actor.org_id));
+        let p = binds.add(actor.org_id);
         conditions.push(format!(
             "a.id IN (SELECT agreement_id FROM agreement_members WHERE org_id = {p})"
         ));
     }
     if let Some(member) = filter.member {
-        let p = param(&mut binds, Bind::Int(member));
+        let p = binds.add(member);
         conditions.push(format!(
             "a.id IN (SELECT agreement_id FROM agreement_members WHERE org_id = {p})"
         ));
     }
     if !status.is_empty() {
-        let p = param(&mut binds, Bind::Text(status.to_owned()));
+        let p = binds.add(status.to_owned());
         conditions.push(format!(
             "a.id IN (SELECT agreement_id FROM agreement_points WHERE status = {p})"
         ));
     }
     if filter.overdue.unwrap_or(false) {
-        let p = param(&mut binds, Bind::Text(today.clone()));
+        let p = binds.add(today.clone());
         conditions.push(format!(
             "a.id IN (SELECT agreement_id FROM agreement_points WHERE status IN ('open', 'in_progress') AND due_on < {p})"
         ));
     }
     if !q.is_empty() {
-        let p = param(&mut binds, Bind::Text(db::contains_pattern(q)));
+        let p = binds.add(db::contains_pattern(q));
         conditions.push(format!(
             "(LOWER(a.title) LIKE {p} ESCAPE '\\' OR LOWER(a.place) LIKE {p} ESCAPE '\\' OR LOWER(a.summary) LIKE {p} ESCAPE '\\')"
         ));
@@ -736,24 +713,23 @@ async fn list_uncached(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let limit = param(&mut binds, Bind::Int(page.size()));
-    let offset = param(&mut binds, Bind::Int(page.offset()));
+    // The count takes the filters' values, not the page's limit and offset.
+    let filter_binds = binds.clone();
+    let limit = binds.add(page.size());
+    let offset = binds.add(page.offset());
     let page_sql = format!(
         "SELECT a.id, a.kind, a.title, a.held_on, a.place, CAST(0 AS BIGINT) AS points, CAST(0 AS BIGINT) AS done, \
          CAST(0 AS BIGINT) AS overdue FROM agreements a \
          {where_sql} ORDER BY a.held_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
     );
     let page_query = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(page_sql));
-    let mut rows = bind_all(page_query, &binds).fetch_all(&db.pool).await?;
+    let mut rows = binds.bind(page_query).fetch_all(&db.pool).await?;
     let total = *COUNT_CACHE
         .get_or_load(filter_key, || async {
             let count_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
                 "SELECT COUNT(*) FROM agreements a {where_sql}"
             )));
-            // The count takes the filters' values, not the page's limit and offset.
-            let (total,) = bind_all(count_query, &binds[..binds.len() - 2])
-                .fetch_one(&db.pool)
-                .await?;
+            let (total,) = filter_binds.bind(count_query).fetch_one(&db.pool).await?;
             Ok::<_, Error>(total)
         })
         .await?;

@@ -140,8 +140,6 @@ pub struct Overlap {
     pub category: String,
     pub scope: String,
     pub window_days: i64,
-    /// Recorded by the same member (a repeat by the member itself, not another member's aid).
-    pub own: bool,
 }
 
 /// What recording assistance did.
@@ -149,7 +147,10 @@ pub struct Overlap {
 pub struct Recorded {
     pub id: i64,
     pub record_id: i64,
+    /// Other members' assistance the entry overlaps.
     pub overlaps: Vec<Overlap>,
+    /// The member's own earlier assistance the entry repeats within a rule's window.
+    pub repeats: Vec<Overlap>,
     /// The submission was recorded before: this is that entry, nothing new was written.
     pub repeated: bool,
 }
@@ -388,7 +389,7 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
         tx.rollback().await?;
         return recorded(db, actor, id, true).await;
     }
-    let (entry, mut overlaps) = append_with_overlaps(
+    let (entry, overlaps) = append_with_overlaps(
         &mut tx,
         &key,
         actor.org_id,
@@ -422,17 +423,13 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
         .execute(&mut *tx)
         .await?;
     }
-    overlaps.extend(
-        find_overlaps(&mut tx, &entry, true)
-            .await?
-            .into_iter()
-            .map(|(_, _, o)| o),
-    );
+    let repeats = worded(find_overlaps(&mut tx, &entry, true).await?);
     tx.commit().await?;
     Ok(Recorded {
         id: entry.id,
         record_id: entry.record_id,
         overlaps,
+        repeats,
         repeated: false,
     })
 }
@@ -450,31 +447,30 @@ pub async fn recorded(db: &Db, actor: &Actor, id: i64, repeated: bool) -> Result
     .filter(|e: &Entry| e.org_id == actor.org_id)
     .ok_or(Error::NotFound)?;
     let mut tx = db.begin().await?;
-    let mut overlaps: Vec<Overlap> = Vec::new();
-    for own in [false, true] {
-        overlaps.extend(
-            find_overlaps(&mut tx, &entry, own)
-                .await?
-                .into_iter()
-                .map(|(_, _, o)| o),
-        );
-    }
+    let overlaps = worded(find_overlaps(&mut tx, &entry, false).await?);
+    let repeats = worded(find_overlaps(&mut tx, &entry, true).await?);
     tx.rollback().await?;
     Ok(Recorded {
         id: entry.id,
         record_id: entry.record_id,
         overlaps,
+        repeats,
         repeated,
     })
 }
 
+/// What overlaps an entry may be told of, without which entries they are.
+fn worded(found: Vec<(i64, i64, Overlap)>) -> Vec<Overlap> {
+    found.into_iter().map(|(_, _, o)| o).collect()
+}
+
 /// What recording `input` would overlap, before anything is written: the same rules and
-/// windows as [`record`], against other members' assistance and the member's own.
+/// windows as [`record`], against other members' assistance, and the member's own (repeats).
 pub async fn would_overlap(
     db: &Db,
     actor: &Actor,
     input: &AssistanceInput,
-) -> Result<Vec<Overlap>> {
+) -> Result<(Vec<Overlap>, Vec<Overlap>)> {
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
@@ -497,17 +493,10 @@ pub async fn would_overlap(
         mac: None,
     };
     let mut tx = db.begin().await?;
-    let mut overlaps: Vec<Overlap> = Vec::new();
-    for own in [false, true] {
-        overlaps.extend(
-            find_overlaps(&mut tx, &probe, own)
-                .await?
-                .into_iter()
-                .map(|(_, _, o)| o),
-        );
-    }
+    let overlaps = worded(find_overlaps(&mut tx, &probe, false).await?);
+    let repeats = worded(find_overlaps(&mut tx, &probe, true).await?);
     tx.rollback().await?;
-    Ok(overlaps)
+    Ok((overlaps, repeats))
 }
 
 /// Appends an entry of organisation `org_id` for registration `record_id` and notes the
@@ -664,7 +653,6 @@ async fn find_overlaps(tx: &mut Tx<'_>, e: &Entry, own: bool) -> Result<Vec<(i64
                     category,
                     scope: scope.clone(),
                     window_days: window,
-                    own,
                 },
             ));
         }

@@ -74,11 +74,11 @@ async fn view_assistance_post(
         super::record(&app.db, actor, &input).await
     } else {
         match super::would_overlap(&app.db, actor, &input).await {
-            Ok(overlaps) if !overlaps.is_empty() => {
+            Ok((overlaps, repeats)) if !(overlaps.is_empty() && repeats.is_empty()) => {
                 let categories = super::categories::all(&app.db).await?;
                 return ctx.page(
                     "assistance/confirm.html",
-                    minijinja::context! { overlaps => overlaps, input => input, categories => categories },
+                    minijinja::context! { overlaps => overlaps, repeats => repeats, input => input, categories => categories },
                 );
             }
             Ok(_) => super::record(&app.db, actor, &input).await,

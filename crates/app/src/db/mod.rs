@@ -246,6 +246,61 @@ pub fn placeholders(before: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// The values of a query built from the filters in use, each bound to the placeholder
+/// [`Binds::add`] gives it: `WHERE` conditions are written with those placeholders, and the
+/// values go to the database as values, never into the SQL.
+#[derive(Debug, Default, Clone)]
+pub struct Binds(Vec<Bind>);
+
+#[derive(Debug, Clone)]
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl Binds {
+    /// Adds `value` and gives its placeholder (`$3`).
+    pub fn add(&mut self, value: impl Into<BindValue>) -> String {
+        self.0.push(value.into().0);
+        format!("${}", self.0.len())
+    }
+
+    /// `query` with every value bound, in order.
+    pub fn bind<'q, O>(
+        &self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+        for b in &self.0 {
+            query = match b {
+                Bind::Int(v) => query.bind(*v),
+                Bind::Text(v) => query.bind(v.clone()),
+            };
+        }
+        query
+    }
+}
+
+/// A value [`Binds`] takes: a whole number or a text.
+pub struct BindValue(Bind);
+
+impl From<i64> for BindValue {
+    fn from(v: i64) -> Self {
+        BindValue(Bind::Int(v))
+    }
+}
+
+impl From<String> for BindValue {
+    fn from(v: String) -> Self {
+        BindValue(Bind::Text(v))
+    }
+}
+
+impl From<&str> for BindValue {
+    fn from(v: &str) -> Self {
+        BindValue(Bind::Text(v.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod like_tests {
     #[test]

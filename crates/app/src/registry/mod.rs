@@ -40,5 +40,5 @@ pub use linking::Linking;
 pub use mapping::{save_mapping, saved_mapping};
 pub use relink::{NOTICES_PER_PAGE, Notice, notices, relink};
 pub use review::{Decision, REVIEW_PER_PAGE, ReviewPair, decide, reveal, review_queue};
-pub use search::{Found, Masked, registration, search};
+pub use search::{Found, LIST_PAGE, ListFilter, Masked, own_list, registration, search};
 pub use store::{Registration, Stored, export_rows};

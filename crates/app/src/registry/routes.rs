@@ -43,24 +43,141 @@ pub fn routes() -> Routes {
 struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// `csv` or `xlsx` to download the member's list (as filtered); a page otherwise.
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    governorate: String,
+    #[serde(default)]
+    household: String,
+    #[serde(default)]
+    import: String,
+    #[serde(default)]
+    page: Option<i64>,
 }
 
+/// The registry's page: a search, and for a member the list of its own registrations (paged,
+/// filtered by governorate, household or import), which it can download.
 async fn view_registry_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(sq): Query<SearchQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    let found = if sq.q.trim().is_empty() {
-        super::Found::default()
-    } else {
-        super::search(&app.db, actor, &sq.q).await?
+    let searched = !sq.q.trim().is_empty();
+    let filter = super::ListFilter {
+        governorate: sq.governorate,
+        household: sq.household,
+        import: sq.import,
+        page: sq.page,
     };
+    if !sq.format.is_empty() {
+        let (rows, _) = super::own_list(&app.db, actor, &filter, None).await?;
+        return own_export(&ctx, &rows, &sq.format);
+    }
+    let found = if searched {
+        super::search(&app.db, actor, &sq.q).await?
+    } else {
+        super::Found::default()
+    };
+    let page = Page::new(filter.page, super::LIST_PAGE);
+    let (list, total) = if searched {
+        (vec![], 0)
+    } else {
+        super::own_list(&app.db, actor, &filter, Some(page)).await?
+    };
+    let pager = Pager::new(&ctx.path, page, total);
+    let member = !actor.sees_all();
+    let (governorates, imports) = if member && !searched {
+        (
+            super::search::own_governorates(&app.db, actor).await?,
+            super::recent_imports(&app.db, actor.org_id).await?,
+        )
+    } else {
+        (vec![], vec![])
+    };
+    let filtered =
+        !(filter.governorate.is_empty() && filter.household.is_empty() && filter.import.is_empty());
+    let export_query = serde_urlencoded::to_string(
+        [
+            ("governorate", filter.governorate.as_str()),
+            ("household", filter.household.as_str()),
+            ("import", filter.import.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     let org_names = crate::orgs::names(&app.db).await?;
     ctx.page(
         "registry/search.html",
-        minijinja::context! { q => sq.q, found => found, searched => !sq.q.trim().is_empty(), orgs => org_names, can_import => actor.can_write() && !actor.sees_all() },
+        minijinja::context! {
+            q => sq.q, found => found, searched => searched, orgs => org_names,
+            can_import => actor.can_write() && member, member => member,
+            list => list, total => total, pager => pager, f => filter, filtered => filtered,
+            governorates => governorates, imports => imports, export_query => export_query,
+        },
     )
+}
+
+/// A member's registrations as a download, with the columns a clerk keeps in Excel.
+fn own_export(ctx: &Ctx, rows: &[super::Registration], format: &str) -> Result<Response> {
+    let l = ctx.locale;
+    let header: Vec<String> = [
+        "field-member_key",
+        "field-full_name",
+        "field-national_id",
+        "field-phone",
+        "field-date_of_birth",
+        "field-gender",
+        "field-governorate",
+        "field-village",
+        "field-household_ref",
+        "registry-person",
+        "registry-household",
+        "registry-elsewhere-column",
+    ]
+    .iter()
+    .map(|k| l.t(k))
+    .collect();
+    let body = rows.iter().map(|r| {
+        use crate::table::export::Value;
+        vec![
+            Value::from(r.member_key.as_str()),
+            Value::from(r.full_name.as_str()),
+            Value::from(r.national_id.as_str()),
+            Value::from(r.phone.as_str()),
+            Value::from(r.date_of_birth.as_str()),
+            Value::from(r.gender.as_str()),
+            Value::from(r.governorate.as_str()),
+            Value::from(r.village.as_str()),
+            Value::from(r.household_ref.as_str()),
+            Value::from(r.person_id),
+            Value::from(r.household_id),
+            Value::from(r.elsewhere),
+        ]
+    });
+    let name = l.t("registry-export-file");
+    match format {
+        "csv" => Ok(download(
+            Download::Csv,
+            &name,
+            crate::table::export::csv_bytes(&header, body),
+        )),
+        "xlsx" => Ok(download(
+            Download::Xlsx,
+            &name,
+            crate::table::export::xlsx_bytes(
+                &l.t("registry-title"),
+                &header,
+                body,
+                l == crate::i18n::Locale::Ar,
+            )
+            .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+        )),
+        _ => Err(Error::field("format", "err-choice")),
+    }
 }
 
 /// The API's search: `q` is required (the page shows an empty form without it).

@@ -5,8 +5,9 @@
 use super::online;
 use super::store::{self, REGISTRATION_SELECT, Registration};
 use crate::access::Actor;
-use crate::db::Db;
+use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::paging::Page;
 use link::normalize::date::Order;
 use link::record::RawRecord;
 use serde::Serialize;
@@ -63,11 +64,28 @@ pub struct Found {
     pub others: i64,
 }
 
-/// Searches by name (any spelling, Arabic or Latin), national ID or mobile number.
+/// Searches by the member's own record number, name (any spelling, Arabic or Latin), national
+/// ID or mobile number.
 pub async fn search(db: &Db, actor: &Actor, q: &str) -> Result<Found> {
     let q = q.trim();
     if q.chars().count() > 200 {
         return Err(Error::field("q", "err-too-long"));
+    }
+    // A member's own record number (`ngo01-000066`), as its clerks look a row up in Excel.
+    if !actor.sees_all() && !q.is_empty() {
+        let own = sqlx::query_as::<_, Registration>(sqlx::AssertSqlSafe(format!(
+            "{REGISTRATION_SELECT} WHERE r.org_id = $1 AND LOWER(r.member_key) = LOWER($2)"
+        )))
+        .bind(actor.org_id)
+        .bind(q)
+        .fetch_all(&db.pool)
+        .await?;
+        if !own.is_empty() {
+            return Ok(Found {
+                own,
+                ..Found::default()
+            });
+        }
     }
     let digits: String = link::normalize::arabic::fold(q)
         .chars()
@@ -153,4 +171,97 @@ pub async fn registration(db: &Db, actor: &Actor, id: i64) -> Result<Registratio
         return Err(Error::NotFound);
     }
     Ok(r)
+}
+
+/// What a member's list of its own registrations is narrowed to (each empty for "any").
+#[derive(Debug, Default, Clone, serde::Deserialize, Serialize)]
+pub struct ListFilter {
+    /// The governorate as the member typed it.
+    #[serde(default)]
+    pub governorate: String,
+    /// A household of the registry (its number): the household's registrations by this member.
+    #[serde(default)]
+    pub household: String,
+    /// One of the member's imports.
+    #[serde(default)]
+    pub import: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+/// Registrations on one page of a member's list.
+pub const LIST_PAGE: i64 = 50;
+
+/// The actor's own registrations matching `filter`, in the order they were registered: one page
+/// (`page`), or all of them for an export (`None`); and how many match. The secretariat
+/// registers no one: its list is empty.
+pub async fn own_list(
+    db: &Db,
+    actor: &Actor,
+    filter: &ListFilter,
+    page: Option<Page>,
+) -> Result<(Vec<Registration>, i64)> {
+    if actor.sees_all() {
+        return Ok((vec![], 0));
+    }
+    let number = |field: &'static str, s: &str| -> Result<Option<i64>> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse::<i64>()
+            .map(Some)
+            .map_err(|_| Error::field(field, "err-choice"))
+    };
+    let mut binds = db::Binds::default();
+    let mut conditions = vec![format!("r.org_id = {}", binds.add(actor.org_id))];
+    if !filter.governorate.trim().is_empty() {
+        conditions.push(format!(
+            "r.governorate = {}",
+            binds.add(filter.governorate.trim())
+        ));
+    }
+    if let Some(h) = number("household", &filter.household)? {
+        conditions.push(format!("r.household_id = {}", binds.add(h)));
+    }
+    if let Some(i) = number("import", &filter.import)? {
+        conditions.push(format!("r.import_id = {}", binds.add(i)));
+    }
+    let where_sql = conditions.join(" AND ");
+    let (total,) = binds
+        .bind(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM registry_records r WHERE {where_sql}"
+        ))))
+        .fetch_one(&db.pool)
+        .await?;
+    let limit = match page {
+        Some(page) => {
+            let page = page.within(total);
+            format!(
+                " LIMIT {} OFFSET {}",
+                binds.add(page.size()),
+                binds.add(page.offset())
+            )
+        }
+        None => String::new(),
+    };
+    let rows = binds
+        .bind(sqlx::query_as::<_, Registration>(sqlx::AssertSqlSafe(
+            format!("{REGISTRATION_SELECT} WHERE {where_sql} ORDER BY r.id{limit}"),
+        )))
+        .fetch_all(&db.pool)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The governorates a member's registrations name, as typed, for the list's filter.
+pub async fn own_governorates(db: &Db, actor: &Actor) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT governorate FROM registry_records WHERE org_id = $1 AND governorate <> '' \
+         ORDER BY governorate LIMIT 200",
+    )
+    .bind(actor.org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(g,)| g).collect())
 }

@@ -198,7 +198,11 @@ async fn audit_log_shows_who_changed_what_and_filters(app: TestApp) {
         .await
         .unwrap();
     // Worded as a sentence since issue 13, 2 (it was the action's name, "Status changed").
-    assert!(page.contains("Changed an organisation&#x27;s standing in the alliance") || page.contains("Changed an organisation's standing in the alliance"), "{page}");
+    assert!(
+        page.contains("Changed an organisation&#x27;s standing in the alliance")
+            || page.contains("Changed an organisation's standing in the alliance"),
+        "{page}"
+    );
     assert!(page.contains("suspended"));
     let history = mizalla::orgs::history(&app.db, nour).await.unwrap();
     assert_eq!(history.last().unwrap().status, "suspended");

@@ -354,3 +354,105 @@ on_both_backends!(
     audit_sentences,
     the_audit_log_reads_as_sentences_in_local_time
 );
+
+/// Defect 3: a member could not list or find its own beneficiaries: no list of its
+/// registrations, and its own record number found nothing. The list is paged, filtered by
+/// governorate, household and import, and downloads; another member's registrations are never
+/// in it; the secretariat, which registers no one, has none.
+async fn a_member_lists_and_finds_its_own_registrations(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let amal = app.org_id("amal").await;
+    let (own,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registry_records WHERE org_id = $1")
+        .bind(amal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(own > 0);
+    let page = s.page(&app, "/registry?lang=en").await;
+    assert!(
+        page.contains(&format!("\u{2068}{own}\u{2069} registrations")),
+        "{page}"
+    );
+    let (key, household, governorate): (String, i64, String) = sqlx::query_as(
+        "SELECT member_key, household_id, governorate FROM registry_records WHERE org_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(amal)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(page.contains(&key), "{page}");
+    // No other member's registration is listed.
+    let (other_key,): (String,) =
+        sqlx::query_as("SELECT member_key FROM registry_records WHERE org_id <> $1 LIMIT 1")
+            .bind(amal)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(!page.contains(&format!(">{other_key}<")), "{page}");
+    // Its own record number finds the row, in any case.
+    let found = s
+        .page(&app, &format!("/registry?q={}", key.to_lowercase()))
+        .await;
+    assert!(
+        found.contains(&format!("<bdi>{key}</bdi>")) || found.contains(&format!(">{key}<")),
+        "{found}"
+    );
+    // The household view: every registration of the household the member registered.
+    let (in_household,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM registry_records WHERE org_id = $1 AND household_id = $2",
+    )
+    .bind(amal)
+    .bind(household)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let view = s
+        .page(&app, &format!("/registry?household={household}&lang=en"))
+        .await;
+    assert!(
+        view.contains(&format!("\u{2068}{in_household}\u{2069} registrations")),
+        "{view}"
+    );
+    let (in_governorate,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM registry_records WHERE org_id = $1 AND governorate = $2",
+    )
+    .bind(amal)
+    .bind(&governorate)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let url = format!(
+        "/registry?{}&lang=en",
+        serde_urlencoded::to_string([("governorate", governorate.as_str())]).unwrap()
+    );
+    assert!(
+        s.page(&app, &url)
+            .await
+            .contains(&format!("\u{2068}{in_governorate}\u{2069} registrations"))
+    );
+    // The download holds the same rows.
+    let res = s
+        .client
+        .get(app.url("/registry?format=xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let table = mizalla::table::read_table(&res.bytes().await.unwrap()).unwrap();
+    assert_eq!(table.rows.len() as i64, own);
+    assert!(table.rows.iter().all(|(_, r)| r[0] != other_key));
+    // A household number that is no number is refused, not a 500.
+    let res = s
+        .client
+        .get(app.url("/registry?household=abc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    // The secretariat lists no one's registrations.
+    let admin = app.login("staff@secretariat.demo").await;
+    let page = admin.page(&app, "/registry?lang=en").await;
+    assert!(!page.contains("registrations</p>"), "{page}");
+}
+
+on_both_backends!(own_list, a_member_lists_and_finds_its_own_registrations);
