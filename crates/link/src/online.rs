@@ -83,16 +83,10 @@ impl Index {
     /// probability `at_least`. The probe's names are counted against the registry's (its own
     /// name counts are ignored).
     pub fn query(&self, probe: &Record, at_least: f64) -> Vec<Candidate> {
-        let mut probe = probe.clone();
-        probe.name_counts = probe
-            .name_hashes
-            .iter()
-            .map(|h| self.name_counts.get(h).copied().unwrap_or(0) + 1)
-            .collect();
-        let probe = &probe;
+        let probe = self.counted(probe);
         let mut seen: Vec<u32> = Vec::new();
         for (rule, (_, key_of)) in RULES.iter().enumerate() {
-            for key in block::keys_of(*key_of, probe) {
+            for key in block::keys_of(*key_of, &probe) {
                 if let Some(ids) = self.keys.get(&key_hash(rule, key))
                     && ids.len() <= self.max_block
                 {
@@ -100,9 +94,36 @@ impl Index {
                 }
             }
         }
-        seen.sort_unstable();
-        seen.dedup();
-        let mut out: Vec<Candidate> = seen
+        self.scored(&probe, seen, at_least)
+    }
+
+    /// Scores `probe` against the indexed records `ids` found some other way than the blocks
+    /// (by their names, say), most likely first, keeping those at `at_least` or more.
+    pub fn score(&self, probe: &Record, ids: &[u32], at_least: f64) -> Vec<Candidate> {
+        let probe = self.counted(probe);
+        let ids = ids
+            .iter()
+            .copied()
+            .filter(|&i| (i as usize) < self.records.len())
+            .collect();
+        self.scored(&probe, ids, at_least)
+    }
+
+    /// The probe with how common each of its names is in the index.
+    fn counted(&self, probe: &Record) -> Record {
+        let mut probe = probe.clone();
+        probe.name_counts = probe
+            .name_hashes
+            .iter()
+            .map(|h| self.name_counts.get(h).copied().unwrap_or(0) + 1)
+            .collect();
+        probe
+    }
+
+    fn scored(&self, probe: &Record, mut ids: Vec<u32>, at_least: f64) -> Vec<Candidate> {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out: Vec<Candidate> = ids
             .into_iter()
             .filter_map(|i| {
                 let r = &self.records[i as usize];

@@ -27,6 +27,42 @@ use std::time::{Duration, Instant};
 const SHOW_FROM: f64 = 0.5;
 /// At most this many persons per answer.
 const MAX_PERSONS: usize = 5;
+
+/// The likelihood of a candidate found by its name alone: the lowest one shown.
+const NAME_ONLY: f64 = SHOW_FROM;
+/// ... and of one whose name and another detail (a birth date, a phone) agree, nothing
+/// disagreeing: a likely match to look at.
+const NAME_AND_MORE: f64 = 0.8;
+
+/// The least likelihood a candidate found by its name is shown with: [`NAME_ONLY`] when only
+/// names were compared, [`NAME_AND_MORE`] when another field is the same too; none (0) when any
+/// field differs (the engine's own probability stands). Agreement is read from the levels, not
+/// from the weights: on a small registry the engine, which weighs how rare a coincidence is,
+/// may weigh "the same name in another spelling" below nothing, and leave a name and birth date
+/// below what is shown at all, so that adding a detail would hide the person a name had found.
+fn name_floor(evidence: &[link::model::Evidence]) -> f64 {
+    let is_name = |f: &str| matches!(f, "first_name" | "father_name" | "later_names");
+    let differs = |e: &link::model::Evidence| {
+        matches!(e.level_name(), "different" | "none agree" | "some agree")
+    };
+    let same = |e: &link::model::Evidence| {
+        matches!(
+            e.level_name(),
+            "same" | "same spelling family" | "all agree" | "most agree" | "same date"
+        )
+    };
+    if evidence.iter().any(differs) || !evidence.iter().any(|e| is_name(e.field)) {
+        return 0.0;
+    }
+    if evidence.iter().any(|e| !is_name(e.field) && same(e)) {
+        NAME_AND_MORE
+    } else {
+        NAME_ONLY
+    }
+}
+
+/// Registrations carrying a probe's name that are scored beside the engine's blocks, at most.
+const NAMED_AT_MOST: usize = 500;
 /// How often a server looks whether another process re-linked the registry.
 const FRESHNESS: Duration = Duration::from_secs(1);
 
@@ -235,26 +271,34 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
 /// spelling, see `link::record::Record::skeletons`), as (registration id, organisation), in id
 /// order.
 pub async fn by_name(db: &Db, keys: &[String]) -> Result<Vec<(i64, i64)>> {
-    if keys.is_empty() {
-        return Ok(vec![]);
-    }
     let registry = registry(db).await?;
-    let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(keys.len());
-    for k in keys {
-        match registry.by_name.get(k) {
-            Some(postings) => lists.push(postings),
-            None => return Ok(vec![]),
-        }
-    }
-    lists.sort_by_key(|l| l.len());
-    Ok(lists[0]
-        .iter()
-        .filter(|i| lists[1..].iter().all(|l| l.binary_search(i).is_ok()))
-        .map(|&i| {
+    Ok(named(&registry, keys)
+        .into_iter()
+        .map(|i| {
             let r = &registry.registrations[i as usize];
             (r.id, r.org_id)
         })
         .collect())
+}
+
+/// The positions of the registrations whose name carries every one of `keys` (skeletons).
+fn named(registry: &Registry, keys: &[String]) -> Vec<u32> {
+    if keys.is_empty() {
+        return vec![];
+    }
+    let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(keys.len());
+    for k in keys {
+        match registry.by_name.get(k) {
+            Some(postings) => lists.push(postings),
+            None => return vec![],
+        }
+    }
+    lists.sort_by_key(|l| l.len());
+    lists[0]
+        .iter()
+        .filter(|i| lists[1..].iter().all(|l| l.binary_search(i).is_ok()))
+        .copied()
+        .collect()
 }
 
 /// Builds the registry for checks ahead of the first one (a server calls this as it starts: at a
@@ -460,8 +504,28 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
             .collect(),
         ..Answer::default()
     };
-    for c in registry.index.query(&record, SHOW_FROM) {
-        let person_id = registry.registrations[c.record as usize].person_id;
+    let mut found = registry.index.query(&record, SHOW_FROM);
+    // A name alone — in either script, the details a clerk often has at first — may not meet
+    // the engine's blocks (issue 13, 7): the registrations whose names carry every part of it
+    // are scored too, and with nothing but a name one is shown at the lowest likelihood shown,
+    // below what a birth date or an ID would give.
+    if record.skeletons.len() >= 2 {
+        let extra: Vec<u32> = named(&registry, &record.skeletons)
+            .into_iter()
+            .filter(|i| !found.iter().any(|c| c.record == *i))
+            .take(NAMED_AT_MOST)
+            .collect();
+        for mut c in registry.index.score(&record, &extra, 0.0) {
+            c.probability = c.probability.max(name_floor(&c.evidence()));
+            if c.probability >= SHOW_FROM {
+                found.push(c);
+            }
+        }
+        found.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    }
+    for c in found {
+        let (position, probability) = (c.record, c.probability);
+        let person_id = registry.registrations[position as usize].person_id;
         if answer.candidates.iter().any(|l| l.person == person_id) {
             continue;
         }
@@ -483,12 +547,12 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
         let known = actor.sees_all() || !own_keys.is_empty();
         answer.candidates.push(Likely {
             person: person_id,
-            exact: c.probability,
+            exact: probability,
             person_id: known.then_some(person_id),
             probability: if known {
-                c.probability
+                probability
             } else {
-                likelihood_step(c.probability)
+                likelihood_step(probability)
             },
             explanation: String::new(),
             fields: if known {

@@ -456,3 +456,52 @@ async fn a_member_lists_and_finds_its_own_registrations(app: TestApp) {
 }
 
 on_both_backends!(own_list, a_member_lists_and_finds_its_own_registrations);
+
+/// Defect 7: "already registered?" said "new beneficiary" for a registered person typed in
+/// Latin letters with no other data. A name alone, in either script, finds its registered
+/// spellings as candidates, with a lower likelihood than with a birth date.
+async fn a_name_alone_in_either_script_finds_its_registered_spellings(app: TestApp) {
+    let nour = app.token("staff@nour.demo").await;
+    let check = |probe: serde_json::Value| {
+        let (app, token) = (&app, nour.clone());
+        async move {
+            let res = TestApp::client()
+                .post(app.url("/api/v1/registry/check"))
+                .bearer_auth(token)
+                .json(&probe)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    for name in [
+        "Mohamed Abdelrahman Elsayed El-Shenawy",
+        "محمد عبد الرحمن السيد الشناوي",
+    ] {
+        let alone = check(serde_json::json!({ "full_name": name })).await;
+        let first = &alone["candidates"][0];
+        assert!(
+            first["probability"].as_f64().unwrap() >= 0.5,
+            "{name}: {alone}"
+        );
+        let with_birth = check(serde_json::json!({
+            "full_name": name, "date_of_birth": "12/04/1978",
+        }))
+        .await;
+        assert!(
+            with_birth["candidates"][0]["probability"].as_f64().unwrap()
+                > first["probability"].as_f64().unwrap(),
+            "{name}: {with_birth} / {alone}"
+        );
+    }
+    // One common first name alone is no one in particular.
+    let one = check(serde_json::json!({ "full_name": "Mohamed" })).await;
+    assert_eq!(one["candidates"], serde_json::json!([]), "{one}");
+}
+
+on_both_backends!(
+    name_alone,
+    a_name_alone_in_either_script_finds_its_registered_spellings
+);
