@@ -618,3 +618,4 @@ export-xlsx = تنزيل إكسل
 export-csv = تنزيل CSV
 registry-export-file = مستفيدو-الجمعية
 registry-elsewhere-column = سجلته جمعيات أخرى
+audit-command-line = سطر الأوامر على الخادم

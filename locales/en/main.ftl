@@ -598,3 +598,4 @@ export-xlsx = Download Excel
 export-csv = Download CSV
 registry-export-file = beneficiaries
 registry-elsewhere-column = Also registered by other members
+audit-command-line = the command line on the server

@@ -121,7 +121,12 @@ impl Entry {
         };
         Shown {
             at: locale.datetime(&self.at),
-            actor_email: self.actor_email.clone(),
+            // Written by `mizalla` on the server itself (`record` names no one then).
+            actor_email: if self.actor_email == "command line" {
+                locale.t("audit-command-line")
+            } else {
+                self.actor_email.clone()
+            },
             sentence,
             entity_id: self.entity_id,
             changes: changes(
