@@ -619,3 +619,7 @@ export-csv = تنزيل CSV
 registry-export-file = مستفيدو-الجمعية
 registry-elsewhere-column = سجلته جمعيات أخرى
 audit-command-line = سطر الأوامر على الخادم
+overlaps-count = عدد التكرارات
+overlaps-month = الشهر
+notice-merged-kept = ضُم إليه تسجيل آخر للشخص نفسه، وبقي رقمه { $to }.
+notice-split-kept = فُصل عنه تسجيل لم يعد يُعد الشخص نفسه، وبقي رقمه { $to }.

@@ -599,3 +599,7 @@ export-csv = Download CSV
 registry-export-file = beneficiaries
 registry-elsewhere-column = Also registered by other members
 audit-command-line = the command line on the server
+overlaps-count = Overlaps
+overlaps-month = Month
+notice-merged-kept = Another registration of the same person was merged with it; it kept person number { $to }.
+notice-split-kept = A registration no longer counted as the same person was separated from it; it kept person number { $to }.

@@ -157,6 +157,20 @@ impl Locale {
         )
     }
 
+    /// A month `YYYY-MM` written for reading: `نوفمبر 2026` / `November 2026`.
+    pub fn month(self, year_month: &str) -> String {
+        let mut parts = year_month.split('-');
+        match (
+            parts.next(),
+            parts.next().and_then(|m| m.parse::<u8>().ok()),
+        ) {
+            (Some(y), Some(m)) if (1..=12).contains(&m) && y.len() == 4 => {
+                format!("{} {y}", self.t(&format!("month-{m}")))
+            }
+            _ => year_month.to_owned(),
+        }
+    }
+
     /// A date `YYYY-MM-DD` written for reading: `29 نوفمبر 2026` / `29 November 2026`.
     pub fn date(self, iso: &str) -> String {
         let date = iso.get(..10).unwrap_or(iso);
@@ -262,6 +276,9 @@ mod tests {
                 .ends_with("، 12:00")
         );
         assert_eq!(Locale::En.datetime("not a time"), "not a time");
+        // Issue 13, 6: months showed as `2026-12`.
+        assert_eq!(Locale::En.month("2026-12"), "December 2026");
+        assert_eq!(Locale::En.month("2026-13"), "2026-13");
     }
 
     #[test]

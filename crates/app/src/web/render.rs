@@ -65,6 +65,11 @@ impl Templates {
                 _ => ar,
             }
         });
+        env.add_filter("month", |state: &State, value: Option<String>| -> String {
+            value
+                .map(|v| locale_of(state).month(&v))
+                .unwrap_or_default()
+        });
         env.add_filter("date", |state: &State, value: Option<String>| -> String {
             value.map(|v| locale_of(state).date(&v)).unwrap_or_default()
         });

@@ -505,3 +505,60 @@ on_both_backends!(
     name_alone,
     a_name_alone_in_either_script_finds_its_registered_spellings
 );
+
+/// Defect 10: notices said "its number became 78 (was 78)", the overlaps page's summary tables
+/// had no headers, and months showed as `2026-12`.
+async fn notices_and_summaries_are_worded_for_clerks(app: TestApp) {
+    let s = app.login("staff@amal.demo").await;
+    let amal = app.org_id("amal").await;
+    let (record, person): (i64, i64) = sqlx::query_as(
+        "SELECT id, person_id FROM registry_records WHERE org_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(amal)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO registry_notices (org_id, record_id, kind, person_from, person_to, created_at) \
+         VALUES ($1, $2, 'merged', $3, $3, $4)",
+    )
+    .bind(amal)
+    .bind(record)
+    .bind(person)
+    .bind(mizalla::db::now())
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let page = s.page(&app, "/registry/notices?lang=en").await;
+    assert!(page.contains("it kept person number"), "{page}");
+    assert!(
+        !page.contains(&format!("(was \u{2068}{person}\u{2069})")),
+        "{page}"
+    );
+    // Al-Nour gave the family of AMAL-002 a food box (demo); Al-Amal gives one too.
+    let (shared,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AMAL-002'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let recorded = mizalla::assistance::record(
+        &app.db,
+        &app.actor("staff@amal.demo").await,
+        &mizalla::assistance::AssistanceInput {
+            record_id: shared.to_string(),
+            scope: "household".into(),
+            category: "food_box".into(),
+            given_on: mizalla::db::today(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(recorded.overlaps.len(), 1);
+    let admin = app.login("staff@secretariat.demo").await;
+    let page = admin.page(&app, "/assistance/overlaps?lang=en").await;
+    assert!(page.contains("<th>Overlaps</th>"), "{page}");
+    assert!(!page.contains(">2026-"), "months are written out: {page}");
+}
+
+on_both_backends!(clerk_wording, notices_and_summaries_are_worded_for_clerks);

@@ -40,7 +40,9 @@ async fn auditors_see_the_head_and_a_checkpoint_that_verifies(app: TestApp) {
     );
     assert!(html.contains(&format!("<dd>{}</dd>", head.count)), "{html}");
     assert!(html.contains(&head.hash), "{html}");
-    assert!(html.contains(&head.recorded_at), "{html}");
+    // In Cairo's time, as every moment is written since issue 13, 6.
+    let newest = mizalla::i18n::Locale::En.datetime(&head.recorded_at);
+    assert!(html.contains(&newest), "{newest}: {html}");
     // The checkpoint shown is this ledger's, sealed with its key, and proves it.
     let shown = html
         .split("id=\"ledger-checkpoint\">")
