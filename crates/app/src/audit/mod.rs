@@ -114,7 +114,7 @@ impl Entry {
     /// The entry worded for a reader of `locale`.
     pub fn shown(&self, locale: crate::i18n::Locale) -> Shown {
         let key = format!("audit-ev-{}-{}", self.entity, self.action);
-        let sentence = if locale.has(&key) {
+        let sentence = if locale.knows(&key) {
             locale.t(&key)
         } else {
             format!("{} · {}", self.entity, self.action)
@@ -180,7 +180,7 @@ fn changes(before: Option<&str>, after: Option<&str>, locale: crate::i18n::Local
         .map(|k| {
             let label = [format!("field-{k}"), format!("audit-field-{k}")]
                 .into_iter()
-                .find(|key| locale.has(key))
+                .find(|key| locale.knows(key))
                 .map(|key| locale.t(&key))
                 .unwrap_or_else(|| k.replace('_', " "));
             Change {

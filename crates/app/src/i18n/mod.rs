@@ -117,6 +117,12 @@ impl Locale {
         LOCALES.lookup_with_args(self.langid(), key, &map)
     }
 
+    /// Whether `key` is a message of this locale's own file: a lookup in memory, for pages that
+    /// word many values (the audit log names each field it shows).
+    pub fn knows(self, key: &str) -> bool {
+        plain_messages().contains_key(&(self, key.to_owned()))
+    }
+
     /// Whether `key` exists in this locale's own file (no fallback). Messages with placeholders
     /// are tried with a value for each placeholder the files use.
     pub fn has(self, key: &str) -> bool {
@@ -138,7 +144,10 @@ impl Locale {
         let Ok(at) = rfc3339.parse::<jiff::Timestamp>() else {
             return rfc3339.to_owned();
         };
-        let Ok(cairo) = jiff::tz::TimeZone::get("Africa/Cairo") else {
+        // Read from the built-in database once: a page of the audit log writes fifty moments.
+        static CAIRO: std::sync::LazyLock<Option<jiff::tz::TimeZone>> =
+            std::sync::LazyLock::new(|| jiff::tz::TimeZone::get("Africa/Cairo").ok());
+        let Some(cairo) = CAIRO.clone() else {
             return rfc3339.to_owned();
         };
         let local = at.to_zoned(cairo);
