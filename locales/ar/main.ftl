@@ -623,3 +623,5 @@ overlaps-count = عدد التكرارات
 overlaps-month = الشهر
 notice-merged-kept = ضُم إليه تسجيل آخر للشخص نفسه، وبقي رقمه { $to }.
 notice-split-kept = فُصل عنه تسجيل لم يعد يُعد الشخص نفسه، وبقي رقمه { $to }.
+audit-ev-user-set_language = اختار لغة الصفحات
+audit-field-language = اللغة

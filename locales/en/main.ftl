@@ -603,3 +603,5 @@ overlaps-count = Overlaps
 overlaps-month = Month
 notice-merged-kept = Another registration of the same person was merged with it; it kept person number { $to }.
 notice-split-kept = A registration no longer counted as the same person was separated from it; it kept person number { $to }.
+audit-ev-user-set_language = Chose the pages' language
+audit-field-language = Language

@@ -74,7 +74,13 @@ pub const EVENTS: &[(&str, &[&str])] = &[
     ("org", &["create", "update", "set_status"]),
     (
         "user",
-        &["create", "activate", "deactivate", "change_password"],
+        &[
+            "create",
+            "activate",
+            "deactivate",
+            "change_password",
+            "set_language",
+        ],
     ),
     ("api_token", &["create", "revoke"]),
     ("agreement", &["create", "update"]),

@@ -78,7 +78,9 @@ impl Locale {
         best.map(|(_, l)| l)
     }
 
-    /// Chooses the request's locale from its query, cookie and header values.
+    /// Chooses the request's locale from its query, cookie and header values. Pages pass no
+    /// header: they are Arabic unless the user chose otherwise, whatever the browser says (many
+    /// office computers in Egypt run English Windows); the API passes its `Accept-Language`.
     pub fn negotiate(query: Option<&str>, cookie: Option<&str>, accept: Option<&str>) -> Self {
         query
             .and_then(Locale::parse)

@@ -386,6 +386,8 @@ impl ActorRow {
 #[derive(Clone)]
 pub struct LiveSession {
     pub actor: Actor,
+    /// The language the user chose (`ar`, `en`), empty until they chose one.
+    pub language: String,
     pub csrf: String,
     pub org_name_ar: String,
     pub org_name_en: String,
@@ -402,11 +404,12 @@ struct SessionRow {
     csrf_token: String,
     name_ar: String,
     name_en: String,
+    language: String,
 }
 
 pub async fn session_actor(db: &Db, token: &str) -> Result<Option<LiveSession>> {
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, o.status AS org_status, s.csrf_token, o.name_ar, o.name_en \
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.role, o.status AS org_status, s.csrf_token, o.name_ar, o.name_en, u.language \
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
     )
@@ -426,11 +429,45 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<Option<LiveSession>> 
         .into_actor()?;
         Some(LiveSession {
             actor,
+            language: r.language,
             csrf: r.csrf_token,
             org_name_ar: r.name_ar,
             org_name_en: r.name_en,
         })
     }))
+}
+
+/// Keeps `locale` as the language the actor chose, so that it follows them to another
+/// computer (their sessions, cached, are read again).
+pub async fn set_language(db: &Db, actor: &Actor, locale: crate::i18n::Locale) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(locale.code())
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "set_language",
+        "user",
+        Some(actor.user_id),
+        None,
+        Some(serde_json::json!({ "language": locale.code() })),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Accounts);
+    Ok(())
+}
+
+/// The language user `user_id` chose, if they chose one.
+pub async fn language_of(db: &Db, user_id: i64) -> Result<Option<crate::i18n::Locale>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.and_then(|(l,)| crate::i18n::Locale::parse(&l)))
 }
 
 /// The user behind an API token.

@@ -100,18 +100,37 @@ async fn openapi() -> Response {
     res
 }
 
-/// Chooses the locale (`?lang=`, cookie, `Accept-Language`) and remembers an explicit choice.
-async fn choose_locale(jar: CookieJar, mut req: Request, next: Next) -> Response {
-    let query_lang = req.uri().query().and_then(|q| {
+/// The language a request asks for explicitly (`?lang=ar`), if it names one.
+pub fn requested_language(uri: &axum::http::Uri) -> Option<String> {
+    uri.query().and_then(|q| {
         serde_urlencoded::from_str::<Vec<(String, String)>>(q)
             .ok()?
             .into_iter()
             .find(|(k, _)| k == "lang")
             .map(|(_, v)| v)
-    });
+    })
+}
+
+/// The cookie that remembers a chosen language on this browser for a year.
+pub fn language_cookie(locale: Locale) -> Cookie<'static> {
+    Cookie::build(("lang", locale.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build()
+}
+
+/// Chooses the locale (`?lang=`, then the cookie; Arabic otherwise — the API also reads
+/// `Accept-Language`) and remembers an explicit choice in the cookie (`web::auth` keeps it on the
+/// account too).
+async fn choose_locale(jar: CookieJar, mut req: Request, next: Next) -> Response {
+    let query_lang = requested_language(req.uri());
     let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
+        .uri()
+        .path()
+        .starts_with("/api/")
+        .then(|| req.headers().get(header::ACCEPT_LANGUAGE))
+        .flatten()
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let locale = Locale::negotiate(
@@ -121,14 +140,10 @@ async fn choose_locale(jar: CookieJar, mut req: Request, next: Next) -> Response
     );
     req.extensions_mut().insert(locale);
     let mut res = next.run(req).await;
-    if query_lang.as_deref().and_then(Locale::parse).is_some() {
-        let cookie = Cookie::build(("lang", locale.code()))
-            .path("/")
-            .same_site(SameSite::Lax)
-            .max_age(time::Duration::days(365));
-        if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if query_lang.as_deref().and_then(Locale::parse).is_some()
+        && let Ok(v) = HeaderValue::from_str(&language_cookie(locale).to_string())
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     res.headers_mut().insert(
         header::CONTENT_LANGUAGE,

@@ -134,6 +134,11 @@ pub async fn view_login_post(
         .secure(app.settings.secure_cookies())
         .same_site(SameSite::Lax)
         .max_age(time::Duration::hours(app.settings.session_hours));
+    // The language the user chose, on whichever computer they chose it.
+    let jar = match users::language_of(&app.db, user_id).await? {
+        Some(locale) => jar.add(super::super::language_cookie(locale)),
+        None => jar,
+    };
     Ok((jar.add(cookie), Redirect::to(&next)).into_response())
 }
 

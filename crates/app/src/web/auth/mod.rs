@@ -90,6 +90,15 @@ pub async fn authenticate(
     if unsafe_method {
         req = check_csrf(req, &session.csrf, app.settings.max_body_bytes).await?;
     }
+    // A language chosen explicitly is kept with the account, so that it follows the user to
+    // another computer (the login sets the cookie from it).
+    if let Some(chosen) = super::requested_language(req.uri())
+        .as_deref()
+        .and_then(crate::i18n::Locale::parse)
+        && chosen.code() != session.language
+    {
+        users::set_language(&app.db, &session.actor, chosen).await?;
+    }
     let ext = req.extensions_mut();
     ext.insert(OrgNames(session.org_name_ar, session.org_name_en));
     ext.insert(session.actor);
