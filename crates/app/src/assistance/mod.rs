@@ -116,6 +116,28 @@ const ENTRY_COLUMNS: &str = "id, org_id, record_id, scope, category, quantity, v
      created_by, created_at, prev_hash, hash, mac";
 
 impl Entry {
+    /// An entry not yet appended (no id, hash or seal): organisation `org_id`'s assistance `v`
+    /// for registration `record_id`.
+    fn new(org_id: i64, record_id: i64, v: Valid, created_by: Option<i64>) -> Entry {
+        Entry {
+            id: 0,
+            org_id,
+            record_id,
+            scope: v.scope,
+            category: v.category,
+            quantity: v.quantity,
+            value_piastres: v.value_piastres,
+            given_on: v.given_on,
+            programme: v.programme,
+            reverses_id: None,
+            created_by,
+            created_at: db::now(),
+            prev_hash: String::new(),
+            hash: String::new(),
+            mac: None,
+        }
+    }
+
     /// The hash of an entry: SHA-256 over its fields (not its id) and the previous hash.
     pub fn compute_hash(&self) -> String {
         let text = format!(
@@ -464,28 +486,7 @@ async fn append_with_overlaps(
     v: Valid,
     created_by: Option<i64>,
 ) -> Result<(Entry, Vec<Overlap>)> {
-    let entry = append(
-        tx,
-        key,
-        Entry {
-            id: 0,
-            org_id,
-            record_id,
-            scope: v.scope,
-            category: v.category,
-            quantity: v.quantity,
-            value_piastres: v.value_piastres,
-            given_on: v.given_on,
-            programme: v.programme,
-            reverses_id: None,
-            created_by,
-            created_at: db::now(),
-            prev_hash: String::new(),
-            hash: String::new(),
-            mac: None,
-        },
-    )
-    .await?;
+    let entry = append(tx, key, Entry::new(org_id, record_id, v, created_by)).await?;
     let overlaps = find_overlaps(tx, &entry, false).await?;
     let now = db::now();
     for (other_id, rule_id, _) in &overlaps {

@@ -35,23 +35,7 @@ pub async fn would_overlap(
         return Err(Error::Forbidden);
     }
     let (record_id, v) = validate(db, actor, input).await?;
-    let probe = Entry {
-        id: 0,
-        org_id: actor.org_id,
-        record_id,
-        scope: v.scope,
-        category: v.category,
-        quantity: v.quantity,
-        value_piastres: v.value_piastres,
-        given_on: v.given_on,
-        programme: v.programme,
-        reverses_id: None,
-        created_by: Some(actor.user_id),
-        created_at: db::now(),
-        prev_hash: String::new(),
-        hash: String::new(),
-        mac: None,
-    };
+    let probe = Entry::new(actor.org_id, record_id, v, Some(actor.user_id));
     let mut tx = db.begin().await?;
     let overlaps = worded(find_overlaps(&mut tx, &probe, false).await?);
     let repeats = worded(find_overlaps(&mut tx, &probe, true).await?);

@@ -353,32 +353,13 @@ fn fates(
         p.rows.push(RowPlan {
             line: *line,
             member_key: raw.record_id.clone(),
-            name: display_name(raw),
+            name: store::display_name(raw),
             action,
             updated,
             problems,
         });
     }
     p
-}
-
-/// The name as a row gives it: the full name, or its parts joined.
-fn display_name(raw: &RawRecord) -> String {
-    if raw.full_name.trim().is_empty() {
-        [
-            &raw.first_name,
-            &raw.father_name,
-            &raw.grandfather_name,
-            &raw.family_name,
-        ]
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-    } else {
-        raw.full_name.trim().to_owned()
-    }
 }
 
 /// Whether the row's birth date is after `today` (a typing slip: 2062 for 1962).

@@ -187,6 +187,25 @@ fn search_keys(raw: &RawRecord, order: Order) -> (String, String, String) {
     )
 }
 
+/// The name as a row gives it: the full name, or its parts joined.
+pub fn display_name(raw: &RawRecord) -> String {
+    if raw.full_name.trim().is_empty() {
+        [
+            &raw.first_name,
+            &raw.father_name,
+            &raw.grandfather_name,
+            &raw.family_name,
+        ]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+    } else {
+        raw.full_name.trim().to_owned()
+    }
+}
+
 /// One stored registration: the row as the member typed it (`raw.record_id` is the member's
 /// record key, `raw.member_org` its code) and what the registry keeps beside it. Read as one JSON
 /// object per row (see [`stored_select`]).
@@ -232,21 +251,7 @@ impl Stored {
 
     /// The name as the member wrote it: the full name, or the parts joined.
     pub fn display_name(&self) -> String {
-        if self.raw.full_name.trim().is_empty() {
-            [
-                &self.raw.first_name,
-                &self.raw.father_name,
-                &self.raw.grandfather_name,
-                &self.raw.family_name,
-            ]
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-        } else {
-            self.raw.full_name.clone()
-        }
+        display_name(&self.raw)
     }
 
     /// The row as the linkage engine takes it: keyed by the registration's id, unique across
