@@ -157,27 +157,24 @@ fn changes(before: Option<&str>, after: Option<&str>, locale: crate::i18n::Local
     };
     let (before, after) = (object(before), object(after));
     let words = |v: Option<&Value>| -> String {
+        let text = |v: &Value| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            Value::Bool(b) => locale.t(if *b { "yes" } else { "no" }),
+            other => other.to_string(),
+        };
         match v {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Bool(b)) => locale.t(if *b { "yes" } else { "no" }),
-            Some(Value::Number(n)) => n.to_string(),
-            Some(Value::Array(items)) => items.iter().map(words_of).collect::<Vec<_>>().join(
+            None => String::new(),
+            Some(Value::Array(items)) => items.iter().map(text).collect::<Vec<_>>().join(
                 if locale == crate::i18n::Locale::Ar {
                     "، "
                 } else {
                     ", "
                 },
             ),
-            Some(other) => other.to_string(),
+            Some(v) => text(v),
         }
     };
-    fn words_of(v: &serde_json::Value) -> String {
-        match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }
-    }
     let mut fields: Vec<&String> = before.keys().collect();
     fields.extend(after.keys().filter(|k| !before.contains_key(*k)));
     fields

@@ -8,7 +8,7 @@ use super::AppState;
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodRouter, on};
+use axum::routing::{MethodFilter, on};
 
 /// One route: its method, its path as axum writes it (`/orgs/{id}`), and whether it takes a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,12 +36,7 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(
-            Method::GET,
-            path,
-            on(axum::routing::MethodFilter::GET, handler),
-            false,
-        )
+        self.add(Method::GET, path, handler, false)
     }
 
     pub fn post<H, T>(self, path: &'static str, handler: H) -> Self
@@ -49,12 +44,7 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(
-            Method::POST,
-            path,
-            on(axum::routing::MethodFilter::POST, handler),
-            false,
-        )
+        self.add(Method::POST, path, handler, false)
     }
 
     pub fn put<H, T>(self, path: &'static str, handler: H) -> Self
@@ -62,12 +52,7 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(
-            Method::PUT,
-            path,
-            on(axum::routing::MethodFilter::PUT, handler),
-            false,
-        )
+        self.add(Method::PUT, path, handler, false)
     }
 
     /// A `POST` that takes a file (a multipart form): it gets the upload body limit, and the
@@ -77,21 +62,17 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(
-            Method::POST,
-            path,
-            on(axum::routing::MethodFilter::POST, handler),
-            true,
-        )
+        self.add(Method::POST, path, handler, true)
     }
 
-    fn add(
-        mut self,
-        method: Method,
-        path: &'static str,
-        handler: MethodRouter<AppState>,
-        takes_file: bool,
-    ) -> Self {
+    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H, takes_file: bool) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        // GET, POST and PUT are methods axum routes: this cannot fail.
+        let filter = MethodFilter::try_from(method.clone()).expect("a method axum routes");
+        let handler = on(filter, handler);
         // Two methods on one path are merged by axum; the same method twice is a panic at start.
         if takes_file {
             self.uploads = self.uploads.route(path, handler);
