@@ -625,3 +625,44 @@ notice-merged-kept = ضُم إليه تسجيل آخر للشخص نفسه، و�
 notice-split-kept = فُصل عنه تسجيل لم يعد يُعد الشخص نفسه، وبقي رقمه { $to }.
 audit-ev-user-set_language = اختار لغة الصفحات
 audit-field-language = اللغة
+
+review-decided-link = القرارات السابقة (للتراجع عن قرار)
+review-bulk = قرار واحد لعدة أزواج
+review-bulk-hint = علّم الأزواج المتشابهة بعلامة «اختر هذا الزوج» ثم اختر القرار. ستُعرض عليك نتيجته قبل تنفيذه.
+review-pick = اختر هذا الزوج لقرار جماعي
+review-confirm-title = تأكيد القرار
+review-confirm-same = ستقرر أن { $pairs ->
+    [one] التسجيلين في هذا الزوج لشخص واحد
+   *[other] التسجيلين في كل زوج من { $pairs } أزواج لشخص واحد
+}.
+review-confirm-different = ستقرر أن { $pairs ->
+    [one] التسجيلين في هذا الزوج لشخصين مختلفين
+   *[other] التسجيلين في كل زوج من { $pairs } أزواج لشخصين مختلفين
+}؛ لن يُقترح الربط بينهما مرة أخرى.
+review-confirm-unsure = ستخرج { $pairs ->
+    [one] هذا الزوج
+   *[other] { $pairs } أزواج
+} من قائمة المراجعة دون تغيير في السجل.
+review-confirm-reopened = ستتراجع عن القرار في هذا الزوج: يعود إلى قائمة المراجعة ويُعاد الربط بدونه.
+review-effect-moved = تسجيلات سيتغير رقم الشخص فيها: { $moved }
+review-effect-persons = عدد الأشخاص في التسجيلات المعنية: { $before } قبل القرار، و{ $after } بعده
+review-effect-members = جمعيات ستُبلغ بالقرار: { $members }
+review-confirm-button = نفّذ القرار
+review-likelihood = احتمال أنه نفس الشخص
+review-done-same = تم: { $pairs } من الأزواج لشخص واحد. تغير رقم الشخص في { $moved } من التسجيلات، وأُبلغت { $members } من الجمعيات.
+review-done-different = تم: { $pairs } من الأزواج لشخصين مختلفين. تغير رقم الشخص في { $moved } من التسجيلات، وأُبلغت { $members } من الجمعيات.
+review-done-unsure = تم: خرج { $pairs } من الأزواج من القائمة دون تغيير في السجل، وأُبلغت { $members } من الجمعيات.
+review-done-reopened = تم التراجع عن القرار: عاد الزوج إلى المراجعة. تغير رقم الشخص في { $moved } من التسجيلات، وأُبلغت { $members } من الجمعيات.
+review-decided-title = القرارات السابقة في أزواج المراجعة
+review-decided-hint = كل قرار اتخذته الأمانة الفنية، الأحدث أولًا. التراجع عن قرار يعيد الزوج إلى قائمة المراجعة ويعيد الربط ويبلغ الجمعيات المعنية، ويُسجل في سجل التدقيق.
+review-decided-empty = لم يُتخذ أي قرار بعد.
+review-pair = رقم الزوج
+review-decision = القرار
+review-decided-by = بواسطة
+review-undo = تراجع عن القرار
+review-status-same = شخص واحد
+review-status-different = شخصان مختلفان
+review-status-unsure = غير متأكد
+notice-reopened = تراجعت الأمانة الفنية عن قرارها في تشابهه مع تسجيل آخر، وعاد الأمر إلى المراجعة. رقمه الآن { $to }.
+audit-ev-registry_pair-reopen = تراجع عن قرار في زوج للمراجعة
+action-cancel = إلغاء والعودة

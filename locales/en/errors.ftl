@@ -83,3 +83,5 @@ err-formula = The cell starts with "=" (an Excel formula): type the value itself
 err-unknown-record = None of your registrations in the shared registry has this record number.
 file-missing-column = The file has no "{ $detail }" column.
 err-import-failed = The import could not be completed and nothing from it was saved. Try again; if it happens again, tell the secretariat.
+err-review-choose = Choose at least one pair (and at most twenty).
+err-review-open = No decision has been made on this pair, so there is nothing to undo.

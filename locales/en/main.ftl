@@ -605,3 +605,44 @@ notice-merged-kept = Another registration of the same person was merged with it;
 notice-split-kept = A registration no longer counted as the same person was separated from it; it kept person number { $to }.
 audit-ev-user-set_language = Chose the pages' language
 audit-field-language = Language
+
+review-decided-link = Earlier decisions (to undo one)
+review-bulk = One decision for several pairs
+review-bulk-hint = Tick "choose this pair" on the pairs that are alike, then pick the decision. You will see what it does before it is made.
+review-pick = Choose this pair for a decision on several
+review-confirm-title = Confirm the decision
+review-confirm-same = You are deciding that { $pairs ->
+    [one] the two registrations of this pair are one person
+   *[other] the two registrations of each of { $pairs } pairs are one person
+}.
+review-confirm-different = You are deciding that { $pairs ->
+    [one] the two registrations of this pair are different people
+   *[other] the two registrations of each of { $pairs } pairs are different people
+}; they will not be proposed again.
+review-confirm-unsure = { $pairs ->
+    [one] This pair leaves
+   *[other] { $pairs } pairs leave
+} the review queue; the registry does not change.
+review-confirm-reopened = You are undoing the decision on this pair: it goes back to the review queue and the registry is re-linked without it.
+review-effect-moved = Registrations whose person number changes: { $moved }
+review-effect-persons = People in the registrations concerned: { $before } before, { $after } after
+review-effect-members = Members who will be told: { $members }
+review-confirm-button = Make the decision
+review-likelihood = Likelihood of the same person
+review-done-same = Done: { $pairs } pair(s) decided as one person. { $moved } registration(s) changed person number; { $members } member(s) told.
+review-done-different = Done: { $pairs } pair(s) decided as different people. { $moved } registration(s) changed person number; { $members } member(s) told.
+review-done-unsure = Done: { $pairs } pair(s) left the queue; the registry did not change; { $members } member(s) told.
+review-done-reopened = Decision undone: the pair is back in the review queue. { $moved } registration(s) changed person number; { $members } member(s) told.
+review-decided-title = Earlier decisions on review pairs
+review-decided-hint = Every decision the secretariat made, latest first. Undoing one puts the pair back in the review queue, re-links the registry, tells the members concerned and is recorded in the audit log.
+review-decided-empty = No decision has been made yet.
+review-pair = Pair number
+review-decision = Decision
+review-decided-by = By
+review-undo = Undo the decision
+review-status-same = One person
+review-status-different = Different people
+review-status-unsure = Not sure
+notice-reopened = The secretariat undid its decision on this registration's likeness to another; it is back in review. Its number is now { $to }.
+audit-ev-registry_pair-reopen = Undid a decision on a pair for review
+action-cancel = Cancel and go back

@@ -89,7 +89,7 @@ pub const EVENTS: &[(&str, &[&str])] = &[
     ("registry_import", &["import"]),
     ("registry_mapping", &["save"]),
     ("registry", &["relink"]),
-    ("registry_pair", &["decide", "view_personal_data"]),
+    ("registry_pair", &["decide", "reopen", "view_personal_data"]),
     ("assistance", &["create", "reverse", "import"]),
     ("assistance_list", &["import"]),
     ("assistance_category", &["create", "update"]),

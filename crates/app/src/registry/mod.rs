@@ -39,6 +39,6 @@ pub use import::{Action, ImportSummary, Incoming, Plan, RowPlan, commit, plan, r
 pub use linking::Linking;
 pub use mapping::{save_mapping, saved_mapping};
 pub use relink::{NOTICES_PER_PAGE, Notice, notices, relink};
-pub use review::{Decision, REVIEW_PER_PAGE, ReviewPair, decide, reveal, review_queue};
+pub use review::{Decision, Effect, REVIEW_PER_PAGE, ReviewPair, decide, reveal, review_queue};
 pub use search::{Found, LIST_PAGE, ListFilter, Masked, own_list, registration, search};
 pub use store::{Registration, Stored, export_rows};

@@ -37,6 +37,22 @@ pub(super) async fn link_off_thread(
         .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))
 }
 
+/// The person numbers the registry's registrations `stored` would have if people's decisions
+/// were `decided`: a dry run of a re-link, nothing written.
+pub(super) async fn persons_if(
+    tx: &mut Tx<'_>,
+    stored: &[Stored],
+    decided: Vec<(i64, i64, bool)>,
+) -> Result<Vec<i64>> {
+    let old: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
+    let (linked, _) = link_off_thread(linking::entries(stored), decided).await?;
+    let (max_person,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(person_id), 0) FROM registry_records")
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(linking::stable_ids(&old, &linked.person, max_person))
+}
+
 /// Re-links the whole registry (after people's decisions, a merge or a split).
 pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     let _guard = store::WRITE_LOCK.lock().await;

@@ -13,7 +13,7 @@ use crate::web::{AppState, upload};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -30,6 +30,9 @@ pub fn routes() -> Routes {
         .get("/registry/priority", view_priority_get)
         .get("/registry/review", view_review_get)
         .post("/registry/review/{id}", view_decide_post)
+        .post("/registry/review/many", view_decide_many_post)
+        .get("/registry/review/decided", view_decided_get)
+        .post("/registry/review/{id}/reopen", view_reopen_post)
         .post("/registry/review/{id}/reveal", view_reveal_post)
         .get("/registry/check", view_check_get)
         .post("/registry/check", view_check_post)
@@ -615,10 +618,42 @@ async fn view_progress_get(
     }
 }
 
+/// What the last decision did, carried by the redirect after it (numbers only).
+#[derive(Deserialize, Default, Serialize)]
+struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+    #[serde(default)]
+    pairs: usize,
+    #[serde(default)]
+    moved: usize,
+    #[serde(default)]
+    members: usize,
+}
+
+impl DoneQuery {
+    fn after(path: &str, what: &str, effect: &super::review::Effect) -> String {
+        format!(
+            "{path}?done={what}&pairs={}&moved={}&members={}",
+            effect.pairs, effect.moved, effect.members
+        )
+    }
+
+    /// `done` only when it is one of the words the pages say.
+    fn shown(self) -> Option<Self> {
+        matches!(
+            self.done.as_deref(),
+            Some("same" | "different" | "unsure" | "reopened")
+        )
+        .then_some(self)
+    }
+}
+
 async fn view_review_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(pq): Query<PageQuery>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let page = Page::new(pq.page, super::REVIEW_PER_PAGE);
@@ -627,7 +662,22 @@ async fn view_review_get(
     let orgs = crate::orgs::names(&app.db).await?;
     ctx.page(
         "registry/review.html",
-        minijinja::context! { pairs => pairs, pager => pager, orgs => orgs },
+        minijinja::context! { pairs => pairs, pager => pager, orgs => orgs, done => done.shown() },
+    )
+}
+
+async fn view_decided_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(pq): Query<PageQuery>,
+    Query(done): Query<DoneQuery>,
+) -> Result<Response> {
+    let page = Page::new(pq.page, super::REVIEW_PER_PAGE);
+    let (pairs, total) = super::review::decided(&app.db, ctx.actor()?, page).await?;
+    let pager = Pager::new(&ctx.path, page, total);
+    ctx.page(
+        "registry/review_decided.html",
+        minijinja::context! { pairs => pairs, pager => pager, done => done.shown() },
     )
 }
 
@@ -635,6 +685,37 @@ async fn view_review_get(
 struct DecisionForm {
     #[serde(default)]
     decision: String,
+    /// The pairs of a decision on several at once.
+    #[serde(default)]
+    pair: Vec<i64>,
+    /// Set by the confirmation page: without it the decision is only shown.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Shows what deciding the pairs would do, or — confirmed — decides them and says what it did.
+async fn decide_or_confirm(
+    app: &AppState,
+    ctx: &Ctx,
+    ids: &[i64],
+    form: &DecisionForm,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if form.confirm == "yes" {
+        let effect = super::decide(&app.db, actor, ids, &form.decision).await?;
+        return Ok(Redirect::to(&DoneQuery::after(
+            "/registry/review",
+            &form.decision,
+            &effect,
+        ))
+        .into_response());
+    }
+    let (pairs, effect) = super::review::preview(&app.db, actor, ids, &form.decision).await?;
+    let orgs = crate::orgs::names(&app.db).await?;
+    ctx.page(
+        "registry/review_confirm.html",
+        minijinja::context! { pairs => pairs, effect => effect, decision => form.decision, orgs => orgs, undo => false },
+    )
 }
 
 async fn view_decide_post(
@@ -643,8 +724,39 @@ async fn view_decide_post(
     Path(id): Path<i64>,
     HtmlForm(form): HtmlForm<DecisionForm>,
 ) -> Result<Response> {
-    super::decide(&app.db, ctx.actor()?, id, &form.decision).await?;
-    Ok(Redirect::to("/registry/review").into_response())
+    decide_or_confirm(&app, &ctx, &[id], &form).await
+}
+
+async fn view_decide_many_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(form): HtmlForm<DecisionForm>,
+) -> Result<Response> {
+    decide_or_confirm(&app, &ctx, &form.pair, &form).await
+}
+
+async fn view_reopen_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<DecisionForm>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if form.confirm == "yes" {
+        let effect = super::review::reopen(&app.db, actor, id).await?;
+        return Ok(Redirect::to(&DoneQuery::after(
+            "/registry/review/decided",
+            "reopened",
+            &effect,
+        ))
+        .into_response());
+    }
+    let (pair, effect) = super::review::preview_reopen(&app.db, actor, id).await?;
+    let orgs = crate::orgs::names(&app.db).await?;
+    ctx.page(
+        "registry/review_confirm.html",
+        minijinja::context! { pairs => [pair], effect => effect, decision => "reopened", orgs => orgs, undo => true },
+    )
 }
 
 #[derive(Deserialize, Default)]

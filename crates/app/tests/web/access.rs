@@ -309,6 +309,15 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::POST,
+            "/registry/review/many",
+            Form("decision=unsure&pair={pair}"),
+            "AADDD",
+        ),
+        row(M::GET, "/registry/review/decided", None, "AADDD"),
+        // The pair is open: there is no decision to undo.
+        row(M::POST, "/registry/review/{pair}/reopen", Form(""), "VVDDD"),
+        row(
+            M::POST,
             "/registry/review/{pair}/reveal",
             Form("reason=checking the pair"),
             "AADDD",

@@ -263,6 +263,9 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
         let masked = b.find(Locator::Css("section.pair")).await?.text().await?;
         assert!(!masked.contains("28501010101245"), "IDs are masked in the queue");
         b.find(Locator::Css("section.pair button[value=different]")).await?.click().await?;
+        // The decision is shown with what it will change before it is made.
+        b.find(Locator::Css("ul.effect")).await?;
+        b.find(Locator::Css("#confirm")).await?.click().await?;
         // The decision is one transaction with its re-link: wait for it, not for a page.
         eventually("the pair is decided", || async {
             let (decided,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registry_pairs WHERE status = 'different'")

@@ -562,3 +562,214 @@ async fn notices_and_summaries_are_worded_for_clerks(app: TestApp) {
 }
 
 on_both_backends!(clerk_wording, notices_and_summaries_are_worded_for_clerks);
+
+/// Defect 4: a review decision is shown with what it will change, made only when confirmed,
+/// said when done, can be undone (audited, members told), and can be made for several pairs.
+async fn review_decisions_are_confirmed_said_and_undone(app: TestApp) {
+    let id_of = |key: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id, person): (i64, i64) =
+                sqlx::query_as("SELECT id, person_id FROM registry_records WHERE member_key = $1")
+                    .bind(key)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            (id, person)
+        }
+    };
+    let ((amal, _), (nour, _)) = (id_of("AMAL-004").await, id_of("NOUR-004").await);
+    let persons = || {
+        let db = app.db.clone();
+        async move {
+            let rows: Vec<(i64,)> =
+                sqlx::query_as("SELECT person_id FROM registry_records WHERE id IN ($1, $2)")
+                    .bind(amal)
+                    .bind(nour)
+                    .fetch_all(&db.pool)
+                    .await
+                    .unwrap();
+            rows[0] == rows[1]
+        }
+    };
+    assert!(
+        persons().await,
+        "the demo registers Menna twice as one person"
+    );
+    let insert_pair = |l: i64, r: i64| {
+        let db = app.db.clone();
+        async move {
+            let (pair,): (i64,) = sqlx::query_as(
+                "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
+                 VALUES ($1, $2, 0.9, '[]', 'open', '2026-01-01T00:00:00Z') RETURNING id",
+            )
+            .bind(l.min(r))
+            .bind(l.max(r))
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            pair
+        }
+    };
+    let pair = insert_pair(amal, nour).await;
+    let status = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            let (s,): (String,) = sqlx::query_as("SELECT status FROM registry_pairs WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            s
+        }
+    };
+    let officer = app.login("staff@secretariat.demo").await;
+    let send = |path: String, form: Vec<(&'static str, String)>| {
+        let officer = &officer;
+        let app = &app;
+        async move {
+            let mut form = form;
+            form.push(("_csrf", officer.csrf.clone()));
+            officer
+                .client
+                .post(app.url(&path))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // The first click only shows what the decision does.
+    let res = send(
+        format!("/registry/review/{pair}"),
+        vec![("decision", "different".into())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("class=\"effect\""), "{page}");
+    assert!(page.contains("name=\"confirm\" value=\"yes\""), "{page}");
+    assert!(page.contains("لشخصين مختلفين"), "{page}");
+    assert_eq!(
+        status(pair).await,
+        "open",
+        "nothing is decided before confirming"
+    );
+    assert!(persons().await);
+
+    // Confirmed, it is made and said.
+    let res = send(
+        format!("/registry/review/{pair}"),
+        vec![("decision", "different".into()), ("confirm", "yes".into())],
+    )
+    .await;
+    assert!(res.status().is_redirection());
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.starts_with("/registry/review?done=different&pairs=1&moved="),
+        "{to}"
+    );
+    let page = officer.page(&app, &to).await;
+    assert!(page.contains("role=\"status\">تم:"), "{page}");
+    assert_eq!(status(pair).await, "different");
+    assert!(!persons().await, "the decision split them");
+
+    // The decision is listed and can be undone, after a confirmation of its own.
+    let decided = officer.page(&app, "/registry/review/decided").await;
+    assert!(
+        decided.contains(&format!("/registry/review/{pair}/reopen")),
+        "{decided}"
+    );
+    assert!(decided.contains("شخصان مختلفان"), "{decided}");
+    let res = send(format!("/registry/review/{pair}/reopen"), vec![]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(status(pair).await, "different");
+    let res = send(
+        format!("/registry/review/{pair}/reopen"),
+        vec![("confirm", "yes".into())],
+    )
+    .await;
+    assert!(
+        res.status().is_redirection(),
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert!(persons().await, "undoing the decision joins them again");
+    // The re-link keeps an undecided pair only while the engine is unsure of it; either way it
+    // is no longer decided.
+    let reopened: Vec<(String,)> =
+        sqlx::query_as("SELECT status FROM registry_pairs WHERE id = $1")
+            .bind(pair)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(reopened.iter().all(|(s,)| s == "open"), "{reopened:?}");
+    let (audited,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'registry_pair' AND action = 'reopen' AND entity_id = $1",
+    )
+    .bind(pair)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    for email in ["staff@amal.demo", "staff@nour.demo"] {
+        let s = app.login(email).await;
+        let notices = s.page(&app, "/registry/notices").await;
+        assert!(
+            notices.contains("تراجعت الأمانة الفنية"),
+            "{email}: {notices}"
+        );
+    }
+
+    // Several pairs at once: one decision, one confirmation.
+    let ((a1, _), (a2, _), (n1, _)) = (
+        id_of("AMAL-009").await,
+        id_of("AMAL-001").await,
+        id_of("NOUR-002").await,
+    );
+    let (p1, p2) = (insert_pair(a1, n1).await, insert_pair(a2, n1).await);
+    // Undoing what is not decided is refused in words.
+    let res = send(format!("/registry/review/{p1}/reopen"), vec![]).await;
+    assert_eq!(res.status(), 422);
+    let res = send(
+        "/registry/review/many".into(),
+        vec![
+            ("decision", "unsure".into()),
+            ("pair", p1.to_string()),
+            ("pair", p2.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(&format!("name=\"pair\" value=\"{p2}\"")),
+        "{page}"
+    );
+    let res = send(
+        "/registry/review/many".into(),
+        vec![
+            ("decision", "unsure".into()),
+            ("pair", p1.to_string()),
+            ("pair", p2.to_string()),
+            ("confirm", "yes".into()),
+        ],
+    )
+    .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(
+        (status(p1).await, status(p2).await),
+        ("unsure".into(), "unsure".into())
+    );
+    let res = send(
+        "/registry/review/many".into(),
+        vec![("decision", "same".into()), ("confirm", "yes".into())],
+    )
+    .await;
+    assert_eq!(res.status(), 422, "no pair chosen");
+}
+on_both_backends!(
+    review_decisions,
+    review_decisions_are_confirmed_said_and_undone
+);

@@ -138,6 +138,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         "/no-such-page".into(),
         "/registry?q=محمد".into(),
         "/registry/review".into(),
+        "/registry/review/decided".into(),
         "/assistance/rules".into(),
         "/assistance/overlaps".into(),
         "/assistance/categories".into(),

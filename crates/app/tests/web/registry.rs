@@ -620,7 +620,11 @@ async fn members_see_what_the_secretariats_decisions_did_to_their_records(app: T
     let res = officer
         .client
         .post(app.url(&format!("/registry/review/{pair}")))
-        .form(&[("_csrf", officer.csrf.as_str()), ("decision", "different")])
+        .form(&[
+            ("_csrf", officer.csrf.as_str()),
+            ("decision", "different"),
+            ("confirm", "yes"),
+        ])
         .send()
         .await
         .unwrap();
