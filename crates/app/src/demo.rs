@@ -419,6 +419,31 @@ const FAMILIES: [DemoPerson; 9] = [
     ]),
 ];
 
+/// A made-up mobile number for an adult of the demo families (none for a child).
+fn demo_phone(i: usize, born: &str, international: bool) -> String {
+    if born < "2008" {
+        let local = format!("01{}{:08}", [0, 1, 2, 5][i % 4], 23_456_700 + i * 1_111);
+        if international {
+            format!("+20 {}", &local[1..])
+        } else {
+            local
+        }
+    } else {
+        String::new()
+    }
+}
+
+/// A made-up street address, one per demo household.
+fn demo_address(household: &str) -> String {
+    let street = match household {
+        "A1" => "شارع النيل",
+        "A2" => "شارع الجمهورية",
+        "A3" => "شارع التحرير",
+        _ => "شارع المحطة",
+    };
+    format!("١٢ {street}")
+}
+
 /// Registers the demo families with two members, an overlap rule and some assistance.
 async fn seed_registry(db: &Db) -> anyhow::Result<()> {
     use crate::registry::{self, Incoming};
@@ -447,6 +472,9 @@ async fn seed_registry(db: &Db) -> anyhow::Result<()> {
                     national_id: f.national_id.to_owned(),
                     governorate: "القاهرة".to_owned(),
                     village: f.village.to_owned(),
+                    // Adults have a mobile; Al-Nour writes it with the country code.
+                    phone: demo_phone(i, f.born, other_spelling),
+                    address: demo_address(f.household),
                     ..RawRecord::default()
                 },
             ));

@@ -8,6 +8,10 @@ pub const MAX_PAGE: i64 = 1_000_000;
 /// The most rows on one page of any list.
 pub const MAX_SIZE: i64 = 1_000;
 
+/// The most rows an export holds (a download is the first page of this size): a longer list is
+/// filtered before it is exported, and the page says so.
+pub const EXPORT_ROWS: i64 = 50_000;
+
 /// One page of a list: its number (from 1) and its size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -21,6 +25,14 @@ impl Page {
         Page {
             number: requested.unwrap_or(1).clamp(1, MAX_PAGE),
             size: size.clamp(1, MAX_SIZE),
+        }
+    }
+
+    /// What an export downloads: the first [`EXPORT_ROWS`] rows.
+    pub fn export() -> Self {
+        Page {
+            number: 1,
+            size: EXPORT_ROWS,
         }
     }
 

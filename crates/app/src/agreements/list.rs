@@ -35,13 +35,30 @@ pub async fn list(
     actor: &Actor,
     filter: &Filter,
 ) -> Result<std::sync::Arc<(Vec<Summary>, i64)>> {
+    let filter_key = filter_key(db, actor, filter);
+    LIST_CACHE
+        .get_or_load(format!("{filter_key}|{:?}", filter.page), || {
+            list_uncached(
+                db,
+                actor,
+                filter,
+                filter_key,
+                Page::new(filter.page, PAGE_SIZE),
+            )
+        })
+        .await
+}
+
+/// What a list's rows depend on besides the page: the database, whom it is for (everyone who
+/// sees all shares one), the filters and the day (overdue points).
+fn filter_key(db: &Db, actor: &Actor, filter: &Filter) -> String {
     // Whom the page is for: everyone who sees all shares one entry; a member its own.
     let scope = if actor.sees_all() {
         "all".to_owned()
     } else {
         actor.org_id.to_string()
     };
-    let filter_key = format!(
+    format!(
         "{}|{scope}|{:?}|{:?}|{:?}|{:?}|{}",
         db.id,
         filter.member,
@@ -49,12 +66,62 @@ pub async fn list(
         filter.overdue,
         filter.q,
         db::today()
-    );
-    LIST_CACHE
-        .get_or_load(format!("{filter_key}|{:?}", filter.page), || {
-            list_uncached(db, actor, filter, filter_key)
+    )
+}
+
+/// The agreements matching `filter` (all pages, at most [`crate::paging::EXPORT_ROWS`]) as a
+/// table for the list's export, in the reader's language.
+pub async fn export_table(
+    db: &Db,
+    actor: &Actor,
+    filter: &Filter,
+    locale: crate::i18n::Locale,
+) -> Result<crate::table::export::Table> {
+    use crate::table::export::Value;
+    let key = filter_key(db, actor, filter);
+    let (rows, _) = list_uncached(db, actor, filter, key, Page::export()).await?;
+    let ar = locale == crate::i18n::Locale::Ar;
+    let header = [
+        "field-held_on",
+        "field-kind",
+        "field-title",
+        "field-place",
+        "agreements-parties",
+        "agreements-points",
+        "agreements-done",
+        "agreements-overdue",
+    ]
+    .iter()
+    .map(|k| locale.t(k))
+    .collect();
+    let sep = if ar { "، " } else { ", " };
+    let rows = rows
+        .into_iter()
+        .map(|a| {
+            let parties: Vec<&str> = a
+                .parties
+                .iter()
+                .map(|p| {
+                    if ar {
+                        p.name_ar.as_str()
+                    } else {
+                        p.name_en.as_str()
+                    }
+                })
+                .collect();
+            vec![
+                Value::from(a.held_on),
+                Value::from(locale.t(&format!("kind-{}", a.kind))),
+                Value::from(a.title),
+                Value::from(a.place),
+                Value::from(parties.join(sep)),
+                Value::from(a.points),
+                Value::from(a.done),
+                Value::from(a.overdue),
+            ]
         })
-        .await
+        .collect();
+    Ok((header, rows))
 }
 
 /// One page of the agreements the actor may see, newest first, and the number that match.
@@ -66,6 +133,7 @@ async fn list_uncached(
     actor: &Actor,
     filter: &Filter,
     filter_key: String,
+    page: Page,
 ) -> Result<(Vec<Summary>, i64)> {
     let status = filter.status.as_deref().map(str::trim).unwrap_or("");
     if !status.is_empty() && PointStatus::parse(status).is_none() {
@@ -76,7 +144,6 @@ async fn list_uncached(
         return Err(Error::field("q", "err-too-long"));
     }
     let today = db::today();
-    let page = Page::new(filter.page, PAGE_SIZE);
     let mut conditions: Vec<String> = Vec::new();
     let mut binds = db::Binds::default();
     if !actor.sees_all() {

@@ -5,7 +5,7 @@ use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::api::ApiJson;
-use crate::web::render::{Ctx, HtmlForm, Pager};
+use crate::web::render::{Ctx, ExportQuery, HtmlForm, Pager, table_download};
 use crate::web::routing::Routes;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -43,7 +43,7 @@ async fn view_home_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response
 }
 
 /// The list's filters as they arrive from a form: empty fields mean "any".
-#[derive(Deserialize, Default, Serialize)]
+#[derive(Deserialize, Default, Serialize, Clone)]
 pub struct FilterQuery {
     #[serde(default)]
     member: String,
@@ -89,9 +89,21 @@ async fn view_agreements_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(fq): Query<FilterQuery>,
+    Query(export): Query<ExportQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let filter = fq.filter()?;
+    if !export.is_page() {
+        let (header, rows) = super::list::export_table(&app.db, actor, &filter, ctx.locale).await?;
+        let name = ctx.locale.t("agreements-export-file");
+        return table_download(ctx.locale, &export.format, &name, &header, rows);
+    }
+    // The download links keep the filters (not the page).
+    let export_query = serde_urlencoded::to_string(FilterQuery {
+        page: String::new(),
+        ..fq.clone()
+    })
+    .unwrap_or_default();
     // The body depends on the rows (whom they are for), the query (filters, pager links), the
     // language and whether the user may create; not on who the user is beyond that.
     let key = format!(
@@ -122,7 +134,7 @@ async fn view_agreements_get(
             };
             ctx.fragment(
                 "agreements/list_body.html",
-                minijinja::context! { rows => page.0, pager => pager, f => fq, members => members, statuses => STATUSES, can_create => actor.coordinates() },
+                minijinja::context! { rows => page.0, pager => pager, f => fq, export_query => export_query, members => members, statuses => STATUSES, can_create => actor.coordinates() },
             )
         })
         .await?;

@@ -20,7 +20,8 @@ pub mod routes;
 
 pub use chain::{Verdict, verify};
 pub use overlaps::{
-    Overlap, OverlapSummary, Rule, RuleInput, add_rule, overlap_summary, rules, would_overlap,
+    Overlap, OverlapSummary, Rule, RuleInput, add_rule, overlap_summary, overlap_table, rules,
+    would_overlap,
 };
 use overlaps::{find_overlaps, worded};
 
@@ -567,14 +568,31 @@ pub async fn for_record(db: &Db, actor: &Actor, record_id: i64) -> Result<Vec<En
 /// Entries on one page of a member's list.
 pub const ENTRIES_PER_PAGE: i64 = 25;
 
-/// The actor's organisation's entries, newest first, a page at a time, with the total.
-pub async fn list_own(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<Entry>, i64)> {
+/// A ledger entry of the member's, with the record it was given to as the member registered it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OwnEntry {
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub entry: Entry,
+    pub member_key: String,
+    pub full_name: String,
+}
+
+/// Page `page` of the actor's member's entries, newest first, and how many there are.
+pub async fn list_own(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<OwnEntry>, i64)> {
     let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assistance WHERE org_id = $1")
         .bind(actor.org_id)
         .fetch_one(&db.pool)
         .await?;
+    let columns: Vec<String> = ENTRY_COLUMNS
+        .split(',')
+        .map(|c| format!("a.{}", c.trim()))
+        .collect();
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ENTRY_COLUMNS} FROM assistance WHERE org_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+        "SELECT {}, COALESCE(r.member_key, '') AS member_key, COALESCE(r.full_name, '') AS full_name \
+         FROM assistance a LEFT JOIN registry_records r ON r.id = a.record_id AND r.org_id = a.org_id \
+         WHERE a.org_id = $1 ORDER BY a.id DESC LIMIT $2 OFFSET $3",
+        columns.join(", ")
     )))
     .bind(actor.org_id)
     .bind(page.size())
@@ -582,6 +600,67 @@ pub async fn list_own(db: &Db, actor: &Actor, page: Page) -> Result<(Vec<Entry>,
     .fetch_all(&db.pool)
     .await?;
     Ok((rows, total))
+}
+
+/// The member's entries as a table for its export, newest first, at most
+/// [`crate::paging::EXPORT_ROWS`].
+pub async fn own_table(
+    db: &Db,
+    actor: &Actor,
+    locale: crate::i18n::Locale,
+) -> Result<crate::table::export::Table> {
+    use crate::table::export::Value;
+    let (entries, _) = list_own(db, actor, Page::export()).await?;
+    let names: std::collections::HashMap<String, String> = categories::all(db)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let name = if locale == crate::i18n::Locale::Ar {
+                c.name_ar
+            } else {
+                c.name_en
+            };
+            (c.code, name)
+        })
+        .collect();
+    let header = [
+        "assistance-entry",
+        "field-given_on",
+        "field-member_key",
+        "field-full_name",
+        "field-category",
+        "field-scope",
+        "field-quantity",
+        "field-value",
+        "field-programme",
+        "assistance-cancels",
+    ]
+    .iter()
+    .map(|k| locale.t(k))
+    .collect();
+    let rows = entries
+        .into_iter()
+        .map(|o| {
+            let e = o.entry;
+            vec![
+                Value::from(e.id),
+                Value::from(e.given_on.as_str()),
+                Value::from(o.member_key.as_str()),
+                Value::from(o.full_name.as_str()),
+                Value::from(
+                    names
+                        .get(&e.category)
+                        .map_or(e.category.as_str(), String::as_str),
+                ),
+                Value::from(locale.t(&format!("scope-{}", e.scope))),
+                Value::from(e.quantity),
+                Value::from(e.value_piastres as f64 / 100.0),
+                Value::from(e.programme.as_str()),
+                Value::from(e.reverses_id),
+            ]
+        })
+        .collect();
+    Ok((header, rows))
 }
 
 #[cfg(test)]

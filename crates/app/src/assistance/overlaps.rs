@@ -122,6 +122,91 @@ pub struct OverlapSummary {
     pub by_month: Vec<(String, i64)>,
 }
 
+/// Every overlap as a table for the secretariat's export, newest first (at most
+/// [`crate::paging::EXPORT_ROWS`]): the entry and the earlier one it overlaps, by member, kind,
+/// date and governorate, with the rule's window. No one is named: the secretariat opens personal
+/// data only through the review queue, with a reason.
+pub async fn overlap_table(
+    db: &Db,
+    actor: &Actor,
+    locale: crate::i18n::Locale,
+) -> Result<crate::table::export::Table> {
+    use crate::table::export::Value;
+    if !actor.sees_all() {
+        return Err(Error::Forbidden);
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        given_on: String,
+        org_id: i64,
+        category: String,
+        governorate: String,
+        earlier: i64,
+        earlier_on: String,
+        earlier_by: i64,
+        window_days: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT a.id, a.given_on, a.org_id, a.category, r.governorate, b.id AS earlier, \
+         b.given_on AS earlier_on, b.org_id AS earlier_by, w.window_days \
+         FROM assistance_overlaps o JOIN assistance a ON a.id = o.assistance_id \
+         JOIN assistance b ON b.id = o.other_id JOIN registry_records r ON r.id = a.record_id \
+         JOIN overlap_rules w ON w.id = o.rule_id ORDER BY o.id DESC LIMIT $1",
+    )
+    .bind(crate::paging::EXPORT_ROWS)
+    .fetch_all(&db.pool)
+    .await?;
+    let ar = locale == crate::i18n::Locale::Ar;
+    let orgs = crate::orgs::names(db).await?;
+    let org = |id: i64| {
+        orgs.get(&id.to_string())
+            .map(|(a, e)| if ar { a.clone() } else { e.clone() })
+            .unwrap_or_default()
+    };
+    let kinds: std::collections::HashMap<String, String> = super::categories::all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, if ar { c.name_ar } else { c.name_en }))
+        .collect();
+    let header = [
+        "assistance-entry",
+        "field-given_on",
+        "field-member",
+        "field-category",
+        "field-governorate",
+        "overlaps-earlier-entry",
+        "overlaps-earlier-date",
+        "overlaps-earlier-member",
+        "field-window_days",
+    ]
+    .iter()
+    .map(|k| locale.t(k))
+    .collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let place = link::normalize::place::governorate_code(&r.governorate)
+                .and_then(link::normalize::place::by_code)
+                .map_or(r.governorate, |g| {
+                    if ar { g.name_ar } else { g.name_en }.to_owned()
+                });
+            vec![
+                Value::from(r.id),
+                Value::from(r.given_on),
+                Value::from(org(r.org_id)),
+                Value::from(kinds.get(&r.category).cloned().unwrap_or(r.category)),
+                Value::from(place),
+                Value::from(r.earlier),
+                Value::from(r.earlier_on),
+                Value::from(org(r.earlier_by)),
+                Value::from(r.window_days),
+            ]
+        })
+        .collect();
+    Ok((header, rows))
+}
+
 pub async fn overlap_summary(db: &Db, actor: &Actor) -> Result<OverlapSummary> {
     if !actor.sees_all() {
         return Err(Error::Forbidden);

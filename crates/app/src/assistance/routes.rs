@@ -5,7 +5,7 @@ use super::categories::{self, CategoryInput};
 use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
 use crate::web::api::ApiJson;
-use crate::web::render::{Ctx, HtmlForm, PageQuery, Pager};
+use crate::web::render::{Ctx, ExportQuery, HtmlForm, PageQuery, Pager, table_download};
 use crate::web::routing::Routes;
 use crate::web::{AppState, upload};
 use axum::Json;
@@ -36,10 +36,16 @@ async fn view_assistance_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(pq): Query<PageQuery>,
+    Query(export): Query<ExportQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     if actor.sees_all() {
         return Ok(Redirect::to("/assistance/overlaps").into_response());
+    }
+    if !export.is_page() {
+        let (header, rows) = super::own_table(&app.db, actor, ctx.locale).await?;
+        let name = ctx.locale.t("assistance-export-file");
+        return table_download(ctx.locale, &export.format, &name, &header, rows);
     }
     let page = crate::paging::Page::new(pq.page, super::ENTRIES_PER_PAGE);
     let (entries, total) = super::list_own(&app.db, actor, page).await?;
@@ -190,7 +196,16 @@ async fn view_rules_post(
     }
 }
 
-async fn view_overlaps_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+async fn view_overlaps_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(export): Query<ExportQuery>,
+) -> Result<Response> {
+    if !export.is_page() {
+        let (header, rows) = super::overlap_table(&app.db, ctx.actor()?, ctx.locale).await?;
+        let name = ctx.locale.t("overlaps-export-file");
+        return table_download(ctx.locale, &export.format, &name, &header, rows);
+    }
     let summary = super::overlap_summary(&app.db, ctx.actor()?).await?;
     let orgs = crate::orgs::names(&app.db).await?;
     // The ledger's head, for auditors and the secretariat to keep as a checkpoint.

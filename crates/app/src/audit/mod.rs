@@ -197,6 +197,68 @@ fn changes(before: Option<&str>, after: Option<&str>, locale: crate::i18n::Local
 
 /// One page of entries matching `filter`, newest first, and the total count.
 pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Entry>, i64)> {
+    list_page(
+        db,
+        actor,
+        filter,
+        crate::paging::Page::new(filter.page, PAGE_SIZE),
+    )
+    .await
+}
+
+/// The entries matching `filter` (all pages, at most [`crate::paging::EXPORT_ROWS`]) as a table
+/// for the log's export: the local time, who, the event's sentence, the record's number and what
+/// changed, in the reader's language.
+pub async fn export_table(
+    db: &Db,
+    actor: &Actor,
+    filter: &Filter,
+    locale: crate::i18n::Locale,
+) -> Result<crate::table::export::Table> {
+    use crate::table::export::Value;
+    let (rows, _) = list_page(db, actor, filter, crate::paging::Page::export()).await?;
+    let header = [
+        "field-when",
+        "field-actor",
+        "audit-what",
+        "audit-entity-id",
+        "audit-changes",
+    ]
+    .iter()
+    .map(|k| locale.t(k))
+    .collect();
+    let sep = if locale == crate::i18n::Locale::Ar {
+        "؛ "
+    } else {
+        "; "
+    };
+    let rows = rows
+        .iter()
+        .map(|e| {
+            let shown = e.shown(locale);
+            let changes: Vec<String> = shown
+                .changes
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                .collect();
+            vec![
+                Value::from(shown.at),
+                Value::from(shown.actor_email),
+                Value::from(shown.sentence),
+                Value::from(shown.entity_id),
+                Value::from(changes.join(sep)),
+            ]
+        })
+        .collect();
+    Ok((header, rows))
+}
+
+async fn list_page(
+    db: &Db,
+    actor: &Actor,
+    filter: &Filter,
+    page: crate::paging::Page,
+) -> Result<(Vec<Entry>, i64)> {
     if !(actor.is_secretariat_admin() || actor.role == crate::access::Role::Auditor) {
         return Err(crate::error::Error::Forbidden);
     }
@@ -218,7 +280,6 @@ pub async fn list(db: &Db, actor: &Actor, filter: &Filter) -> Result<(Vec<Entry>
     } else {
         crate::db::contains_pattern(filter.actor.trim())
     };
-    let page = crate::paging::Page::new(filter.page, PAGE_SIZE);
     let sql = format!(
         "SELECT id, at, actor_email, action, entity, entity_id, before_json, after_json FROM audit_log {where_sql} \
          ORDER BY id DESC LIMIT $6 OFFSET $7"

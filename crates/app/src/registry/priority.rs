@@ -7,7 +7,6 @@ use super::store::{Stored, parse_order, read_stored, stored_select};
 use crate::access::Actor;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::table::export::{self, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -78,7 +77,12 @@ pub struct Ranked {
     /// The member's own registration of the head (or of its first person in the household).
     pub head_name: String,
     pub member_key: String,
+    /// The household's number on the member's own list (empty when the list had none).
+    pub household_ref: String,
+    pub phone: String,
+    pub governorate: String,
     pub village: String,
+    pub address: String,
     pub size: usize,
     pub children: usize,
     pub elderly: usize,
@@ -110,7 +114,8 @@ fn income(cell: &str) -> Option<f64> {
         .filter(|x| x.is_finite() && *x < 10_000_000.0)
 }
 
-/// The actor's member's households, highest score first.
+/// The actor's member's households, highest score first. The secretariat has no households of
+/// its own: it sees the registry's need summed by governorate ([`by_governorate`]).
 pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranked>> {
     if actor.sees_all() {
         return Err(Error::Forbidden);
@@ -130,6 +135,16 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         .fetch_all(&db.pool)
         .await?,
     )?;
+    Ok(score(
+        &rows,
+        &recent_assistance(db, weights).await?,
+        weights,
+    ))
+}
+
+/// Assistance entries (not cancelled) each household received from any member in the weights'
+/// window.
+async fn recent_assistance(db: &Db, weights: &Weights) -> Result<HashMap<i64, i64>> {
     let today = time::OffsetDateTime::now_utc().date();
     let cutoff = (today - time::Duration::days(30 * weights.months)).to_string();
     let recent: Vec<(i64, i64)> = sqlx::query_as(
@@ -140,8 +155,12 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
     .bind(&cutoff)
     .fetch_all(&db.pool)
     .await?;
-    let recent: HashMap<i64, i64> = recent.into_iter().collect();
+    Ok(recent.into_iter().collect())
+}
 
+/// The households of the registrations `rows`, scored by `weights`, highest score first.
+fn score(rows: &[Stored], recent: &HashMap<i64, i64>, weights: &Weights) -> Vec<Ranked> {
+    let today = time::OffsetDateTime::now_utc().date();
     #[derive(Default)]
     struct Acc<'a> {
         persons: HashSet<i64>,
@@ -152,9 +171,10 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         income: Option<f64>,
         female_head: bool,
         shown: Option<(&'a Stored, bool)>,
+        phone: String,
     }
     let mut households: BTreeMap<i64, Acc> = BTreeMap::new();
-    for s in &rows {
+    for s in rows {
         let r = link::record::normalize(&s.raw(), parse_order(&s.date_order));
         let acc = households.entry(s.household_id).or_default();
         acc.persons.insert(s.person_id);
@@ -179,6 +199,10 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
         if acc.shown.is_none_or(|(_, was_head)| head && !was_head) {
             acc.shown = Some((s, head));
         }
+        // The head's phone, else any the household gave.
+        if !s.raw.phone.trim().is_empty() && (acc.phone.is_empty() || head) {
+            acc.phone = s.raw.phone.clone();
+        }
     }
     let mut out: Vec<Ranked> = households
         .into_iter()
@@ -202,7 +226,11 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
                 household_id: id,
                 head_name: shown.display_name(),
                 member_key: shown.member_key().to_owned(),
+                household_ref: shown.raw.household_ref.clone(),
+                phone: acc.phone.clone(),
+                governorate: shown.raw.governorate.clone(),
                 village: shown.raw.village.clone(),
+                address: shown.raw.address.clone(),
                 size: acc.persons.len(),
                 children: acc.children.len(),
                 elderly: acc.elderly.len(),
@@ -222,18 +250,127 @@ pub async fn rank(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Ranke
     for (i, r) in out.iter_mut().enumerate() {
         r.rank = i + 1;
     }
+    out
+}
+
+/// The registry's need in one governorate, as the secretariat plans with it: households (each
+/// once, whoever registered it), their people, and the households in the alliance's neediest
+/// quarter by the same score. No one is named.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Need {
+    /// The governorate's name in Arabic and English (as typed when no governorate is known by it).
+    pub governorate_ar: String,
+    pub governorate_en: String,
+    pub households: usize,
+    pub persons: usize,
+    pub children: usize,
+    pub elderly: usize,
+    pub disabled: usize,
+    pub female_head: usize,
+    /// Households with no assistance in the weights' window.
+    pub unassisted: usize,
+    /// Households whose score is in the top quarter of the whole registry.
+    pub neediest: usize,
+}
+
+/// The secretariat's view of "most in need first": every household of the registry scored with
+/// `weights`, summed by governorate (most neediest households first).
+pub async fn by_governorate(db: &Db, actor: &Actor, weights: &Weights) -> Result<Vec<Need>> {
+    if !actor.sees_all() {
+        return Err(Error::Forbidden);
+    }
+    weights.check()?;
+    let rows: Vec<Stored> = read_stored(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{} ORDER BY r.id",
+            stored_select(db.kind)
+        )))
+        .fetch_all(&db.pool)
+        .await?,
+    )?;
+    let ranked = score(&rows, &recent_assistance(db, weights).await?, weights);
+    // The top quarter: ranks are 1-based and the list is sorted highest first.
+    let quarter = ranked.len().div_ceil(4);
+    let mut by: BTreeMap<String, Need> = BTreeMap::new();
+    for r in &ranked {
+        let known = link::normalize::place::governorate_code(&r.governorate)
+            .and_then(link::normalize::place::by_code);
+        let key = known.map_or_else(|| r.governorate.clone(), |g| g.code.to_owned());
+        let n = by.entry(key).or_insert_with(|| Need {
+            governorate_ar: known.map_or_else(|| r.governorate.clone(), |g| g.name_ar.to_owned()),
+            governorate_en: known.map_or_else(|| r.governorate.clone(), |g| g.name_en.to_owned()),
+            ..Need::default()
+        });
+        n.households += 1;
+        n.persons += r.size;
+        n.children += r.children;
+        n.elderly += r.elderly;
+        n.disabled += r.disabled;
+        n.female_head += usize::from(r.female_head);
+        n.unassisted += usize::from(r.recent_assistance == 0);
+        n.neediest += usize::from(r.rank <= quarter);
+    }
+    let mut out: Vec<Need> = by.into_values().collect();
+    out.sort_by(|a, b| {
+        b.neediest
+            .cmp(&a.neediest)
+            .then(b.households.cmp(&a.households))
+    });
     Ok(out)
+}
+
+/// The secretariat's summary as a table, for its export.
+pub fn need_table(need: &[Need], locale: crate::i18n::Locale) -> crate::table::export::Table {
+    let header = [
+        "field-governorate",
+        "priority-households",
+        "priority-persons",
+        "priority-children",
+        "priority-elderly",
+        "priority-disabled",
+        "priority-female-headed",
+        "priority-unassisted",
+        "priority-neediest",
+    ]
+    .iter()
+    .map(|k| locale.t(k))
+    .collect();
+    let rows = need
+        .iter()
+        .map(|n| {
+            vec![
+                if locale == crate::i18n::Locale::Ar {
+                    n.governorate_ar.as_str()
+                } else {
+                    n.governorate_en.as_str()
+                }
+                .into(),
+                n.households.into(),
+                n.persons.into(),
+                n.children.into(),
+                n.elderly.into(),
+                n.disabled.into(),
+                n.female_head.into(),
+                n.unassisted.into(),
+                n.neediest.into(),
+            ]
+        })
+        .collect();
+    (header, rows)
 }
 
 /// The ranking as a table: a header in the user's language and one row per household (written
 /// out by [`crate::table::export`], which neutralises formulas).
-pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Vec<Vec<Value>>) {
+pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> crate::table::export::Table {
     let header = [
         "priority-rank",
-        "registry-household",
+        "priority-household-ref",
         "field-member_key",
         "field-full_name",
+        "field-phone",
+        "field-governorate",
         "field-village",
+        "field-address",
         "priority-size",
         "priority-children",
         "priority-elderly",
@@ -251,10 +388,13 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
         .map(|r| {
             vec![
                 r.rank.into(),
-                r.household_id.into(),
+                r.household_ref.as_str().into(),
                 r.member_key.as_str().into(),
                 r.head_name.as_str().into(),
+                r.phone.as_str().into(),
+                r.governorate.as_str().into(),
                 r.village.as_str().into(),
+                r.address.as_str().into(),
                 r.size.into(),
                 r.children.into(),
                 r.elderly.into(),
@@ -267,18 +407,6 @@ pub fn table(ranked: &[Ranked], locale: crate::i18n::Locale) -> (Vec<String>, Ve
         })
         .collect();
     (header, rows)
-}
-
-/// The ranking as an Excel workbook (right to left for Arabic).
-pub fn xlsx(ranked: &[Ranked], locale: crate::i18n::Locale) -> Result<Vec<u8>> {
-    let (header, rows) = table(ranked, locale);
-    export::xlsx_bytes(
-        locale.t("priority-title").as_str(),
-        &header,
-        rows,
-        locale == crate::i18n::Locale::Ar,
-    )
-    .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))
 }
 
 #[cfg(test)]

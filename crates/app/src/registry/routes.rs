@@ -7,7 +7,9 @@ use crate::jobs;
 use crate::jobs::progress::Progress;
 use crate::paging::Page;
 use crate::web::api::ApiJson;
-use crate::web::render::{Ctx, Download, HtmlForm, PageQuery, Pager, download};
+use crate::web::render::{
+    Ctx, Download, ExportQuery, HtmlForm, PageQuery, Pager, download, table_download,
+};
 use crate::web::routing::Routes;
 use crate::web::{AppState, upload};
 use axum::Json;
@@ -161,26 +163,13 @@ fn own_export(ctx: &Ctx, rows: &[super::Registration], format: &str) -> Result<R
             Value::from(r.elsewhere),
         ]
     });
-    let name = l.t("registry-export-file");
-    match format {
-        "csv" => Ok(download(
-            Download::Csv,
-            &name,
-            crate::table::export::csv_bytes(&header, body),
-        )),
-        "xlsx" => Ok(download(
-            Download::Xlsx,
-            &name,
-            crate::table::export::xlsx_bytes(
-                &l.t("registry-title"),
-                &header,
-                body,
-                l == crate::i18n::Locale::Ar,
-            )
-            .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))?,
-        )),
-        _ => Err(Error::field("format", "err-choice")),
-    }
+    table_download(
+        l,
+        format,
+        &l.t("registry-export-file"),
+        &header,
+        body.collect(),
+    )
 }
 
 /// The API's search: `q` is required (the page shows an empty form without it).
@@ -779,13 +768,6 @@ async fn view_reveal_post(
     )
 }
 
-#[derive(Deserialize, Default)]
-struct FormatQuery {
-    /// `csv` or `xlsx` to download the ranking; a page otherwise.
-    #[serde(default)]
-    format: String,
-}
-
 async fn view_priority_get(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -793,28 +775,42 @@ async fn view_priority_get(
         Query<super::priority::Weights>,
         axum::extract::rejection::QueryRejection,
     >,
-    Query(fq): Query<FormatQuery>,
+    Query(fq): Query<ExportQuery>,
 ) -> Result<Response> {
     let Query(weights) = weights.map_err(|_| Error::field("weights", "err-weights"))?;
-    let ranked = super::priority::rank(&app.db, ctx.actor()?, &weights).await?;
-    match fq.format.as_str() {
-        "csv" => {
-            let (header, rows) = super::priority::table(&ranked, ctx.locale);
-            let body = crate::table::export::csv_bytes(&header, rows);
-            Ok(download(Download::Csv, "priority", body))
+    let actor = ctx.actor()?;
+    let query = serde_urlencoded::to_string(&weights).unwrap_or_default();
+    // The secretariat has no households of its own: it sees the need by governorate.
+    let (table, name) = if actor.sees_all() {
+        let need = super::priority::by_governorate(&app.db, actor, &weights).await?;
+        if fq.is_page() {
+            return ctx.page(
+                "registry/priority_need.html",
+                minijinja::context! { w => weights, need => need, query => query },
+            );
         }
-        "xlsx" => Ok(download(
-            Download::Xlsx,
-            "priority",
-            super::priority::xlsx(&ranked, ctx.locale)?,
-        )),
-        "" => {
-            let query = serde_urlencoded::to_string(&weights).unwrap_or_default();
-            ctx.page(
+        (
+            super::priority::need_table(&need, ctx.locale),
+            "need-by-governorate",
+        )
+    } else {
+        let ranked = super::priority::rank(&app.db, actor, &weights).await?;
+        if fq.is_page() {
+            return ctx.page(
                 "registry/priority.html",
                 minijinja::context! { w => weights, rows => &ranked[..ranked.len().min(200)], total => ranked.len(), query => query },
-            )
+            );
         }
-        _ => Err(Error::field("format", "err-choice")),
-    }
+        (
+            super::priority::table(&ranked, ctx.locale),
+            "priority-title",
+        )
+    };
+    table_download(
+        ctx.locale,
+        &fq.format,
+        &ctx.locale.t(name),
+        &table.0,
+        table.1,
+    )
 }

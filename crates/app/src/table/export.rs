@@ -9,6 +9,9 @@
 
 use std::io::Write;
 
+/// An export's header (in the reader's language) and rows.
+pub type Table = (Vec<String>, Vec<Vec<Value>>);
+
 /// One cell of an export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

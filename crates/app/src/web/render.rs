@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, State};
 use rust_embed::RustEmbed;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 #[derive(RustEmbed)]
@@ -215,12 +215,50 @@ impl Ctx {
     }
 }
 
-/// `path` with query parameter `key` set to `value` (others kept).
 /// What a download is, for its content type and its file name's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Download {
     Csv,
     Xlsx,
+}
+
+/// `?format=` of a page that also downloads as a table: `csv` or `xlsx`, empty for the page.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    pub format: String,
+}
+
+impl ExportQuery {
+    /// Whether the page, not a download, was asked for.
+    pub fn is_page(&self) -> bool {
+        self.format.is_empty()
+    }
+}
+
+/// A table as the download `format` asks (`csv`, or `xlsx` with a sheet named `name`, right to
+/// left in Arabic), named `name` in the reader's language; another format is a field error.
+pub fn table_download(
+    locale: Locale,
+    format: &str,
+    name: &str,
+    header: &[String],
+    rows: Vec<Vec<crate::table::export::Value>>,
+) -> Result<Response> {
+    match format {
+        "csv" => Ok(download(
+            Download::Csv,
+            name,
+            crate::table::export::csv_bytes(header, rows),
+        )),
+        "xlsx" => Ok(download(
+            Download::Xlsx,
+            name,
+            crate::table::export::xlsx_bytes(name, header, rows, locale == Locale::Ar)
+                .map_err(|e| Error::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+        )),
+        _ => Err(Error::field("format", "err-choice")),
+    }
 }
 
 /// A file to download: `body` as `file_name` (without its extension, which `kind` gives).

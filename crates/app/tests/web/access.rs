@@ -159,6 +159,7 @@ fn matrix() -> Vec<Row> {
             "AADDD",
         ),
         row(M::GET, "/audit", None, "ADADD"),
+        row(M::GET, "/audit?format=xlsx", None, "ADADD"),
         row(M::GET, "/api/v1/me", None, "AAAAA"),
         row(M::GET, "/api/v1/orgs", None, "AAAAA"),
         row(
@@ -272,8 +273,9 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/registry/records/{other_record}", None, "DDDDD"),
         row(M::GET, "/registry/import", None, "DDDAA"),
         row(M::GET, "/registry/import/template", None, "DDDAA"),
-        row(M::GET, "/registry/priority", None, "DDDAA"),
-        row(M::GET, "/registry/priority?format=xlsx", None, "DDDAA"),
+        // The secretariat sees the need by governorate; members their households by name.
+        row(M::GET, "/registry/priority", None, "AAAAA"),
+        row(M::GET, "/registry/priority?format=xlsx", None, "AAAAA"),
         row(
             M::POST,
             "/registry/upload",
@@ -396,6 +398,7 @@ fn matrix() -> Vec<Row> {
             "ADDDD",
         ),
         row(M::GET, "/assistance/overlaps", None, "AAADD"),
+        row(M::GET, "/assistance/overlaps?format=csv", None, "AAADD"),
     ]
 }
 

@@ -773,3 +773,153 @@ on_both_backends!(
     review_decisions,
     review_decisions_are_confirmed_said_and_undone
 );
+
+/// The first sheet's name of a workbook, and its rows as text.
+fn workbook(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let rows = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    (name, rows)
+}
+
+async fn download(app: &TestApp, s: &Session, path: &str) -> (u16, String, Vec<u8>) {
+    let res = s.client.get(app.url(path)).send().await.unwrap();
+    let status = res.status().as_u16();
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, disposition, res.bytes().await.unwrap().to_vec())
+}
+
+/// Defect 9: the secretariat's "most in need first" and exports of the assistance, the overlaps,
+/// the agreements and the audit log, each as a workbook a clerk expects (a named sheet, right
+/// to left in Arabic) and as CSV, keeping the page's filters.
+async fn every_list_a_clerk_keeps_in_excel_exports(app: TestApp) {
+    let amal = app.login("staff@amal.demo").await;
+    let (status, disposition, bytes) = download(&app, &amal, "/assistance?format=xlsx").await;
+    assert_eq!(status, 200);
+    assert!(disposition.contains(".xlsx"), "{disposition}");
+    let (sheet, rows) = workbook(&bytes);
+    assert_eq!(sheet, "المساعدات");
+    assert_eq!(rows[0][0], "رقم القيد");
+    let (own,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM assistance a JOIN orgs o ON o.id = a.org_id WHERE o.code = 'amal'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows.len() as i64 - 1,
+        own,
+        "every entry of the member's, and no other's"
+    );
+    assert!(
+        rows[1..].iter().all(|r| r[2].starts_with("AMAL-")),
+        "{rows:?}"
+    );
+    let (_, _, csv) = download(&app, &amal, "/assistance?format=csv&lang=en").await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("Entry no.,Date given,"),
+        "{csv}"
+    );
+    assert_eq!(download(&app, &amal, "/assistance?format=pdf").await.0, 422);
+
+    // Al-Amal gives the shared family a food box too: an overlap with Al-Nour's.
+    let (shared,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AMAL-001'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let form = record_form(
+        &app,
+        &amal,
+        shared,
+        &[("category", "food_box"), ("confirmed", "1")],
+    )
+    .await;
+    assert!(post(&app, &amal, &form).await.status().is_redirection());
+
+    // The secretariat: the overlaps, with no one named.
+    let officer = app.login("staff@secretariat.demo").await;
+    let (status, _, bytes) = download(&app, &officer, "/assistance/overlaps?format=xlsx").await;
+    assert_eq!(status, 200);
+    let (sheet, rows) = workbook(&bytes);
+    assert_eq!(sheet, "التداخلات");
+    let (overlaps,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assistance_overlaps")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(overlaps > 0, "the demo has an overlap");
+    assert_eq!(rows.len() as i64 - 1, overlaps);
+    let names: Vec<(String,)> = sqlx::query_as("SELECT full_name FROM registry_records")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let text = format!("{rows:?}");
+    assert!(
+        names.iter().all(|(n,)| !text.contains(n.as_str())),
+        "{text}"
+    );
+
+    // The agreements, filtered as the page is.
+    let (_, _, bytes) = download(&app, &officer, "/agreements?format=xlsx").await;
+    let (_, all) = workbook(&bytes);
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agreements")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(all.len() as i64 - 1, count);
+    let (_, _, bytes) = download(&app, &officer, "/agreements?overdue=1&format=xlsx").await;
+    let (_, overdue) = workbook(&bytes);
+    let column = overdue[0].iter().position(|h| h == "بنود متأخرة").unwrap();
+    assert!(overdue.len() < all.len(), "the filter is kept");
+    assert!(overdue[1..].iter().all(|r| r[column] != "0"), "{overdue:?}");
+    let page = officer.page(&app, "/agreements?overdue=1").await;
+    let link = page
+        .split("href=\"")
+        .map(|h| h.split('"').next().unwrap())
+        .find(|h| h.contains("format=xlsx"))
+        .unwrap_or_else(|| panic!("an export link: {page}"));
+    assert!(
+        link.contains("overdue=1"),
+        "the link keeps the filter: {link}"
+    );
+    assert!(!link.contains("page=1"), "{link}");
+
+    // The audit log, in sentences, filtered.
+    let admin = app.login("admin@secretariat.demo").await;
+    let (status, _, csv) = download(&app, &admin, "/audit?entity=user&format=csv&lang=en").await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!lines.is_empty());
+    let sentences = [
+        "Added a user",
+        "Switched a user on",
+        "Switched a user off",
+        "Changed their password",
+        "Chose the pages' language",
+    ];
+    assert!(
+        lines
+            .iter()
+            .all(|l| sentences.iter().any(|s| l.contains(s))),
+        "each event a sentence: {csv}"
+    );
+    assert!(
+        !csv.contains("registry_pair"),
+        "only the filtered events: {csv}"
+    );
+    assert_eq!(download(&app, &amal, "/audit?format=csv").await.0, 403);
+}
+on_both_backends!(exports, every_list_a_clerk_keeps_in_excel_exports);

@@ -210,21 +210,31 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
             .unwrap()
             .contains("priority.csv")
     );
-    let text = res.text().await.unwrap();
-    let text = text.trim_start_matches('\u{feff}');
-    let mut lines = text.lines();
-    assert!(
-        lines
-            .next()
-            .unwrap()
-            .starts_with("Rank,Household no.,Record no.")
+    let csv = mizalla::table::read_table(&res.bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        csv.headers[..5],
+        [
+            "Rank",
+            "Household number on your list",
+            "Record no.",
+            "Full name",
+            "Mobile"
+        ]
     );
-    let keys: Vec<(String, String)> = lines
-        .map(|l| {
-            let cells: Vec<&str> = l.split(',').collect();
-            (cells[2].to_owned(), cells[12].to_owned())
-        })
+    let score = csv.headers.iter().position(|h| h == "Score").unwrap();
+    let keys: Vec<(String, String)> = csv
+        .rows
+        .iter()
+        .map(|(_, cells)| (cells[2].clone(), cells[score].clone()))
         .collect();
+    // The member's own household number and the head's phone, not the platform's numbers.
+    assert!(
+        csv.rows
+            .iter()
+            .all(|(_, r)| !r[1].is_empty() && !r[4].is_empty()),
+        "{:?}",
+        csv.rows
+    );
     let order: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(order.len(), 4, "{keys:?}");
     let mut top = order[..2].to_vec();
@@ -264,17 +274,19 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
         .text()
         .await
         .unwrap();
-    let order: Vec<String> = text
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(2).unwrap().to_owned())
-        .collect();
+    let csv = mizalla::table::read_table(text.as_bytes()).unwrap();
+    let order: Vec<String> = csv.rows.iter().map(|(_, r)| r[2].clone()).collect();
     let mut top = order[..2].to_vec();
     top.sort();
     assert_eq!(top, ["AMAL-006", "AMAL-008"], "{text}");
     assert_eq!(order[2..], ["AMAL-004", "AMAL-001"], "{text}");
+    let income = csv
+        .headers
+        .iter()
+        .position(|h| h.starts_with("Monthly income"))
+        .unwrap();
     assert!(
-        text.contains(",3000,"),
+        csv.rows.iter().any(|(_, r)| r[income] == "3000"),
         "income per person is shown: {text}"
     );
     // The Excel export is a real workbook, right to left, with the same rows.
@@ -307,6 +319,44 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
         .await
         .unwrap();
     assert!(page.contains("الأولى بالمساعدة أولًا"));
+
+    // The secretariat sees the need by governorate, each household once, no one named.
+    let officer = app.login("staff@secretariat.demo").await;
+    let page = officer.page(&app, "/registry/priority").await;
+    assert!(page.contains("الاحتياج في كل محافظة"), "{page}");
+    for (name,) in sqlx::query_as::<_, (String,)>("SELECT full_name FROM registry_records")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    {
+        assert!(name.is_empty() || !page.contains(&name), "{name} is named");
+    }
+    let bytes = officer
+        .client
+        .get(app.url("/registry/priority?format=xlsx&lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let need = mizalla::table::read_table(&bytes).unwrap();
+    assert_eq!(need.headers[..2], ["Governorate", "Households"]);
+    let households: i64 = need
+        .rows
+        .iter()
+        .map(|(_, r)| r[1].parse::<i64>().unwrap())
+        .sum();
+    let (registered,): (i64,) =
+        sqlx::query_as("SELECT COUNT(DISTINCT household_id) FROM registry_records")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        households, registered,
+        "each household once: {:?}",
+        need.rows
+    );
 }
 
 on_both_backends!(
