@@ -614,15 +614,15 @@ review-confirm-title = Confirm the decision
 review-confirm-same = You are deciding that { $pairs ->
     [one] the two registrations of this pair are one person
    *[other] the two registrations of each of { $pairs } pairs are one person
-}.
+    }.
 review-confirm-different = You are deciding that { $pairs ->
     [one] the two registrations of this pair are different people
    *[other] the two registrations of each of { $pairs } pairs are different people
-}; they will not be proposed again.
+    }; they will not be proposed again.
 review-confirm-unsure = { $pairs ->
     [one] This pair leaves
    *[other] { $pairs } pairs leave
-} the review queue; the registry does not change.
+    } the review queue; the registry does not change.
 review-confirm-reopened = You are undoing the decision on this pair: it goes back to the review queue and the registry is re-linked without it.
 review-effect-moved = Registrations whose person number changes: { $moved }
 review-effect-persons = People in the registrations concerned: { $before } before, { $after } after
@@ -670,3 +670,15 @@ agreements-done = Points done
 agreements-overdue = Points overdue
 audit-export-file = audit log
 audit-entity-id = Record no.
+correct-title = Correct the beneficiary's details
+correct-hint = Correct what your list got wrong. The values are checked as they are when a list is uploaded, and the registry is re-linked so that the person and household follow. The audit log records the names of the fields changed, never their values.
+correct-date-hint = Write the date as your list does, e.g. 1985-11-11 or 11/11/1985 (day first).
+correct-save = Save the correction
+correct-link = Correct the details
+correct-done = { $count ->
+    [one] One field corrected; the registry was re-linked.
+   *[other] { $count } fields corrected; the registry was re-linked.
+    }
+correct-nothing = Nothing changed, so nothing was saved.
+entity-registry_record = Beneficiary registration
+audit-ev-registry_record-correct = Corrected a beneficiary registration

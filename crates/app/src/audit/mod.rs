@@ -88,6 +88,7 @@ pub const EVENTS: &[(&str, &[&str])] = &[
     ("registry_upload", &["upload"]),
     ("registry_import", &["import"]),
     ("registry_mapping", &["save"]),
+    ("registry_record", &["correct"]),
     ("registry", &["relink"]),
     ("registry_pair", &["decide", "reopen", "view_personal_data"]),
     ("assistance", &["create", "reverse", "import"]),
@@ -186,10 +187,32 @@ fn changes(before: Option<&str>, after: Option<&str>, locale: crate::i18n::Local
                 .find(|key| locale.knows(key))
                 .map(|key| locale.t(&key))
                 .unwrap_or_else(|| k.replace('_', " "));
+            // A list of the fields an action changed names them as the pages do.
+            let field_names = |v: Option<&Value>| -> Option<Value> {
+                let Some(Value::Array(items)) = v else {
+                    return v.cloned();
+                };
+                Some(Value::Array(
+                    items
+                        .iter()
+                        .map(|i| match i {
+                            Value::String(f) if locale.knows(&format!("field-{f}")) => {
+                                Value::String(locale.t(&format!("field-{f}")))
+                            }
+                            other => other.clone(),
+                        })
+                        .collect(),
+                ))
+            };
+            let (b, a) = if k == "fields" {
+                (field_names(before.get(k)), field_names(after.get(k)))
+            } else {
+                (before.get(k).cloned(), after.get(k).cloned())
+            };
             Change {
                 field: label,
-                before: words(before.get(k)),
-                after: words(after.get(k)),
+                before: words(b.as_ref()),
+                after: words(a.as_ref()),
             }
         })
         .collect()

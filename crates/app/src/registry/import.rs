@@ -216,7 +216,7 @@ pub async fn commit(
     .fetch_one(&mut *tx)
     .await?;
     let written = store::Written {
-        import_id,
+        import_id: Some(import_id),
         order: incoming.order,
         now: &now,
     };
@@ -363,7 +363,7 @@ fn fates(
 }
 
 /// Whether the row's birth date is after `today` (a typing slip: 2062 for 1962).
-fn born_after(raw: &RawRecord, order: Order, today: time::Date) -> bool {
+pub(super) fn born_after(raw: &RawRecord, order: Order, today: time::Date) -> bool {
     let Some(d) = date::parse(&raw.date_of_birth, order) else {
         return false;
     };

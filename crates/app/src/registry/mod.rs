@@ -23,6 +23,7 @@
 //! - [`explain`]: the engine's evidence on a pair, stored and worded;
 //! - [`routes`]: the pages and API.
 
+pub mod correct;
 pub mod explain;
 pub mod import;
 pub mod linking;

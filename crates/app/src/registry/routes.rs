@@ -23,6 +23,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/registry", view_registry_get)
         .get("/registry/records/{id}", view_record_get)
+        .get("/registry/records/{id}/edit", view_correct_get)
+        .post("/registry/records/{id}/edit", view_correct_post)
         .get("/registry/import", view_import_get)
         .get("/registry/import/template", view_template_get)
         .get("/registry/import/{id}", view_preview_get)
@@ -258,10 +260,18 @@ async fn view_notices_get(
     )
 }
 
+#[derive(Deserialize, Default)]
+struct RecordQuery {
+    /// How many fields a correction just changed.
+    #[serde(default)]
+    corrected: Option<usize>,
+}
+
 async fn view_record_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(rq): Query<RecordQuery>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let record = super::registration(&app.db, actor, id).await?;
@@ -269,8 +279,47 @@ async fn view_record_get(
     let categories = crate::assistance::categories::all(&app.db).await?;
     ctx.page(
         "registry/record.html",
-        minijinja::context! { r => record, entries => entries, categories => categories, today => crate::db::today(), can_write => actor.can_write(), submission => crate::users::random_token() },
+        minijinja::context! { r => record, entries => entries, categories => categories, today => crate::db::today(), can_write => actor.can_write(), submission => crate::users::random_token(), corrected => rq.corrected },
     )
+}
+
+/// The form to correct one of the member's registrations.
+async fn view_correct_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    let stored = super::correct::own_stored(&app.db, actor, id).await?;
+    ctx.page(
+        "registry/correct.html",
+        minijinja::context! { id => id, member_key => stored.member_key(), input => super::correct::Correction::of(&stored.raw), fields => super::correct::FIELDS },
+    )
+}
+
+async fn view_correct_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(input): HtmlForm<super::correct::Correction>,
+) -> Result<Response> {
+    let actor = importer(&ctx)?;
+    match super::correct::correct(&app.db, actor, id, &input).await {
+        Ok(changed) => Ok(Redirect::to(&format!(
+            "/registry/records/{id}?corrected={}",
+            changed.len()
+        ))
+        .into_response()),
+        Err(Error::Validation(errs)) => {
+            let stored = super::correct::own_stored(&app.db, actor, id).await?;
+            ctx.form_errors(
+                "registry/correct.html",
+                &errs,
+                minijinja::context! { id => id, member_key => stored.member_key(), input => input, fields => super::correct::FIELDS },
+            )
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Members import; the secretariat and auditors do not register beneficiaries themselves.

@@ -79,7 +79,8 @@ fn raw_values(r: &RawRecord) -> [&str; 20] {
 
 /// What every registration written by one import shares.
 pub(super) struct Written<'a> {
-    pub import_id: i64,
+    /// The import that wrote it (`None`: corrected by hand, with no import of its own).
+    pub import_id: Option<i64>,
     pub order: Order,
     pub now: &'a str,
 }

@@ -271,6 +271,26 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/registry/notices", None, "AAAAA"),
         row(M::GET, "/registry/records/{own_record}", None, "DDDAA"),
         row(M::GET, "/registry/records/{other_record}", None, "DDDDD"),
+        row(M::GET, "/registry/records/{own_record}/edit", None, "DDDAA"),
+        row(
+            M::GET,
+            "/registry/records/{other_record}/edit",
+            None,
+            "DDDDD",
+        ),
+        // A correction without a name is refused (and so writes nothing).
+        row(
+            M::POST,
+            "/registry/records/{own_record}/edit",
+            Form("full_name="),
+            "DDDVV",
+        ),
+        row(
+            M::POST,
+            "/registry/records/{other_record}/edit",
+            Form("full_name="),
+            "DDDDD",
+        ),
         row(M::GET, "/registry/import", None, "DDDAA"),
         row(M::GET, "/registry/import/template", None, "DDDAA"),
         // The secretariat sees the need by governorate; members their households by name.

@@ -923,3 +923,159 @@ async fn every_list_a_clerk_keeps_in_excel_exports(app: TestApp) {
     assert_eq!(download(&app, &amal, "/audit?format=csv").await.0, 403);
 }
 on_both_backends!(exports, every_list_a_clerk_keeps_in_excel_exports);
+
+/// Defect 3: a member corrects one of its registrations from its page; the values are checked as
+/// an import checks them, the registry is re-linked, and the audit names the fields changed
+/// without their values.
+async fn a_member_corrects_a_registration_from_its_page(app: TestApp) {
+    let person = |key: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id, person): (i64, i64) =
+                sqlx::query_as("SELECT id, person_id FROM registry_records WHERE member_key = $1")
+                    .bind(key)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            (id, person)
+        }
+    };
+    let ((menna, before), (_, nour_before)) = (person("AMAL-004").await, person("NOUR-004").await);
+    assert_eq!(
+        before, nour_before,
+        "the demo links Al-Amal's and Al-Nour's Menna"
+    );
+    let amal = app.login("staff@amal.demo").await;
+    let record = amal.page(&app, &format!("/registry/records/{menna}")).await;
+    assert!(
+        record.contains(&format!("/registry/records/{menna}/edit")),
+        "{record}"
+    );
+    let form = amal
+        .page(&app, &format!("/registry/records/{menna}/edit"))
+        .await;
+    assert!(
+        form.contains("value=\"29012010201248\""),
+        "prefilled: {form}"
+    );
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let amal = &amal;
+        let app = &app;
+        async move {
+            let mut form: Vec<(&str, String)> = vec![("_csrf", amal.csrf.clone())];
+            // The form as the page filled it.
+            let page = amal
+                .page(app, &format!("/registry/records/{menna}/edit"))
+                .await;
+            let defaults: Vec<(&'static str, String)> = mizalla::registry::correct::FIELDS
+                .iter()
+                .map(|f| {
+                    let v = page
+                        .split(&format!("name=\"{f}\" value=\""))
+                        .nth(1)
+                        .and_then(|v| v.split('"').next())
+                        .unwrap_or_else(|| panic!("{f} in {page}"));
+                    (*f, v.replace("&amp;", "&"))
+                })
+                .collect();
+            for (k, v) in defaults {
+                let v = fields
+                    .iter()
+                    .find(|(f, _)| *f == k)
+                    .map_or(v, |(_, v)| (*v).to_owned());
+                form.push((k, v));
+            }
+            amal.client
+                .post(app.url(&format!("/registry/records/{menna}/edit")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A wrong ID, a gender X and a birth date in the future are refused, in words, nothing saved.
+    let res = post(vec![
+        ("national_id", "abc"),
+        ("gender", "X"),
+        ("date_of_birth", "2090-01-01"),
+    ])
+    .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    for message in ["الرقم القومي", "النوع", "بعد اليوم"] {
+        assert!(page.contains(message), "{message}: {page}");
+    }
+    assert_eq!(person("AMAL-004").await.1, before);
+    // Nothing changed: nothing written.
+    let res = post(vec![]).await;
+    assert!(res.status().is_redirection());
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("?corrected=0")
+    );
+    // The list had the wrong person's name and birth date and no ID: corrected, re-linked.
+    let res = post(vec![
+        ("full_name", "سعاد محمود حسن علي"),
+        ("national_id", ""),
+        ("date_of_birth", "1970-01-01"),
+    ])
+    .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.ends_with("?corrected=3"), "{to}");
+    let page = amal.page(&app, &to).await;
+    assert!(page.contains("سعاد محمود حسن علي"), "{page}");
+    assert!(page.contains("role=\"status\""), "{page}");
+    assert_ne!(
+        person("AMAL-004").await.1,
+        person("NOUR-004").await.1,
+        "no longer the same person as Al-Nour's Menna"
+    );
+    let audit: Vec<(Option<String>,)> = sqlx::query_as(
+        "SELECT after_json FROM audit_log WHERE entity = 'registry_record' AND action = 'correct' AND entity_id = $1",
+    )
+    .bind(menna)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+    let after = audit[0].0.clone().unwrap();
+    assert!(
+        after.contains("full_name") && after.contains("date_of_birth"),
+        "{after}"
+    );
+    assert!(
+        !after.contains("سعاد") && !after.contains("1970"),
+        "no personal data: {after}"
+    );
+    // The audit log words it.
+    let admin = app.login("admin@secretariat.demo").await;
+    let log = admin.page(&app, "/audit?entity=registry_record").await;
+    assert!(
+        log.contains("صحح بيانات تسجيل مستفيد") && log.contains("الاسم"),
+        "{log}"
+    );
+
+    // Another member's registration does not exist for a member; the secretariat registers no one.
+    let nour = app.login("staff@nour.demo").await;
+    let res = nour
+        .client
+        .get(app.url(&format!("/registry/records/{menna}/edit")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = admin
+        .client
+        .get(app.url(&format!("/registry/records/{menna}/edit")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+on_both_backends!(
+    correct_record,
+    a_member_corrects_a_registration_from_its_page
+);

@@ -208,7 +208,7 @@ async fn households_are_ranked_most_in_need_first_and_exported(app: TestApp) {
         res.headers()["content-disposition"]
             .to_str()
             .unwrap()
-            .contains("priority.csv")
+            .contains(".csv")
     );
     let csv = mizalla::table::read_table(&res.bytes().await.unwrap()).unwrap();
     assert_eq!(
