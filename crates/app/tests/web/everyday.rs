@@ -496,6 +496,26 @@ async fn a_name_alone_in_either_script_finds_its_registered_spellings(app: TestA
             "{name}: {with_birth} / {alone}"
         );
     }
+    // «منة الله» is "Mennatallah" (the ة said as t before Allah), however it is split.
+    let (menna,): (i64,) =
+        sqlx::query_as("SELECT person_id FROM registry_records WHERE member_key = 'NOUR-004'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    for name in ["Mennatallah Ibrahim Mahmoud", "Menna Allah Ibrahim Mahmoud"] {
+        let answer = check(serde_json::json!({ "full_name": name })).await;
+        let first = &answer["candidates"][0];
+        assert_eq!(first["person_id"], serde_json::json!(menna), "{name}: {answer}");
+        assert!(first["probability"].as_f64().unwrap() >= 0.5, "{name}: {answer}");
+        let first_name = first["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == "first_name")
+            .unwrap_or_else(|| panic!("{answer}"));
+        // Level 2: the same name in the other script (the best level across scripts).
+        assert_eq!(first_name["level"], 2, "{name}: {first_name}");
+    }
     // One common first name alone is no one in particular.
     let one = check(serde_json::json!({ "full_name": "Mohamed" })).await;
     assert_eq!(one["candidates"], serde_json::json!([]), "{one}");

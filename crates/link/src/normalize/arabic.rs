@@ -164,6 +164,17 @@ pub fn skeleton(part: &str) -> String {
     } else {
         part.into()
     };
+    // The ة ending the first half of a joined name is said as t before its second half (منة الله
+    // is Mennatallah, هبة الله Hebatallah), as transliterations write it.
+    let part: std::borrow::Cow<str> = match JOIN_WITH_PREVIOUS.iter().find_map(|half| {
+        part.strip_suffix(half)
+            .and_then(|first| first.strip_suffix('ه'))
+            .filter(|stem| !stem.is_empty())
+            .map(|stem| format!("{stem}ت{half}"))
+    }) {
+        Some(said) => said.into(),
+        None => part,
+    };
     let mut out = String::with_capacity(part.len());
     // An initial vowel or ع is kept as one mark, so that احمد and حامد stay apart.
     if part.starts_with(['ا', 'ع']) {
@@ -271,6 +282,9 @@ mod tests {
             ("حسن", "hsn"),
             ("ابوبكر", "abwbkr"),
             ("شربيني", "Srbyny"),
+            ("منهالله", "mntl"),
+            ("هبهالله", "hbtl"),
+            ("شمسالدين", "Smsldyn"),
         ];
         for (input, want) in cases {
             assert_eq!(skeleton(input), want, "{input}");
