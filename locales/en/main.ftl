@@ -689,3 +689,5 @@ check-says-against = Somewhat against
 check-says-strong-against = Strongly against: most likely someone else
 check-help-title = What does the percentage mean?
 check-help = It is the likelihood that the registered person is the same person, worked out by comparing each field. Above 90% is all but certain; between 50% and 90%, check the national ID or birth date with the beneficiary; a name alone always gives a lower likelihood. The table shows what each field says.
+nav-menu = Menu
+nav-label = Sections of the platform

@@ -131,6 +131,7 @@ impl Locale {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> = [
             "page", "pages", "total", "done", "count", "from", "to", "line", "detail", "mb",
             "rows", "new", "linked", "review", "percent", "id", "date", "category", "days",
+            "pairs", "moved", "members", "before", "after",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

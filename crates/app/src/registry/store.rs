@@ -327,6 +327,8 @@ pub struct Registration {
     pub governorate: String,
     pub village: String,
     pub household_ref: String,
+    /// How the member's list wrote dates (`dmy`, `mdy`), to read its birth date.
+    pub date_order: String,
     pub person_id: i64,
     pub household_id: i64,
     /// How many other members registered the same person.
@@ -336,7 +338,7 @@ pub struct Registration {
 /// `SELECT` of [`Registration`]s, to add `WHERE …` to.
 pub(super) const REGISTRATION_SELECT: &str = "SELECT r.id, r.org_id, r.member_key, \
      CASE WHEN r.full_name <> '' THEN r.full_name ELSE TRIM(r.first_name || ' ' || r.father_name || ' ' || r.grandfather_name || ' ' || r.family_name) END AS full_name, \
-     r.national_id, r.phone, r.date_of_birth, r.gender, r.governorate, r.village, r.household_ref, r.person_id, r.household_id, \
+     r.national_id, r.phone, r.date_of_birth, r.gender, r.governorate, r.village, r.household_ref, r.date_order, r.person_id, r.household_id, \
      (SELECT COUNT(DISTINCT o.org_id) FROM registry_records o WHERE o.person_id = r.person_id AND o.org_id <> r.org_id) AS elsewhere \
      FROM registry_records r";
 

@@ -73,6 +73,35 @@ impl Templates {
         env.add_filter("date", |state: &State, value: Option<String>| -> String {
             value.map(|v| locale_of(state).date(&v)).unwrap_or_default()
         });
+        // `digits`: Arabic-Indic digits as the Western ones every page uses (one digit style).
+        env.add_filter("digits", |value: Option<String>| -> String {
+            value
+                .map(|v| link::normalize::arabic::western_digits(&v))
+                .unwrap_or_default()
+        });
+        // `birth(order)`: a birth date as a member's list wrote it (`11/8/1982`, `١١/٨/١٩٨٢`),
+        // read in the list's date order and written as every date is; as typed when unreadable.
+        env.add_filter(
+            "birth",
+            |state: &State, value: Option<String>, order: Option<String>| -> String {
+                let value = value.unwrap_or_default();
+                let order = if order.as_deref() == Some("mdy") {
+                    link::normalize::date::Order::MonthFirst
+                } else {
+                    link::normalize::date::Order::DayFirst
+                };
+                match link::normalize::date::parse(&value, order) {
+                    Some(d) => match (d.month, d.day) {
+                        (Some(m), Some(day)) => {
+                            locale_of(state).date(&format!("{:04}-{m:02}-{day:02}", d.year))
+                        }
+                        (Some(m), None) => locale_of(state).month(&format!("{:04}-{m:02}", d.year)),
+                        _ => d.year.to_string(),
+                    },
+                    None => link::normalize::arabic::western_digits(&value),
+                }
+            },
+        );
         env.add_filter(
             "datetime",
             |state: &State, value: Option<String>| -> String {
@@ -202,6 +231,8 @@ impl Ctx {
             org_name => self.org_name.as_ref().map(|(ar, en)| if self.locale == Locale::Ar { ar.clone() } else { en.clone() }),
             csrf => self.csrf,
             path => self.path,
+            // The top of a printed page: when it was printed, in Cairo's time.
+            printed_at => self.locale.datetime(&crate::db::now()),
         };
         let html = self
             .templates

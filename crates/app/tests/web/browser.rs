@@ -296,3 +296,127 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
     b.close().await.ok();
     result.expect("browser steps");
 }
+
+/// Issue 13, 6 and the phone: on an Arabic page a code or number sits next to its label (it was
+/// at the far end of its row, `dir="ltr"` with `text-align: start`), one digit style and one date
+/// format; at 390 px the registry list fits the screen as cards and the menu is a button; a
+/// refresh after recording assistance records nothing more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arabic_pages_keep_values_by_their_labels_and_fit_a_phone() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    // A list that typed the birth date and ID in Arabic-Indic digits.
+    sqlx::query("UPDATE registry_records SET date_of_birth = '١١/٨/١٩٨٢', national_id = '٢٧٨٠٤١٢٠١٠١٢٣٤' WHERE member_key = 'AMAL-001'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (record,): (i64,) =
+        sqlx::query_as("SELECT id FROM registry_records WHERE member_key = 'AMAL-001'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let b = browser(&webdriver).await;
+    let result = async {
+        sign_in(&b, &app, "staff@amal.demo").await?;
+        b.set_window_size(1280, 1000).await?;
+        b.goto(&app.url(&format!("/registry/records/{record}")))
+            .await?;
+        b.wait().for_element(Locator::Css("dl.facts")).await?;
+        // The gap between each label and its value, in pixels (the label is on the right).
+        let gaps = b
+            .execute(
+                "return Array.from(document.querySelectorAll('dl.facts dt')).map(dt => {
+                   const dd = dt.nextElementSibling;
+                   const value = dd.querySelector('bdi') || dd;
+                   const range = document.createRange(); range.selectNodeContents(value);
+                   const v = range.getBoundingClientRect(), l = dt.getBoundingClientRect();
+                   return [dt.textContent.trim(), Math.round(l.left - v.right)];
+                 });",
+                vec![],
+            )
+            .await?;
+        for pair in gaps.as_array().unwrap() {
+            let gap = pair[1].as_i64().unwrap();
+            assert!(
+                (0..=80).contains(&gap),
+                "a value far from its label: {pair} in {gaps}"
+            );
+        }
+        let facts = b.find(Locator::Css("dl.facts")).await?.text().await?;
+        assert!(facts.contains("11 أغسطس 1982"), "one date format: {facts}");
+        assert!(facts.contains("27804120101234"), "one digit style: {facts}");
+        assert!(!facts.chars().any(|c| ('٠'..='٩').contains(&c)), "{facts}");
+
+        // A refresh of the page after recording assistance records nothing more.
+        b.find(Locator::Id("category"))
+            .await?
+            .select_by_value("clothing")
+            .await?;
+        b.find(Locator::Css(
+            "form[action='/assistance'] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
+        b.wait().for_element(Locator::Css("main a.button")).await?;
+        let count = || async {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM assistance WHERE record_id = $1")
+                    .bind(record)
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap();
+            n
+        };
+        let recorded = count().await;
+        assert!(recorded >= 1);
+        b.refresh().await?;
+        b.wait().for_element(Locator::Css("main a.button")).await?;
+        b.back().await?;
+        b.refresh().await?;
+        assert_eq!(count().await, recorded, "a refresh records nothing");
+
+        // A phone: the list fits the screen as cards, each value with its column's name.
+        b.set_window_size(390, 844).await?;
+        b.goto(&app.url("/registry")).await?;
+        b.wait()
+            .for_element(Locator::Css("table.list.cards"))
+            .await?;
+        let fit = b
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth,
+                         getComputedStyle(document.querySelector('table.list tbody tr')).display,
+                         document.querySelector('table.list tbody td').dataset.label || '',
+                         getComputedStyle(document.querySelector('.site-menu')).display,
+                         getComputedStyle(document.querySelector('.menu-toggle')).display];",
+                vec![],
+            )
+            .await?;
+        let (scroll, inner) = (fit[0].as_i64().unwrap(), fit[1].as_i64().unwrap());
+        assert!(scroll <= inner, "the page is wider than the phone: {fit}");
+        assert_eq!(fit[2], "block", "rows are cards: {fit}");
+        assert_eq!(fit[3], "رقم السجل", "{fit}");
+        assert_eq!(fit[4], "none", "the menu is folded: {fit}");
+        assert_ne!(fit[5], "none", "behind a button: {fit}");
+        let toggle = b.find(Locator::Css(".menu-toggle")).await?;
+        toggle.click().await?;
+        assert_eq!(toggle.attr("aria-expanded").await?.as_deref(), Some("true"));
+        let shown = b
+            .execute(
+                "return getComputedStyle(document.querySelector('.site-menu')).display;",
+                vec![],
+            )
+            .await?;
+        assert_eq!(shown, "flex");
+        let png = b.screenshot().await?;
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("registry-phone-ar.png"), png).unwrap();
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    result.expect("browser steps");
+}

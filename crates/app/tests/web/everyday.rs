@@ -505,8 +505,15 @@ async fn a_name_alone_in_either_script_finds_its_registered_spellings(app: TestA
     for name in ["Mennatallah Ibrahim Mahmoud", "Menna Allah Ibrahim Mahmoud"] {
         let answer = check(serde_json::json!({ "full_name": name })).await;
         let first = &answer["candidates"][0];
-        assert_eq!(first["person_id"], serde_json::json!(menna), "{name}: {answer}");
-        assert!(first["probability"].as_f64().unwrap() >= 0.5, "{name}: {answer}");
+        assert_eq!(
+            first["person_id"],
+            serde_json::json!(menna),
+            "{name}: {answer}"
+        );
+        assert!(
+            first["probability"].as_f64().unwrap() >= 0.5,
+            "{name}: {answer}"
+        );
         let first_name = first["fields"]
             .as_array()
             .unwrap()

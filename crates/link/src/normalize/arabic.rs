@@ -1,5 +1,25 @@
 //! Arabic text folding and the Egyptian name chain.
 
+/// An Arabic-Indic (٠–٩) or Persian (۰–۹) digit as its Western digit; any other character as is.
+fn western_digit(c: char) -> char {
+    let zero = match c {
+        '٠'..='٩' => '٠',
+        '۰'..='۹' => '۰',
+        _ => return c,
+    };
+    char::from_digit(c as u32 - zero as u32, 10).unwrap_or(c)
+}
+
+/// `s` with its Arabic-Indic and Persian digits written as Western digits, nothing else changed
+/// (`١١/٨/١٩٨٢` → `11/8/1982`): pages write every number in one digit style.
+///
+/// ```
+/// assert_eq!(link::normalize::arabic::western_digits("٠١٠ ۱۲۳ x"), "010 123 x");
+/// ```
+pub fn western_digits(s: &str) -> String {
+    s.chars().map(western_digit).collect()
+}
+
 /// Folds text for comparison: strips diacritics, tatweel and invisible characters; unifies
 /// alef and hamza forms, ى/ي, ة/ه and the Persian ی/ک; turns Arabic-Indic and Persian digits
 /// into ASCII; lower-cases Latin letters; turns punctuation into spaces and squeezes spaces.
@@ -41,8 +61,7 @@ pub fn fold(s: &str) -> String {
             'ء' => None,
             'ة' | 'ۀ' | 'ھ' | 'ہ' => Some('ه'),
             'ک' => Some('ك'),
-            '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10),
-            '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10),
+            '٠'..='٩' | '۰'..='۹' => Some(western_digit(c)),
             c if c.is_whitespace() => Some(' '),
             c if c.is_alphanumeric() => Some(c),
             _ => Some(' '),

@@ -1,0 +1,28 @@
+// Mizalla's one script, a progressive enhancement: every page works without it.
+// - Marks the page as scripted (`html.js`), which lets the stylesheet fold the menu behind a
+//   button on phones and show tables as cards.
+// - The menu button opens and closes the menu, saying so to screen readers (aria-expanded).
+// - Each cell of a list table gets its column's name (data-label), shown beside the value when
+//   the table is read as cards on a narrow screen.
+document.documentElement.classList.add("js");
+
+document.addEventListener("DOMContentLoaded", () => {
+  const header = document.querySelector("header.top");
+  const toggle = document.querySelector(".menu-toggle");
+  if (header && toggle) {
+    toggle.addEventListener("click", () => {
+      const open = header.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+  for (const table of document.querySelectorAll("table.list:not(.side-by-side)")) {
+    const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    if (heads.length === 0) continue;
+    table.classList.add("cards");
+    for (const row of table.querySelectorAll("tbody tr")) {
+      Array.from(row.children).forEach((cell, i) => {
+        if (heads[i]) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+  }
+});
