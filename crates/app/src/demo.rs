@@ -441,7 +441,7 @@ fn demo_address(household: &str) -> String {
         "A3" => "شارع التحرير",
         _ => "شارع المحطة",
     };
-    format!("١٢ {street}")
+    format!("12 {street}")
 }
 
 /// Registers the demo families with two members, an overlap rule and some assistance.
@@ -475,6 +475,25 @@ async fn seed_registry(db: &Db) -> anyhow::Result<()> {
                     // Adults have a mobile; Al-Nour writes it with the country code.
                     phone: demo_phone(i, f.born, other_spelling),
                     address: demo_address(f.household),
+                    ..RawRecord::default()
+                },
+            ));
+        }
+        if other_spelling {
+            // A registration the engine cannot decide alone, for the review queue: Al-Amal's
+            // Hassan of A4 as Al-Nour typed him from a damaged form — no ID, and the birth year
+            // with its digits swapped (1958 for 1985).
+            rows.push((
+                rows.len() as u64 + 2,
+                RawRecord {
+                    record_id: "NOUR-010".to_owned(),
+                    household_ref: "N-A9".to_owned(),
+                    relation_to_head: "رب الأسرة".to_owned(),
+                    full_name: "حسن على حسن مصطفى".to_owned(),
+                    gender: "ذكر".to_owned(),
+                    date_of_birth: "1958".to_owned(),
+                    governorate: "القاهرة".to_owned(),
+                    village: "طوخ".to_owned(),
                     ..RawRecord::default()
                 },
             ));

@@ -326,6 +326,21 @@ mod tests {
         assert_eq!(Locale::from_accept_language(""), None);
     }
 
+    /// Issue 13, 6: a page mixed Arabic-Indic and Western digits. Every number the pages write
+    /// is in Western digits, the messages' own included.
+    #[test]
+    fn messages_write_numbers_in_one_digit_style() {
+        for locale in [Locale::Ar, Locale::En] {
+            for key in keys(locale) {
+                let text = locale.t(&key);
+                assert!(
+                    !text.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)),
+                    "{key}: {text}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn both_locales_define_exactly_the_same_messages() {
         let ar = keys(Locale::Ar);
