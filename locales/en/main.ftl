@@ -689,3 +689,7 @@ check-help-title = What does the percentage mean?
 check-help = It is the likelihood that the registered person is the same person, worked out by comparing each field. Above 90% is all but certain; between 50% and 90%, check the national ID or birth date with the beneficiary; a name alone always gives a lower likelihood. The table shows what each field says.
 nav-menu = Menu
 nav-label = Sections of the platform
+status-help-title = What do the points' statuses mean?
+status-help = "Open": agreed, not started yet. "In progress": work on it has begun. "Done": carried out; the follow-up says what was done. "Dropped": the parties agreed to leave it. An open or in-progress point past its date shows "overdue".
+record-help-title = What do these numbers mean?
+record-help = The registry's person number is one per human being, however many members registered them, and the household number one per family. "Also registered by another member" means another member registered the same person: its details stay hidden, but the assistance it gave counts in the overlap check.

@@ -242,8 +242,11 @@ async fn main() -> anyhow::Result<()> {
             println!("Mizalla is running at http://{addr}/  (Ctrl-C to stop)");
             if *demo {
                 println!("Demo logins (password: {}):", mizalla::demo::PASSWORD);
+                // Roles in words (the pages' own), not their codes.
+                let en = mizalla::i18n::Locale::En;
                 for (email, role, org) in mizalla::demo::logins() {
-                    println!("  {email:<28} {:<18} {org}", role.as_str());
+                    let words = en.t(&format!("role-{}", role.as_str()));
+                    println!("  {email:<28} {words:<26} {org}");
                 }
             } else {
                 if users::count(&db).await?.0 == 0 {
