@@ -139,6 +139,8 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         "/registry?q=محمد".into(),
         "/registry/review".into(),
         "/registry/review/decided".into(),
+        "/registry/priority".into(),
+        "/registry/review?done=same&pairs=2&moved=3&members=2".into(),
         "/assistance/rules".into(),
         "/assistance/overlaps".into(),
         "/assistance/categories".into(),
@@ -180,7 +182,7 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
     .await
     .unwrap();
     // One notice of every kind on the member's record.
-    for kind in ["merged", "split", "same", "different", "unsure"] {
+    for kind in ["merged", "split", "same", "different", "unsure", "reopened"] {
         sqlx::query(
             "INSERT INTO registry_notices (org_id, record_id, kind, person_from, person_to, created_at) \
              VALUES ($1, $2, $3, 1, 2, $4)",
@@ -218,6 +220,8 @@ async fn every_page_is_fully_translated_in_arabic_and_english(app: TestApp) {
         "/registry/priority".into(),
         format!("/registry/import/{upload}"),
         format!("/registry/records/{record}"),
+        format!("/registry/records/{record}/edit"),
+        format!("/registry/records/{record}?corrected=2"),
         "/assistance".into(),
     ];
     let all = pages
