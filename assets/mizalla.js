@@ -14,6 +14,14 @@ document.addEventListener("DOMContentLoaded", () => {
       const open = header.classList.toggle("open");
       toggle.setAttribute("aria-expanded", String(open));
     });
+    // Escape closes the open menu and gives the focus back to its button.
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && header.classList.contains("open")) {
+        header.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
   }
   for (const table of document.querySelectorAll("table.list:not(.side-by-side)")) {
     const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());

@@ -85,3 +85,5 @@ file-missing-column = The file has no "{ $detail }" column.
 err-import-failed = The import could not be completed and nothing from it was saved. Try again; if it happens again, tell the secretariat.
 err-review-choose = Choose at least one pair (and at most twenty).
 err-review-open = No decision has been made on this pair, so there is nothing to undo.
+err-review-decided = This pair has already been decided (perhaps by a colleague while your page was open). See "Earlier decisions", where it can be undone.
+err-income = Write the monthly income as a number of pounds, e.g. 1500.

@@ -693,3 +693,4 @@ status-help-title = What do the points' statuses mean?
 status-help = "Open": agreed, not started yet. "In progress": work on it has begun. "Done": carried out; the follow-up says what was done. "Dropped": the parties agreed to leave it. An open or in-progress point past its date shows "overdue".
 record-help-title = What do these numbers mean?
 record-help = The registry's person number is one per human being, however many members registered them, and the household number one per family. "Also registered by another member" means another member registered the same person: its details stay hidden, but the assistance it gave counts in the overlap check.
+priority-need-file = need by governorate

@@ -40,6 +40,10 @@ async fn view_assistance_get(
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     if actor.sees_all() {
+        // The secretariat records no assistance: its page is the overlaps, its download theirs.
+        if !export.is_page() {
+            return Err(Error::Forbidden);
+        }
         return Ok(Redirect::to("/assistance/overlaps").into_response());
     }
     if !export.is_page() {

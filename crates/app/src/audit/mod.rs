@@ -204,10 +204,22 @@ fn changes(before: Option<&str>, after: Option<&str>, locale: crate::i18n::Local
                         .collect(),
                 ))
             };
-            let (b, a) = if k == "fields" {
-                (field_names(before.get(k)), field_names(after.get(k)))
-            } else {
-                (before.get(k).cloned(), after.get(k).cloned())
+            // A status is worded as the pages word it (a point's, a pair's).
+            let status_word = |v: Option<&Value>| -> Option<Value> {
+                match v {
+                    Some(Value::String(code)) => Some(Value::String(
+                        [format!("status-{code}"), format!("review-status-{code}")]
+                            .into_iter()
+                            .find(|key| locale.knows(key))
+                            .map_or_else(|| code.clone(), |key| locale.t(&key)),
+                    )),
+                    other => other.cloned(),
+                }
+            };
+            let (b, a) = match k.as_str() {
+                "fields" => (field_names(before.get(k)), field_names(after.get(k))),
+                "status" => (status_word(before.get(k)), status_word(after.get(k))),
+                _ => (before.get(k).cloned(), after.get(k).cloned()),
             };
             Change {
                 field: label,
@@ -262,7 +274,23 @@ pub async fn export_table(
             let changes: Vec<String> = shown
                 .changes
                 .iter()
-                .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                .map(|c| {
+                    let after = if c.after.is_empty() {
+                        locale.t("audit-emptied")
+                    } else {
+                        c.after.clone()
+                    };
+                    if c.before.is_empty() {
+                        format!("{}: {after}", c.field)
+                    } else {
+                        format!(
+                            "{}: {} {} {after}",
+                            c.field,
+                            c.before,
+                            locale.t("audit-arrow")
+                        )
+                    }
+                })
                 .collect();
             vec![
                 Value::from(shown.at),
@@ -367,7 +395,7 @@ mod tests {
         assert_eq!(
             shown,
             vec![
-                ("Status".to_owned(), "open".to_owned(), "done".to_owned()),
+                ("Status".to_owned(), "Open".to_owned(), "Done".to_owned()),
                 ("Fields".to_owned(), String::new(), "a, b".to_owned()),
                 ("Sessions ended".to_owned(), String::new(), "2".to_owned()),
             ]

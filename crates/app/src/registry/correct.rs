@@ -15,24 +15,24 @@ use link::record::{Problem, RawRecord};
 use serde::{Deserialize, Serialize};
 
 /// The fields a member may correct, as the form sends them (the member's record key, its
-/// organisation and its registration date stay as they are).
+/// organisation and its registration date stay as they are). A field not sent keeps its value.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Correction {
-    pub full_name: String,
-    pub national_id: String,
-    pub other_id: String,
-    pub date_of_birth: String,
-    pub gender: String,
-    pub phone: String,
-    pub governorate: String,
-    pub district: String,
-    pub village: String,
-    pub address: String,
-    pub household_ref: String,
-    pub relation_to_head: String,
-    pub disability: String,
-    pub monthly_income: String,
+    pub full_name: Option<String>,
+    pub national_id: Option<String>,
+    pub other_id: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub gender: Option<String>,
+    pub phone: Option<String>,
+    pub governorate: Option<String>,
+    pub district: Option<String>,
+    pub village: Option<String>,
+    pub address: Option<String>,
+    pub household_ref: Option<String>,
+    pub relation_to_head: Option<String>,
+    pub disability: Option<String>,
+    pub monthly_income: Option<String>,
 }
 
 /// The form's field names, in its order (each also a `field-NAME` label).
@@ -57,20 +57,20 @@ impl Correction {
     /// The form filled with registration `raw` as stored (a name typed in parts is shown whole).
     pub fn of(raw: &RawRecord) -> Self {
         Correction {
-            full_name: store::display_name(raw),
-            national_id: raw.national_id.clone(),
-            other_id: raw.other_id.clone(),
-            date_of_birth: raw.date_of_birth.clone(),
-            gender: raw.gender.clone(),
-            phone: raw.phone.clone(),
-            governorate: raw.governorate.clone(),
-            district: raw.district.clone(),
-            village: raw.village.clone(),
-            address: raw.address.clone(),
-            household_ref: raw.household_ref.clone(),
-            relation_to_head: raw.relation_to_head.clone(),
-            disability: raw.disability.clone(),
-            monthly_income: raw.monthly_income.clone(),
+            full_name: Some(store::display_name(raw)),
+            national_id: Some(raw.national_id.clone()),
+            other_id: Some(raw.other_id.clone()),
+            date_of_birth: Some(raw.date_of_birth.clone()),
+            gender: Some(raw.gender.clone()),
+            phone: Some(raw.phone.clone()),
+            governorate: Some(raw.governorate.clone()),
+            district: Some(raw.district.clone()),
+            village: Some(raw.village.clone()),
+            address: Some(raw.address.clone()),
+            household_ref: Some(raw.household_ref.clone()),
+            relation_to_head: Some(raw.relation_to_head.clone()),
+            disability: Some(raw.disability.clone()),
+            monthly_income: Some(raw.monthly_income.clone()),
         }
     }
 
@@ -91,33 +91,85 @@ impl Correction {
             &self.disability,
             &self.monthly_income,
         ]
+        .map(|v| v.as_deref().unwrap_or(""))
+    }
+
+    /// These values over `before` (the registration as stored): a field not sent keeps its value.
+    fn over(&self, before: &Correction) -> Correction {
+        let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+        Correction {
+            full_name: pick(&self.full_name, &before.full_name),
+            national_id: pick(&self.national_id, &before.national_id),
+            other_id: pick(&self.other_id, &before.other_id),
+            date_of_birth: pick(&self.date_of_birth, &before.date_of_birth),
+            gender: pick(&self.gender, &before.gender),
+            phone: pick(&self.phone, &before.phone),
+            governorate: pick(&self.governorate, &before.governorate),
+            district: pick(&self.district, &before.district),
+            village: pick(&self.village, &before.village),
+            address: pick(&self.address, &before.address),
+            household_ref: pick(&self.household_ref, &before.household_ref),
+            relation_to_head: pick(&self.relation_to_head, &before.relation_to_head),
+            disability: pick(&self.disability, &before.disability),
+            monthly_income: pick(&self.monthly_income, &before.monthly_income),
+        }
     }
 
     /// `raw` with these values (trimmed); the name is kept whole, its parts emptied.
     fn applied_to(&self, raw: &RawRecord) -> RawRecord {
-        let t = |s: &str| s.trim().to_owned();
+        let [
+            full_name,
+            national_id,
+            other_id,
+            date_of_birth,
+            gender,
+            phone,
+            governorate,
+            district,
+            village,
+            address,
+            household_ref,
+            relation_to_head,
+            disability,
+            monthly_income,
+        ] = self.values().map(|v| v.trim().to_owned());
         RawRecord {
-            full_name: t(&self.full_name),
+            full_name,
             first_name: String::new(),
             father_name: String::new(),
             grandfather_name: String::new(),
             family_name: String::new(),
-            national_id: t(&self.national_id),
-            other_id: t(&self.other_id),
-            date_of_birth: t(&self.date_of_birth),
-            gender: t(&self.gender),
-            phone: t(&self.phone),
-            governorate: t(&self.governorate),
-            district: t(&self.district),
-            village: t(&self.village),
-            address: t(&self.address),
-            household_ref: t(&self.household_ref),
-            relation_to_head: t(&self.relation_to_head),
-            disability: t(&self.disability),
-            monthly_income: t(&self.monthly_income),
+            national_id,
+            other_id,
+            date_of_birth,
+            gender,
+            phone,
+            governorate,
+            district,
+            village,
+            address,
+            household_ref,
+            relation_to_head,
+            disability,
+            monthly_income,
             ..raw.clone()
         }
     }
+}
+
+/// An income as a clerk writes it: digits (either style) with thousands separators, a decimal
+/// point and the currency (`1,500`, `١٥٠٠ جنيه`, `2500 EGP`), or nothing.
+fn is_income(cell: &str) -> bool {
+    let folded = link::normalize::arabic::western_digits(cell.trim()).to_lowercase();
+    let number = ["جنيه", "جنيها", "ج.م", "ج", "egp", "le", "l.e."]
+        .iter()
+        .fold(folded.as_str(), |s, unit| s.strip_suffix(unit).unwrap_or(s))
+        .trim();
+    number.is_empty()
+        || (number.starts_with(|c: char| c.is_ascii_digit())
+            && number
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '٬' | '٫' | ' ')))
 }
 
 /// The field a problem of a row is about.
@@ -166,6 +218,7 @@ pub async fn correct(db: &Db, actor: &Actor, id: i64, c: &Correction) -> Result<
     }
     let old = own_stored(db, actor, id).await?;
     let before = Correction::of(&old.raw);
+    let c = &c.over(&before);
     let changed: Vec<&'static str> = FIELDS
         .iter()
         .zip(before.values().iter().zip(c.values()))
@@ -175,10 +228,21 @@ pub async fn correct(db: &Db, actor: &Actor, id: i64, c: &Correction) -> Result<
     let order = parse_order(&old.date_order);
     let raw = c.applied_to(&old.raw);
     for p in link::record::normalize(&raw, order).problems {
-        let field = field_of(p);
-        if changed.contains(&field) || p == Problem::NoName {
-            errors.add(field, problem_key(p));
+        // An ID that disagrees with the birth date or gender is the clerk's to fix when any of
+        // the three changed; said on the ones that did.
+        let fields: &[&'static str] = if p == Problem::IdInconsistent {
+            &["national_id", "date_of_birth", "gender"]
+        } else {
+            &[field_of(p)]
+        };
+        for field in fields {
+            if changed.contains(field) || p == Problem::NoName {
+                errors.add(field, problem_key(p));
+            }
         }
+    }
+    if changed.contains(&"monthly_income") && !is_income(&raw.monthly_income) {
+        errors.add("monthly_income", "err-income");
     }
     if changed.contains(&"date_of_birth")
         && born_after(&raw, order, time::OffsetDateTime::now_utc().date())

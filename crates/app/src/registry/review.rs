@@ -234,9 +234,22 @@ pub async fn preview(
     let decision = Decision::parse(decision).ok_or(Error::field("decision", "err-choice"))?;
     let mut tx = db.begin().await?;
     let pairs = pairs_of(&mut tx, ids).await?;
+    check_open(&pairs, Some(decision))?;
     let effect = effect_in(&mut tx, db.kind, &pairs, Some(decision)).await?;
     tx.rollback().await?;
     Ok((shown(db, &pairs).await?, effect))
+}
+
+/// A decision is made on open pairs only (a second click, or a confirmation page left open while
+/// a colleague decided, must not overwrite it), and undone on decided ones only.
+fn check_open(pairs: &[(i64, i64, i64, String)], to: Option<Decision>) -> Result<()> {
+    match to {
+        Some(_) if pairs.iter().any(|p| p.3 != "open") => {
+            Err(Error::field("pair", "err-review-decided"))
+        }
+        None if pairs.iter().any(|p| p.3 == "open") => Err(Error::field("pair", "err-review-open")),
+        _ => Ok(()),
+    }
 }
 
 /// What undoing the decision on pair `id` would do; nothing is written.
@@ -246,9 +259,7 @@ pub async fn preview_reopen(db: &Db, actor: &Actor, id: i64) -> Result<(ReviewPa
     }
     let mut tx = db.begin().await?;
     let pairs = pairs_of(&mut tx, &[id]).await?;
-    if pairs[0].3 == "open" {
-        return Err(Error::field("pair", "err-review-open"));
-    }
+    check_open(&pairs, None)?;
     let effect = effect_in(&mut tx, db.kind, &pairs, None).await?;
     tx.rollback().await?;
     let pair = shown(db, &pairs).await?.pop().ok_or(Error::NotFound)?;
@@ -302,9 +313,7 @@ async fn settle(db: &Db, actor: &Actor, ids: &[i64], to: Option<Decision>) -> Re
     let _guard = store::WRITE_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let pairs = pairs_of(&mut tx, ids).await?;
-    if to.is_none() && pairs.iter().any(|p| p.3 == "open") {
-        return Err(Error::field("pair", "err-review-open"));
-    }
+    check_open(&pairs, to)?;
     let effect = effect_in(&mut tx, db.kind, &pairs, to).await?;
     let now = db::now();
     let status = to.map_or("open", Decision::as_str);

@@ -662,11 +662,11 @@ struct DoneQuery {
     #[serde(default)]
     done: Option<String>,
     #[serde(default)]
-    pairs: usize,
+    pairs: String,
     #[serde(default)]
-    moved: usize,
+    moved: String,
     #[serde(default)]
-    members: usize,
+    members: String,
 }
 
 impl DoneQuery {
@@ -677,12 +677,16 @@ impl DoneQuery {
         )
     }
 
-    /// `done` only when it is one of the words the pages say.
+    /// `done` only when it is one of the words the pages say and the counts are numbers (a
+    /// hand-made link shows no message rather than an error).
     fn shown(self) -> Option<Self> {
-        matches!(
+        let number = |s: &str| s.parse::<u32>().is_ok();
+        (matches!(
             self.done.as_deref(),
             Some("same" | "different" | "unsure" | "reopened")
-        )
+        ) && number(&self.pairs)
+            && number(&self.moved)
+            && number(&self.members))
         .then_some(self)
     }
 }
@@ -840,7 +844,7 @@ async fn view_priority_get(
         }
         (
             super::priority::need_table(&need, ctx.locale),
-            "need-by-governorate",
+            "priority-need-file",
         )
     } else {
         let ranked = super::priority::rank(&app.db, actor, &weights).await?;

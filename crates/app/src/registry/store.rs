@@ -325,8 +325,12 @@ pub struct Registration {
     pub date_of_birth: String,
     pub gender: String,
     pub governorate: String,
+    pub district: String,
     pub village: String,
+    pub address: String,
     pub household_ref: String,
+    pub relation_to_head: String,
+    pub other_id: String,
     /// How the member's list wrote dates (`dmy`, `mdy`), to read its birth date.
     pub date_order: String,
     pub person_id: i64,
@@ -338,7 +342,8 @@ pub struct Registration {
 /// `SELECT` of [`Registration`]s, to add `WHERE …` to.
 pub(super) const REGISTRATION_SELECT: &str = "SELECT r.id, r.org_id, r.member_key, \
      CASE WHEN r.full_name <> '' THEN r.full_name ELSE TRIM(r.first_name || ' ' || r.father_name || ' ' || r.grandfather_name || ' ' || r.family_name) END AS full_name, \
-     r.national_id, r.phone, r.date_of_birth, r.gender, r.governorate, r.village, r.household_ref, r.date_order, r.person_id, r.household_id, \
+     r.national_id, r.phone, r.date_of_birth, r.gender, r.governorate, r.district, r.village, r.address, r.household_ref, \
+     r.relation_to_head, r.other_id, r.date_order, r.person_id, r.household_id, \
      (SELECT COUNT(DISTINCT o.org_id) FROM registry_records o WHERE o.person_id = r.person_id AND o.org_id <> r.org_id) AS elsewhere \
      FROM registry_records r";
 

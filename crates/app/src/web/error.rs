@@ -155,7 +155,14 @@ pub async fn render_errors(
             .fields
             .iter()
             .map(|(field, key)| {
-                format!("{}: {}", locale.t(&format!("field-{field}")), locale.t(key))
+                // A field the pages name ("field-NAME") is named; another (a choice, a pair, a
+                // format) is said by its message alone.
+                let label = format!("field-{field}");
+                if locale.knows(&label) {
+                    format!("{}: {}", locale.t(&label), locale.t(key))
+                } else {
+                    locale.t(key)
+                }
             })
             .collect();
         let ctx = minijinja::context! { status => status.as_u16(), title => locale.t(status_key(status)), message => locale.t(report.key), details => messages };

@@ -705,6 +705,26 @@ async fn review_decisions_are_confirmed_said_and_undone(app: TestApp) {
         to.starts_with("/registry/review?done=different&pairs=1&moved="),
         "{to}"
     );
+    // A second click, or a colleague's confirmation page left open, does not decide it again.
+    for decision in ["different", "same"] {
+        let res = send(
+            format!("/registry/review/{pair}"),
+            vec![("decision", decision.into()), ("confirm", "yes".into())],
+        )
+        .await;
+        assert_eq!(res.status(), 422, "{decision}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("اتُخذ قرار في هذا الزوج بالفعل"), "{page}");
+        assert!(!page.contains("Unknown localization key"), "{page}");
+    }
+    // A hand-made message link shows no message rather than an error.
+    let page = officer
+        .page(
+            &app,
+            "/registry/review?done=same&pairs=-1&moved=x&members=2",
+        )
+        .await;
+    assert!(!page.contains("role=\"status\">تم:"), "{page}");
     let page = officer.page(&app, &to).await;
     assert!(page.contains("role=\"status\">تم:"), "{page}");
     assert_eq!(status(pair).await, "different");
@@ -867,7 +887,10 @@ async fn every_list_a_clerk_keeps_in_excel_exports(app: TestApp) {
             .starts_with("Entry no.,Date given,"),
         "{csv}"
     );
-    assert_eq!(download(&app, &amal, "/assistance?format=pdf").await.0, 422);
+    let (status, _, body) = download(&app, &amal, "/assistance?format=pdf").await;
+    assert_eq!(status, 422);
+    let body = String::from_utf8(body).unwrap();
+    assert!(!body.contains("Unknown localization key"), "{body}");
 
     // Al-Amal gives the shared family a food box too: an overlap with Al-Nour's.
     let (shared,): (i64,) =
@@ -884,8 +907,14 @@ async fn every_list_a_clerk_keeps_in_excel_exports(app: TestApp) {
     .await;
     assert!(post(&app, &amal, &form).await.status().is_redirection());
 
-    // The secretariat: the overlaps, with no one named.
+    // The secretariat: the overlaps, with no one named; it records no assistance to download.
     let officer = app.login("staff@secretariat.demo").await;
+    assert_eq!(
+        download(&app, &officer, "/assistance?format=xlsx").await.0,
+        403
+    );
+    let (_, disposition, _) = download(&app, &officer, "/registry/priority?format=csv").await;
+    assert!(!disposition.contains("Unknown"), "{disposition}");
     let (status, _, bytes) = download(&app, &officer, "/assistance/overlaps?format=xlsx").await;
     assert_eq!(status, 200);
     let (sheet, rows) = workbook(&bytes);
@@ -1041,6 +1070,35 @@ async fn a_member_corrects_a_registration_from_its_page(app: TestApp) {
         assert!(page.contains(message), "{message}: {page}");
     }
     assert_eq!(person("AMAL-004").await.1, before);
+    // A gender or birth date the ID contradicts is refused too, though the ID is unchanged.
+    for (field, value) in [("gender", "ذكر"), ("date_of_birth", "2001-07-15")] {
+        let res = post(vec![(field, value)]).await;
+        assert_eq!(res.status(), 422, "{field}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("لا يتفق مع تاريخ الميلاد"), "{field}: {page}");
+    }
+    // An income that is no number is refused.
+    let res = post(vec![("monthly_income", "-2+3")]).await;
+    assert_eq!(res.status(), 422);
+    // A field not sent keeps its value (a partial form blanks nothing).
+    let res = amal
+        .client
+        .post(app.url(&format!("/registry/records/{menna}/edit")))
+        .form(&[("_csrf", amal.csrf.as_str()), ("address", "12 شارع النيل")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let (name, nid): (String, String) =
+        sqlx::query_as("SELECT full_name, national_id FROM registry_records WHERE id = $1")
+            .bind(menna)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (name.as_str(), nid.as_str()),
+        ("منة الله إبراهيم محمود", "29012010201248")
+    );
     // Nothing changed: nothing written.
     let res = post(vec![]).await;
     assert!(res.status().is_redirection());
@@ -1069,14 +1127,16 @@ async fn a_member_corrects_a_registration_from_its_page(app: TestApp) {
         "no longer the same person as Al-Nour's Menna"
     );
     let audit: Vec<(Option<String>,)> = sqlx::query_as(
-        "SELECT after_json FROM audit_log WHERE entity = 'registry_record' AND action = 'correct' AND entity_id = $1",
+        "SELECT after_json FROM audit_log WHERE entity = 'registry_record' AND action = 'correct' AND entity_id = $1 ORDER BY id",
     )
     .bind(menna)
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!(audit.len(), 1);
-    let after = audit[0].0.clone().unwrap();
+    // The address alone, then the name, the ID and the birth date.
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[0].0.as_deref(), Some(r#"{"fields":["address"]}"#));
+    let after = audit[1].0.clone().unwrap();
     assert!(
         after.contains("full_name") && after.contains("date_of_birth"),
         "{after}"
