@@ -694,3 +694,4 @@ status-help = "Open": agreed, not started yet. "In progress": work on it has beg
 record-help-title = What do these numbers mean?
 record-help = The registry's person number is one per human being, however many members registered them, and the household number one per family. "Also registered by another member" means another member registered the same person: its details stay hidden, but the assistance it gave counts in the overlap check.
 priority-need-file = need by governorate
+date-placeholder = day/month/year, e.g. 02/12/2026

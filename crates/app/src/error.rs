@@ -100,6 +100,44 @@ pub enum Error {
     Internal(#[from] anyhow::Error),
 }
 
+/// A date typed in a form, as `YYYY-MM-DD`: written that way, or day first as Egyptian clerks
+/// write it (`2/12/2026`, `02-12-2026`, `٢/١٢/٢٠٢٦`); `None` when it is no real date. Every form
+/// reads its dates through this, so one field accepts what a clerk types whatever the browser.
+///
+/// ```
+/// use mizalla::error::form_date;
+/// assert_eq!(form_date("2/12/2026").as_deref(), Some("2026-12-02"));
+/// assert_eq!(form_date("٢٠٢٦-١٢-٠٢").as_deref(), Some("2026-12-02"));
+/// assert_eq!(form_date("31/2/2026"), None);
+/// ```
+pub fn form_date(s: &str) -> Option<String> {
+    let s = link::normalize::arabic::western_digits(s.trim());
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts[..] else {
+        return None;
+    };
+    let number = |p: &str| {
+        (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i32>().ok())
+            .flatten()
+    };
+    let (year, month, day) = if a.len() == 4 {
+        (number(a)?, number(b)?, number(c)?)
+    } else if c.len() == 4 {
+        (number(c)?, number(b)?, number(a)?)
+    } else {
+        return None;
+    };
+    let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
+}
+
 /// Checks an e-mail address well enough to catch typing mistakes.
 pub fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {

@@ -197,12 +197,6 @@ pub struct Filter {
     pub page: Option<i64>,
 }
 
-/// `true` when `s` is a real calendar date written `YYYY-MM-DD`.
-pub fn valid_date(s: &str) -> bool {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    s.len() == 10 && time::Date::parse(s, &fmt).is_ok()
-}
-
 fn check_len(errs: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
     if value.chars().count() > max {
         errs.add(field, "err-too-long");
@@ -213,6 +207,9 @@ fn validate_point(errs: &mut FieldErrors, p: &mut PointInput, allowed_owners: &[
     p.body = p.body.trim().to_owned();
     // None is no due date; a text must be a real date (the forms send a blank field as none).
     p.due_on = p.due_on.take().map(|d| d.trim().to_owned());
+    if let Some(iso) = p.due_on.as_deref().and_then(crate::error::form_date) {
+        p.due_on = Some(iso);
+    }
     if p.body.is_empty() {
         errs.add("point_body", "err-required");
     }
@@ -220,7 +217,10 @@ fn validate_point(errs: &mut FieldErrors, p: &mut PointInput, allowed_owners: &[
     if !allowed_owners.contains(&p.owner_org_id) {
         errs.add("point_owner", "err-owner-not-party");
     }
-    if p.due_on.as_deref().is_some_and(|d| !valid_date(d)) {
+    if p.due_on
+        .as_deref()
+        .is_some_and(|d| crate::error::form_date(d).is_none())
+    {
         errs.add("point_due", "err-date");
     }
 }
@@ -249,8 +249,9 @@ impl AgreementInput {
             errs.add("title", "err-required");
         }
         check_len(&mut errs, "title", &self.title, 200);
-        if !valid_date(&self.held_on) {
-            errs.add("held_on", "err-date");
+        match crate::error::form_date(&self.held_on) {
+            Some(iso) => self.held_on = iso,
+            None => errs.add("held_on", "err-date"),
         }
         check_len(&mut errs, "place", &self.place, 200);
         check_len(&mut errs, "participants", &self.participants, 2000);

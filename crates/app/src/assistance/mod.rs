@@ -257,7 +257,7 @@ fn check_values(input: &AssistanceInput) -> std::result::Result<Valid, FieldErro
     if value.is_none() {
         errs.add("value", "err-amount");
     }
-    let given_on = input.given_on.trim().to_owned();
+    let given_on = crate::error::form_date(&input.given_on).unwrap_or_default();
     match time::Date::parse(
         &given_on,
         time::macros::format_description!("[year]-[month]-[day]"),

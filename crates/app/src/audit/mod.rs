@@ -313,17 +313,17 @@ async fn list_page(
     if !(actor.is_secretariat_admin() || actor.role == crate::access::Role::Auditor) {
         return Err(crate::error::Error::Forbidden);
     }
-    let from = if filter.from.trim().is_empty() {
-        String::new()
-    } else {
-        filter.from.trim().to_owned()
+    // A date as typed (day first or `YYYY-MM-DD`); one that is no date is said, not ignored.
+    let day = |s: &str, field: &'static str| -> Result<String> {
+        if s.trim().is_empty() {
+            return Ok(String::new());
+        }
+        crate::error::form_date(s).ok_or(crate::error::Error::field(field, "err-date"))
     };
+    let from = day(&filter.from, "from")?;
     // `to` is inclusive of the whole day: compare against the next character after the date.
-    let to = if filter.to.trim().is_empty() {
-        String::new()
-    } else {
-        format!("{}~", filter.to.trim())
-    };
+    let to = day(&filter.to, "to")?;
+    let to = if to.is_empty() { to } else { format!("{to}~") };
     let where_sql = "WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR LOWER(actor_email) LIKE $2 ESCAPE '\\') \
                      AND ($3 = '' OR action = $3) AND ($4 = '' OR at >= $4) AND ($5 = '' OR at <= $5)";
     let actor_like = if filter.actor.trim().is_empty() {

@@ -73,6 +73,19 @@ impl Templates {
         env.add_filter("date", |state: &State, value: Option<String>| -> String {
             value.map(|v| locale_of(state).date(&v)).unwrap_or_default()
         });
+        // `day_first`: a `YYYY-MM-DD` date as a form shows it for editing, day first
+        // (`02/12/2026`), as clerks write dates whatever the browser; anything else as it is.
+        env.add_filter("day_first", |value: Option<String>| -> String {
+            let v = value.unwrap_or_default();
+            match (v.get(0..4), v.get(5..7), v.get(8..10)) {
+                (Some(y), Some(m), Some(d))
+                    if crate::error::form_date(&v).as_deref() == Some(v.as_str()) =>
+                {
+                    format!("{d}/{m}/{y}")
+                }
+                _ => v,
+            }
+        });
         // `digits`: Arabic-Indic digits as the Western ones every page uses (one digit style).
         env.add_filter("digits", |value: Option<String>| -> String {
             value

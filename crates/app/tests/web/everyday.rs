@@ -1174,3 +1174,80 @@ on_both_backends!(
     correct_record,
     a_member_corrects_a_registration_from_its_page
 );
+
+/// Defect 6: date inputs showed `mm/dd/yyyy` on English Windows. Every form's date is a text field
+/// shown day first, and reads what a clerk types: day first or `YYYY-MM-DD`, in either digits.
+async fn form_dates_are_read_day_first_whatever_the_browser(app: TestApp) {
+    let amal = app.login("staff@amal.demo").await;
+    let record = own_record(&app).await;
+    let page = amal
+        .page(&app, &format!("/registry/records/{record}"))
+        .await;
+    let today = mizalla::db::today();
+    let day_first = format!("{}/{}/{}", &today[8..10], &today[5..7], &today[..4]);
+    // As the page writes it (the template escapes `/`).
+    let shown = day_first.replace('/', "&#x2f;");
+    assert!(page.contains(&format!("value=\"{shown}\"")), "{page}");
+    assert!(!page.contains("type=\"date\""), "{page}");
+    let arabic_digits: String = day_first
+        .chars()
+        .map(|c| {
+            c.to_digit(10)
+                .map_or(c, |d| char::from_u32(0x0660 + d).unwrap())
+        })
+        .collect();
+    for (typed, kind) in [
+        (day_first.as_str(), "cash"),
+        (arabic_digits.as_str(), "medical"),
+    ] {
+        let form = record_form(
+            &app,
+            &amal,
+            record,
+            &[("category", kind), ("given_on", typed), ("confirmed", "1")],
+        )
+        .await;
+        let res = post(&app, &amal, &form).await;
+        assert!(res.status().is_redirection(), "{typed}: {}", res.status());
+    }
+    let stored: Vec<(String,)> = sqlx::query_as(
+        "SELECT given_on FROM assistance WHERE record_id = $1 AND category IN ('cash', 'medical')",
+    )
+    .bind(record)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, vec![(today.clone(),), (today.clone(),)]);
+    // Not a date: said, in the field.
+    let form = record_form(
+        &app,
+        &amal,
+        record,
+        &[
+            ("category", "rent"),
+            ("given_on", "31/02/2026"),
+            ("confirmed", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(post(&app, &amal, &form).await.status(), 422);
+
+    // The audit log's filter: a day-first date filters, no date is said rather than ignored.
+    let admin = app.login("admin@secretariat.demo").await;
+    let res = admin
+        .client
+        .get(app.url("/audit?from=notadate"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let page = admin
+        .page(&app, &format!("/audit?from={day_first}&entity=assistance"))
+        .await;
+    assert!(page.contains("سجّل مساعدة"), "{page}");
+    assert!(page.contains(&format!("value=\"{shown}\"")), "{page}");
+}
+on_both_backends!(
+    form_dates,
+    form_dates_are_read_day_first_whatever_the_browser
+);
