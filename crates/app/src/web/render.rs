@@ -244,6 +244,7 @@ impl Ctx {
             org_name => self.org_name.as_ref().map(|(ar, en)| if self.locale == Locale::Ar { ar.clone() } else { en.clone() }),
             csrf => self.csrf,
             path => self.path,
+            section => section(&self.path),
             // The top of a printed page: when it was printed, in Cairo's time.
             printed_at => self.locale.datetime(&crate::db::now()),
         };
@@ -340,6 +341,29 @@ pub fn download(kind: Download, file_name: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
+/// The header's sections, by the path each one opens.
+const SECTIONS: [&str; 8] = [
+    "/",
+    "/agreements",
+    "/orgs",
+    "/registry",
+    "/registry/review",
+    "/assistance",
+    "/assistance/overlaps",
+    "/audit",
+];
+
+/// The section of the header a page at `path` belongs to (the longest section path it starts
+/// with), which the header marks as the current one.
+fn section(path: &str) -> &'static str {
+    let path = path.split('?').next().unwrap_or(path);
+    SECTIONS
+        .into_iter()
+        .filter(|s| path == *s || (*s != "/" && path.starts_with(&format!("{s}/"))))
+        .max_by_key(|s| s.len())
+        .unwrap_or("")
+}
+
 pub fn with_param(path: &str, key: &str, value: &str) -> String {
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
@@ -404,5 +428,26 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
         serde_html_form::from_bytes(&bytes)
             .map(HtmlForm)
             .map_err(|_| Error::BadRequest("err-bad-request"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_page_belongs_to_the_longest_section_it_starts_with() {
+        for (path, section) in [
+            ("/", "/"),
+            ("/?lang=en", "/"),
+            ("/registry", "/registry"),
+            ("/registry/records/4/edit", "/registry"),
+            ("/registry/review?page=2", "/registry/review"),
+            ("/registry/review/decided", "/registry/review"),
+            ("/assistance/recorded/3", "/assistance"),
+            ("/assistance/overlaps?format=csv", "/assistance/overlaps"),
+            ("/registryx", ""),
+            ("/account/password", ""),
+        ] {
+            assert_eq!(super::section(path), section, "{path}");
+        }
     }
 }
