@@ -264,7 +264,7 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
         assert!(!masked.contains("28501010101245"), "IDs are masked in the queue");
         b.find(Locator::Css("section.pair button[value=different]")).await?.click().await?;
         // The decision is shown with what it will change before it is made.
-        b.find(Locator::Css("ul.effect")).await?;
+        b.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css("ul.effect")).await?;
         b.find(Locator::Css("#confirm")).await?.click().await?;
         // The decision is one transaction with its re-link: wait for it, not for a page.
         eventually("the pair is decided", || async {
@@ -360,7 +360,13 @@ async fn arabic_pages_keep_values_by_their_labels_and_fit_a_phone() {
         .await?
         .click()
         .await?;
-        b.wait().for_element(Locator::Css("main a.button")).await?;
+        // The entry's own page (not the record page, which has buttons too) after the redirect.
+        b.wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css(
+                "main a.button[href^='/registry/records/']:not(.secondary)",
+            ))
+            .await?;
         let count = || async {
             let (n,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM assistance WHERE record_id = $1")
@@ -373,7 +379,12 @@ async fn arabic_pages_keep_values_by_their_labels_and_fit_a_phone() {
         let recorded = count().await;
         assert!(recorded >= 1);
         b.refresh().await?;
-        b.wait().for_element(Locator::Css("main a.button")).await?;
+        b.wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css(
+                "main a.button[href^='/registry/records/']:not(.secondary)",
+            ))
+            .await?;
         b.back().await?;
         b.refresh().await?;
         assert_eq!(count().await, recorded, "a refresh records nothing");
