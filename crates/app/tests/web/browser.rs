@@ -93,15 +93,42 @@ async fn sign_in(
         .await?
         .send_keys(mizalla::demo::PASSWORD)
         .await?;
-    b.find(Locator::Css("form button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    follow(b, b.find(Locator::Css("form button[type=submit]")).await?).await?;
     b.wait()
         .at_most(Duration::from_secs(60))
         .for_element(Locator::Css("form[action='/logout']"))
         .await?;
     Ok(())
+}
+
+/// Clicks `element` (a submit button or a link) and waits until the page it leads to has
+/// replaced the current one and finished loading. Waiting for an element of the next page is not
+/// enough when the current page has one like it: a step could then act on a node of the page
+/// being left ("Node with given id does not belong to the document" on a busy machine).
+async fn follow(
+    b: &fantoccini::Client,
+    element: fantoccini::elements::Element,
+) -> Result<(), fantoccini::error::CmdError> {
+    b.execute("window.__mizallaLeaving = true;", vec![]).await?;
+    element.click().await?;
+    let started = std::time::Instant::now();
+    loop {
+        let state = b
+            .execute(
+                "return window.__mizallaLeaving === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        // A script run while the page is being replaced can fail; that is not the answer yet.
+        if matches!(state, Ok(serde_json::Value::Bool(true))) {
+            return Ok(());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the next page did not load within a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Waits until `condition` holds, checking it every 50 ms for at most a minute.
@@ -137,7 +164,7 @@ async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_
         b.find(Locator::Css(&format!("input[name=member_ids][value='{amal}']"))).await?.click().await?;
         b.find(Locator::Id("point_body_1")).await?.send_keys("تكثيف التنسيق بين الأمانة والجمعية").await?;
         b.find(Locator::Id("point_body_2")).await?.send_keys("تنظيم ورش عمل مشتركة").await?;
-        b.find(Locator::Css("#agreement-form button[type=submit]")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("#agreement-form button[type=submit]")).await?).await?;
         // The detail page: two points, both open.
         b.wait().for_element(Locator::Css("article.point")).await?;
         let heading = b.find(Locator::Css("main h1")).await?.text().await?;
@@ -148,7 +175,7 @@ async fn a_secretariat_officer_records_an_agreement_in_arabic_and_marks_a_point_
         let form = b.find(Locator::Css("article.point form.follow-up")).await?;
         form.find(Locator::Css("textarea")).await?.send_keys("تم الاتفاق على اجتماع شهري").await?;
         form.find(Locator::Css("select")).await?.select_by_value("done").await?;
-        form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+        follow(&b, form.find(Locator::Css("button[type=submit]")).await?).await?;
         b.wait()
             .for_element(Locator::XPath("//article[contains(@class, 'point')][contains(., 'تم الاتفاق على اجتماع شهري')]"))
             .await?;
@@ -222,13 +249,13 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
         sign_in(&b, &app, "staff@amal.demo").await?;
         b.goto(&app.url("/registry/import")).await?;
         b.find(Locator::Id("file")).await?.send_keys(xlsx.to_str().unwrap()).await?;
-        b.find(Locator::Css("form[enctype] button[type=submit]")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("form[enctype] button[type=submit]")).await?).await?;
         // The ID column is not recognised; the record number and the name are, so the preview
         // shows at once. The member maps the ID column and previews again.
         let select = b.wait().for_element(Locator::Id("col_2")).await?;
         assert_eq!(select.prop("value").await?.as_deref(), Some(""));
         select.select_by_value("national_id").await?;
-        b.find(Locator::Css("form[action$='/mapping'] button[type=submit]")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("form[action$='/mapping'] button[type=submit]")).await?).await?;
         b.wait().for_element(Locator::Css("form[action$='/commit']")).await?;
         assert_eq!(b.find(Locator::Id("col_2")).await?.prop("value").await?.as_deref(), Some("national_id"));
         let main = b.find(Locator::Css("main")).await?.text().await?;
@@ -236,7 +263,7 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
         assert!(main.contains("الرقم القومي لا يتفق مع تاريخ الميلاد أو النوع"), "the inconsistent ID is explained: {main}");
         let dir_attr = b.execute("return document.documentElement.dir;", vec![]).await?;
         assert_eq!(dir_attr, serde_json::json!("rtl"));
-        b.find(Locator::Css("form[action$='/commit'] button[type=submit]")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("form[action$='/commit'] button[type=submit]")).await?).await?;
         let done = b.wait().for_element(Locator::Css("p.ok")).await?.text().await?;
         assert!(done.contains("استُورد \u{2068}2\u{2069} صف"), "{done}");
 
@@ -262,10 +289,10 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
         assert!(pairs_before >= 1);
         let masked = b.find(Locator::Css("section.pair")).await?.text().await?;
         assert!(!masked.contains("28501010101245"), "IDs are masked in the queue");
-        b.find(Locator::Css("section.pair button[value=different]")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("section.pair button[value=different]")).await?).await?;
         // The decision is shown with what it will change before it is made.
         b.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css("ul.effect")).await?;
-        b.find(Locator::Css("#confirm")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("#confirm")).await?).await?;
         // The decision is one transaction with its re-link: wait for it, not for a page.
         eventually("the pair is decided", || async {
             let (decided,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registry_pairs WHERE status = 'different'")
@@ -280,9 +307,9 @@ async fn a_member_imports_a_list_an_officer_decides_and_an_overlap_is_warned() {
         // registered the same family and now records a food box too.
         sign_in(&b, &app, "staff@amal.demo").await?;
         b.goto(&app.url("/registry?q=27804120101234")).await?;
-        b.find(Locator::Css("a[href^='/registry/records/']")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("a[href^='/registry/records/']")).await?).await?;
         b.wait().for_element(Locator::Id("category")).await?.select_by_value("food_box").await?;
-        b.find(Locator::Css("form[action='/assistance'] button[type=submit]")).await?.click().await?;
+        follow(&b, b.find(Locator::Css("form[action='/assistance'] button[type=submit]")).await?).await?;
         let warning = b.wait().for_element(Locator::Css(".overlap-warning")).await?.text().await?;
         assert!(warning.contains("قدمت جمعية أخرى"), "{warning}");
         assert!(!warning.contains("النور"), "the other member stays unnamed: {warning}");
@@ -354,11 +381,13 @@ async fn arabic_pages_keep_values_by_their_labels_and_fit_a_phone() {
             .await?
             .select_by_value("clothing")
             .await?;
-        b.find(Locator::Css(
-            "form[action='/assistance'] button[type=submit]",
-        ))
-        .await?
-        .click()
+        follow(
+            &b,
+            b.find(Locator::Css(
+                "form[action='/assistance'] button[type=submit]",
+            ))
+            .await?,
+        )
         .await?;
         // The entry's own page (not the record page, which has buttons too) after the redirect.
         b.wait()
