@@ -87,3 +87,11 @@ err-review-choose = Choose at least one pair (and at most twenty).
 err-review-open = No decision has been made on this pair, so there is nothing to undo.
 err-review-decided = This pair has already been decided (perhaps by a colleague while your page was open). See "Earlier decisions", where it can be undone.
 err-income = Write the monthly income as a number of pounds, e.g. 1500.
+
+# Coordination (issue 14).
+err-date-years = The date must be between 2000 and 2099.
+err-ends-before-start = The end date is before the start date.
+err-governorate = This governorate was not recognised. Choose one of the 27 governorates.
+err-people = Write the number of people as a whole number (zero or more), e.g. 120.
+err-part-over-total = This is more than the total number of people the activity reached.
+err-planned-reached = A planned activity has reached nobody yet: leave the number at zero, or change the status to "ongoing" or "done".

@@ -27,9 +27,12 @@ pub enum Topic {
     Organisations,
     /// Agreements, their points and the points' updates.
     Agreements,
+    /// What the alliance's figures are computed from: the assistance ledger, the registry's
+    /// persons and households, members' activities.
+    Picture,
 }
 
-const TOPICS: usize = 3;
+const TOPICS: usize = 4;
 
 /// How many changes each topic has seen on this server.
 static GENERATIONS: [AtomicU64; TOPICS] = [const { AtomicU64::new(0) }; TOPICS];

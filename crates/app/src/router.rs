@@ -13,6 +13,8 @@ pub fn routes() -> Routes {
         .merge(crate::audit::routes::routes())
         .merge(crate::registry::routes::routes())
         .merge(crate::assistance::routes::routes())
+        .merge(crate::kinds::routes::routes())
+        .merge(crate::coordination::routes::routes())
 }
 
 /// The whole application: every route inside the web layer's middleware.

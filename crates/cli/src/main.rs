@@ -144,6 +144,39 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The 4W (who does what, where, when), unsuppressed: one row per member, kind, place and
+    /// period, and the alliance's row (`org_code` `*`) counting each person once. The second row
+    /// holds the HXL hashtags. CSV or XLSX by the file's extension.
+    #[command(name = "4w")]
+    FourW {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "governorate")]
+        level: LevelArg,
+        #[arg(long, value_enum, default_value = "month")]
+        period: PeriodArg,
+        /// First day counted (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day counted (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LevelArg {
+    Governorate,
+    District,
+    Village,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PeriodArg {
+    Month,
+    Quarter,
+    Year,
+    All,
 }
 
 #[derive(Subcommand)]
@@ -232,8 +265,13 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(database = %settings.database_url, listen = %settings.listen, "starting");
             let db = mizalla::open(&settings).await?;
             ledger::require_key(&db)?;
-            if *demo && mizalla::demo::seed(&db).await? {
-                tracing::info!("demo alliance seeded");
+            if *demo {
+                if mizalla::demo::seed(&db).await? {
+                    tracing::info!("demo alliance seeded");
+                }
+                // Families, assistance and activities across the members' governorates, for
+                // the 4W, the observatory and the coverage (added once).
+                mizalla::demo::picture::seed(&db).await?;
             }
             let listener = tokio::net::TcpListener::bind(&settings.listen)
                 .await
@@ -367,10 +405,35 @@ async fn main() -> anyhow::Result<()> {
             let db = mizalla::open(&settings).await?;
             registry::export_registry(&db, out).await?;
         }
+        Command::Export {
+            command:
+                ExportCommand::FourW {
+                    out,
+                    level,
+                    period,
+                    from,
+                    to,
+                },
+        } => {
+            let db = mizalla::open(&settings).await?;
+            let level = match level {
+                LevelArg::Governorate => mizalla::coordination::Level::Governorate,
+                LevelArg::District => mizalla::coordination::Level::District,
+                LevelArg::Village => mizalla::coordination::Level::Village,
+            };
+            let period = match period {
+                PeriodArg::Month => mizalla::coordination::Period::Month,
+                PeriodArg::Quarter => mizalla::coordination::Period::Quarter,
+                PeriodArg::Year => mizalla::coordination::Period::Year,
+                PeriodArg::All => mizalla::coordination::Period::All,
+            };
+            registry::export_fourw(&db, out, level, period, from.as_deref(), to.as_deref()).await?;
+        }
         Command::Demo { agreements } => {
             let db = mizalla::open(&settings).await?;
             ledger::require_key(&db)?;
             mizalla::demo::seed(&db).await?;
+            mizalla::demo::picture::seed(&db).await?;
             if *agreements > 0 {
                 mizalla::demo::bulk_agreements(&db, *agreements).await?;
             }

@@ -148,3 +148,50 @@ pub async fn export_registry(db: &Db, out: &PathBuf) -> anyhow::Result<()> {
     eprintln!("{} registrations written to {}", rows.len(), out.display());
     Ok(())
 }
+
+/// `mizalla export 4w`: the 4W to a CSV or XLSX file (by its extension), unsuppressed.
+pub async fn export_fourw(
+    db: &Db,
+    out: &Path,
+    level: mizalla::coordination::Level,
+    period: mizalla::coordination::Period,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> anyhow::Result<()> {
+    use mizalla::coordination::fourw;
+    let iso = |d: Option<&str>, what: &str| -> anyhow::Result<Option<String>> {
+        d.map(|d| match mizalla::error::form_date(d) {
+            Some(iso) if iso == d => Ok(iso),
+            _ => Err(anyhow::anyhow!(
+                "--{what} {d}: not a date (write YYYY-MM-DD)"
+            )),
+        })
+        .transpose()
+    };
+    let query = fourw::Query {
+        level,
+        period,
+        from: iso(from, "from")?,
+        to: iso(to, "to")?,
+        ..fourw::Query::default()
+    };
+    if let (Some(f), Some(t)) = (&query.from, &query.to)
+        && t < f
+    {
+        anyhow::bail!("--to {t} is before --from {f}");
+    }
+    let rows = fourw::rows(db, &query).await?;
+    let (header, table) = fourw::table(&rows);
+    let extension = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let bytes = match extension.as_str() {
+        "csv" => export::csv_bytes(&header, table),
+        "xlsx" => export::xlsx_bytes("4W", &header, table, true)?,
+        _ => anyhow::bail!("{}: the file name must end in .csv or .xlsx", out.display()),
+    };
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("{} rows written to {}", rows.len(), out.display());
+    Ok(())
+}

@@ -5,12 +5,12 @@
 //! registration, kind, date, quantity, value and programme, not reversed) is not recorded again:
 //! importing a file twice records it once.
 
-use super::categories::{self, Category};
 use super::{AssistanceInput, Overlap};
 use crate::access::Actor;
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::kinds as categories;
 use crate::table::header_key;
 use crate::table::{FileError, Table};
 use link::normalize::date;
@@ -124,14 +124,6 @@ pub fn mapping(table: &Table) -> std::result::Result<Vec<Option<&'static str>>, 
     Ok(mapping)
 }
 
-/// The kind a cell names: its code, or its Arabic or English name.
-fn category_of<'a>(cell: &str, offered: &'a [Category]) -> Option<&'a Category> {
-    let k = header_key(cell.trim());
-    offered.iter().filter(|c| c.active).find(|c| {
-        header_key(&c.code) == k || header_key(&c.name_ar) == k || header_key(&c.name_en) == k
-    })
-}
-
 fn scope_of(cell: &str) -> Option<&'static str> {
     match header_key(cell.trim()).as_str() {
         "" | "household" | "اسرة" | "الاسرة" | "اسره" | "الاسره" => {
@@ -231,7 +223,7 @@ pub async fn import(
         if record_id.is_none() {
             fate.problems.push(("record_id", "err-unknown-record"));
         }
-        let category = category_of(&cell(row, "category"), &offered);
+        let category = categories::named(&cell(row, "category"), &offered);
         if category.is_none() {
             fate.problems.push(("category", "err-choice"));
         }
@@ -330,6 +322,7 @@ pub async fn import(
     )
     .await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     out.committed = true;
     tracing::info!(
         org_id,
@@ -346,16 +339,17 @@ mod tests {
 
     #[test]
     fn kinds_scopes_and_dates_are_read_as_members_write_them() {
-        let offered = vec![Category {
+        let offered = vec![categories::Category {
             code: "food_box".into(),
             name_ar: "كرتونة مواد غذائية".into(),
             name_en: "Food box".into(),
+            sector: "relief".into(),
             active: true,
         }];
         for cell in ["food_box", "Food Box", "كرتونه مواد غذائيه", " FOOD_BOX "] {
-            assert!(category_of(cell, &offered).is_some(), "{cell}");
+            assert!(categories::named(cell, &offered).is_some(), "{cell}");
         }
-        assert!(category_of("cash", &offered).is_none());
+        assert!(categories::named("cash", &offered).is_none());
         assert_eq!(scope_of(""), Some("household"));
         assert_eq!(scope_of("الأسرة"), Some("household"));
         assert_eq!(scope_of("فرد"), Some("person"));

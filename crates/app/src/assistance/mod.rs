@@ -11,7 +11,6 @@
 //! box to the same household from two members within 30 days"), it is warned with the date and
 //! category of the earlier assistance only, never with the other member's name or record.
 
-pub mod categories;
 pub mod chain;
 pub mod import;
 pub mod key;
@@ -29,6 +28,7 @@ use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, FieldErrors, Result};
+use crate::kinds as categories;
 use crate::paging::Page;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -171,34 +171,6 @@ pub struct Recorded {
     pub repeats: Vec<Overlap>,
     /// The submission was recorded before: this is that entry, nothing new was written.
     pub repeated: bool,
-}
-
-/// A submission key as callers may give it: up to 64 letters, digits, `-` and `_`.
-fn submission_key(input: &AssistanceInput) -> Result<Option<&str>> {
-    let key = input.submission.trim();
-    if key.is_empty() {
-        return Ok(None);
-    }
-    if key.len() > 64
-        || !key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::field("submission", "err-choice"));
-    }
-    Ok(Some(key))
-}
-
-/// The entry recorded under `key` by organisation `org_id`, if any.
-async fn submitted(tx: &mut Tx<'_>, org_id: i64, key: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_as::<_, (i64,)>(
-        "SELECT entity_id FROM submissions WHERE org_id = $1 AND submission_key = $2 AND entity = 'assistance'",
-    )
-    .bind(org_id)
-    .bind(key)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|(id,)| id))
 }
 
 /// Parses an amount in pounds (`250`, `250.5`, `250.50`, Arabic-Indic digits) into piastres.
@@ -396,13 +368,14 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
-    let submission = submission_key(input)?;
+    let submission = crate::submissions::key(&input.submission)?;
     let (record_id, v) = validate(db, actor, input).await?;
     let key = ledger_key(db)?;
     let _guard = APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;
     if let Some(s) = submission
-        && let Some(id) = submitted(&mut tx, actor.org_id, s).await?
+        && let Some(id) =
+            crate::submissions::earlier(&mut tx, actor.org_id, "assistance", s).await?
     {
         tx.rollback().await?;
         return recorded(db, actor, id, true).await;
@@ -430,19 +403,11 @@ pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<R
     )
     .await?;
     if let Some(s) = submission {
-        sqlx::query(
-            "INSERT INTO submissions (org_id, submission_key, entity, entity_id, created_at) \
-             VALUES ($1, $2, 'assistance', $3, $4)",
-        )
-        .bind(actor.org_id)
-        .bind(s)
-        .bind(entry.id)
-        .bind(db::now())
-        .execute(&mut *tx)
-        .await?;
+        crate::submissions::remember(&mut tx, actor.org_id, "assistance", s, entry.id).await?;
     }
     let repeats = worded(find_overlaps(&mut tx, &entry, true).await?);
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     Ok(Recorded {
         id: entry.id,
         record_id: entry.record_id,
@@ -551,6 +516,7 @@ pub async fn reverse(db: &Db, actor: &Actor, id: i64) -> Result<i64> {
     )
     .await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     Ok(reversal.id)
 }
 

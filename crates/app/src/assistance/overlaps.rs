@@ -2,11 +2,12 @@
 //! household), what an entry overlaps under them — other members' assistance, never named, and
 //! the member's own repeats — before it is saved and after, and the secretariat's summary.
 
-use super::{AssistanceInput, Entry, Scope, categories, validate};
+use super::{AssistanceInput, Entry, Scope, validate};
 use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, FieldErrors, Result};
+use crate::kinds as categories;
 use serde::{Deserialize, Serialize};
 
 /// An earlier assistance that the new one overlaps under a rule: only its date and category
@@ -164,7 +165,7 @@ pub async fn overlap_table(
             .map(|(a, e)| if ar { a.clone() } else { e.clone() })
             .unwrap_or_default()
     };
-    let kinds: std::collections::HashMap<String, String> = super::categories::all(db)
+    let kinds: std::collections::HashMap<String, String> = crate::kinds::all(db)
         .await?
         .into_iter()
         .map(|c| (c.code, if ar { c.name_ar } else { c.name_en }))

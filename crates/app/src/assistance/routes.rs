@@ -1,7 +1,6 @@
 //! Pages and API of the assistance ledger: recording and correcting assistance, the overlap
 //! rules and the secretariat's overlap dashboard.
 
-use super::categories::{self, CategoryInput};
 use super::{AssistanceInput, RuleInput};
 use crate::error::{Error, Result};
 use crate::web::api::ApiJson;
@@ -22,9 +21,6 @@ pub fn routes() -> Routes {
         .get("/assistance/rules", view_rules_get)
         .post("/assistance/rules", view_rules_post)
         .get("/assistance/overlaps", view_overlaps_get)
-        .get("/assistance/categories", view_categories_get)
-        .post("/assistance/categories", view_categories_post)
-        .post("/assistance/categories/{code}", view_category_post)
         .get("/assistance/import", view_import_get)
         .get("/assistance/import/{id}", view_import_preview_get)
         .post("/assistance/import/{id}/commit", view_import_commit_post)
@@ -56,7 +52,7 @@ async fn view_assistance_get(
     let pager = Pager::new(&ctx.path, page, total);
     ctx.page(
         "assistance/list.html",
-        minijinja::context! { entries => entries, pager => pager, categories => super::categories::all(&app.db).await?, can_write => actor.can_write() },
+        minijinja::context! { entries => entries, pager => pager, categories => crate::kinds::all(&app.db).await?, can_write => actor.can_write() },
     )
 }
 
@@ -85,7 +81,7 @@ async fn view_assistance_post(
     } else {
         match super::would_overlap(&app.db, actor, &input).await {
             Ok((overlaps, repeats)) if !(overlaps.is_empty() && repeats.is_empty()) => {
-                let categories = super::categories::all(&app.db).await?;
+                let categories = crate::kinds::all(&app.db).await?;
                 return ctx.page(
                     "assistance/confirm.html",
                     minijinja::context! { overlaps => overlaps, repeats => repeats, input => input, categories => categories },
@@ -110,7 +106,7 @@ async fn view_assistance_post(
             ctx.form_errors(
                 "registry/record.html",
                 &errs,
-                minijinja::context! { r => record, entries => entries, categories => super::categories::all(&app.db).await?, today => crate::db::today(), can_write => actor.can_write(), input => input },
+                minijinja::context! { r => record, entries => entries, categories => crate::kinds::all(&app.db).await?, today => crate::db::today(), can_write => actor.can_write(), input => input },
             )
         }
         Err(e) => Err(e),
@@ -132,7 +128,7 @@ async fn view_recorded_get(
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let recorded = super::recorded(&app.db, actor, id, q.repeated.is_some()).await?;
-    let categories = super::categories::all(&app.db).await?;
+    let categories = crate::kinds::all(&app.db).await?;
     ctx.page(
         "assistance/recorded.html",
         minijinja::context! { recorded => recorded, categories => categories },
@@ -169,7 +165,7 @@ async fn rules_page(
     }
     let c = minijinja::context! {
         rules => super::rules(&app.db).await?,
-        categories => super::categories::all(&app.db).await?,
+        categories => crate::kinds::all(&app.db).await?,
         input => input,
         can_edit => actor.is_secretariat_admin(),
     };
@@ -223,62 +219,6 @@ async fn view_overlaps_get(
         "assistance/overlaps.html",
         minijinja::context! { s => summary, orgs => orgs, head => head, checkpoint => checkpoint, key_id => key_id },
     )
-}
-
-async fn categories_page(
-    app: &AppState,
-    ctx: &Ctx,
-    input: &CategoryInput,
-    errors: Option<(&crate::error::FieldErrors, Option<&str>)>,
-) -> Result<Response> {
-    let actor = ctx.actor()?;
-    if !actor.sees_all() {
-        return Err(Error::Forbidden);
-    }
-    let c = minijinja::context! {
-        categories => categories::all(&app.db).await?,
-        input => input,
-        // Which form the errors belong to: a category's code, or none for the new one.
-        failed => errors.and_then(|(_, code)| code),
-        can_edit => actor.is_secretariat_admin(),
-    };
-    match errors {
-        Some((e, _)) => ctx.form_errors("assistance/categories.html", e, c),
-        None => ctx.page("assistance/categories.html", c),
-    }
-}
-
-async fn view_categories_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
-    categories_page(&app, &ctx, &CategoryInput::default(), None).await
-}
-
-async fn view_categories_post(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    HtmlForm(input): HtmlForm<CategoryInput>,
-) -> Result<Response> {
-    match categories::save(&app.db, ctx.actor()?, None, input.clone()).await {
-        Ok(()) => Ok(Redirect::to("/assistance/categories").into_response()),
-        Err(Error::Validation(errs)) => {
-            categories_page(&app, &ctx, &input, Some((&errs, None))).await
-        }
-        Err(e) => Err(e),
-    }
-}
-
-async fn view_category_post(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    HtmlForm(input): HtmlForm<CategoryInput>,
-) -> Result<Response> {
-    match categories::save(&app.db, ctx.actor()?, Some(&code), input.clone()).await {
-        Ok(()) => Ok(Redirect::to("/assistance/categories").into_response()),
-        Err(Error::Validation(errs)) => {
-            categories_page(&app, &ctx, &input, Some((&errs, Some(&code)))).await
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// A member's writer: only they bring assistance lists.
@@ -347,7 +287,7 @@ async fn import_page(app: &AppState, ctx: &Ctx, id: i64, commit: bool) -> Result
         "assistance/import_preview.html",
         minijinja::context! {
             id => id, name => name, o => outcome, unreadable => unreadable,
-            categories => super::categories::all(&app.db).await?,
+            categories => crate::kinds::all(&app.db).await?,
         },
     )
 }

@@ -31,6 +31,17 @@ pub enum Locale {
 impl Locale {
     pub const ALL: [Locale; 2] = [Locale::Ar, Locale::En];
 
+    /// Of a name given in both languages, the one in this language (the other when it is
+    /// empty).
+    pub fn pick<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Locale::Ar if !ar.is_empty() => ar,
+            Locale::En if !en.is_empty() => en,
+            _ if ar.is_empty() => en,
+            _ => ar,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Locale::Ar => "ar",
@@ -129,9 +140,43 @@ impl Locale {
     /// are tried with a value for each placeholder the files use.
     pub fn has(self, key: &str) -> bool {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> = [
-            "page", "pages", "total", "done", "count", "from", "to", "line", "detail", "mb",
-            "rows", "new", "linked", "review", "percent", "id", "date", "category", "days",
-            "pairs", "moved", "members", "before", "after",
+            "page",
+            "pages",
+            "total",
+            "done",
+            "count",
+            "from",
+            "to",
+            "line",
+            "detail",
+            "mb",
+            "rows",
+            "new",
+            "linked",
+            "review",
+            "percent",
+            "id",
+            "date",
+            "category",
+            "days",
+            "pairs",
+            "moved",
+            "members",
+            "before",
+            "after",
+            "threshold",
+            "women",
+            "children",
+            "since",
+            "until",
+            "at",
+            "quarter",
+            "year",
+            "need",
+            "unserved",
+            "assisted",
+            "twice",
+            "level",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

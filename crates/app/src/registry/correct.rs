@@ -289,6 +289,7 @@ pub async fn correct(db: &Db, actor: &Actor, id: i64, c: &Correction) -> Result<
     let quiet = crate::jobs::progress::Progress::default();
     let (_, _, snapshot) = relink::relink_loaded(&mut tx, Some(actor), stored, &quiet).await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     online::publish(db, snapshot).await;
     Ok(changed)
 }

@@ -290,6 +290,7 @@ pub async fn commit(
     )
     .await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     tracing::info!(import_id, org = %org.code, rows = incoming.rows.len(), "registry import committed");
     online::publish(db, snapshot).await;
     Ok(plan)

@@ -319,6 +319,27 @@ pub async fn by_governorate(db: &Db, actor: &Actor, weights: &Weights) -> Result
     Ok(out)
 }
 
+/// The households in the top quarter of the whole registry by the default weights: the "most
+/// in need" of the coverage map. Only counts of them leave the coordination pages.
+pub async fn neediest(db: &Db) -> Result<HashSet<i64>> {
+    let weights = Weights::default();
+    let rows: Vec<Stored> = read_stored(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{} ORDER BY r.id",
+            stored_select(db.kind)
+        )))
+        .fetch_all(&db.pool)
+        .await?,
+    )?;
+    let ranked = score(&rows, &recent_assistance(db, &weights).await?, &weights);
+    let quarter = ranked.len().div_ceil(4);
+    Ok(ranked
+        .iter()
+        .filter(|r| r.rank <= quarter)
+        .map(|r| r.household_id)
+        .collect())
+}
+
 /// The secretariat's summary as a table, for its export.
 pub fn need_table(need: &[Need], locale: crate::i18n::Locale) -> crate::table::export::Table {
     let header = [

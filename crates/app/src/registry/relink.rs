@@ -66,6 +66,7 @@ pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     )
     .await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     online::publish(db, snapshot).await;
     Ok(())
 }

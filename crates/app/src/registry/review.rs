@@ -129,6 +129,7 @@ pub async fn reveal(
     )
     .await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     Ok((
         store::registration_any(db, l).await?,
         store::registration_any(db, r).await?,
@@ -374,6 +375,7 @@ async fn settle(db: &Db, actor: &Actor, ids: &[i64], to: Option<Decision>) -> Re
         }
     }
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     if let Some(snapshot) = relinked {
         online::publish(db, snapshot).await;
     }

@@ -276,7 +276,7 @@ async fn view_record_get(
     let actor = ctx.actor()?;
     let record = super::registration(&app.db, actor, id).await?;
     let entries = crate::assistance::for_record(&app.db, actor, id).await?;
-    let categories = crate::assistance::categories::all(&app.db).await?;
+    let categories = crate::kinds::all(&app.db).await?;
     ctx.page(
         "registry/record.html",
         minijinja::context! { r => record, entries => entries, categories => categories, today => crate::db::today(), can_write => actor.can_write(), submission => crate::users::random_token(), corrected => rq.corrected },

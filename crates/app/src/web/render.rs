@@ -58,12 +58,7 @@ impl Templates {
         });
         // `pick(name_ar, name_en)`: the value in the page's language.
         env.add_function("pick", |state: &State, ar: String, en: String| -> String {
-            match locale_of(state) {
-                Locale::Ar if !ar.is_empty() => ar,
-                Locale::En if !en.is_empty() => en,
-                _ if ar.is_empty() => en,
-                _ => ar,
-            }
+            locale_of(state).pick(&ar, &en).to_owned()
         });
         env.add_filter("month", |state: &State, value: Option<String>| -> String {
             value
@@ -342,8 +337,12 @@ pub fn download(kind: Download, file_name: &str, body: Vec<u8>) -> Response {
 }
 
 /// The header's sections, by the path each one opens.
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 12] = [
     "/",
+    "/coverage",
+    "/coordination",
+    "/activities",
+    "/observatory",
     "/agreements",
     "/orgs",
     "/registry",

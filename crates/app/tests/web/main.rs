@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod bad_input;
 mod browser;
+mod coordination;
 mod everyday;
 mod hardening;
 mod i18n;

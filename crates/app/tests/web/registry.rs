@@ -759,6 +759,7 @@ async fn the_secretariat_adds_renames_and_retires_kinds_of_assistance(app: TestA
             ("code", "winter_kit"),
             ("name_ar", "شنطة الشتاء"),
             ("name_en", "Winter kit"),
+            ("sector", "relief"),
         ],
     )
     .await;
@@ -768,7 +769,12 @@ async fn the_secretariat_adds_renames_and_retires_kinds_of_assistance(app: TestA
     {
         let page = post(
             "/assistance/categories",
-            vec![("code", code), ("name_ar", "س"), ("name_en", "S")],
+            vec![
+                ("code", code),
+                ("name_ar", "س"),
+                ("name_en", "S"),
+                ("sector", "relief"),
+            ],
         )
         .await
         .text()
@@ -818,7 +824,11 @@ async fn the_secretariat_adds_renames_and_retires_kinds_of_assistance(app: TestA
     // Renamed and retired: the entry keeps its kind under the new name; no new entries.
     let res = post(
         "/assistance/categories/winter_kit",
-        vec![("name_ar", "شنطة شتوية"), ("name_en", "Winter bag")],
+        vec![
+            ("name_ar", "شنطة شتوية"),
+            ("name_en", "Winter bag"),
+            ("sector", "relief"),
+        ],
     )
     .await;
     assert!(res.status().is_redirection());

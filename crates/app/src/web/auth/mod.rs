@@ -48,8 +48,15 @@ fn cross_site(headers: &HeaderMap) -> bool {
 
 /// Pages anyone may open without signing in; everything else needs a session or a token.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/health" | "/login" | "/setup" | "/api/openapi.json")
-        || path.starts_with("/assets/")
+    matches!(
+        path,
+        "/health"
+            | "/login"
+            | "/setup"
+            | "/api/openapi.json"
+            | "/observatory"
+            | "/api/v1/observatory"
+    ) || path.starts_with("/assets/")
 }
 
 /// Resolves the actor and enforces CSRF on every state-changing request.
@@ -63,14 +70,18 @@ pub async fn authenticate(
     if unsafe_method && cross_site(req.headers()) {
         return Err(Error::Csrf);
     }
+    let public = is_public(req.uri().path());
     if let Some(token) = bearer(req.headers()) {
-        let actor = users::token_actor(&app.db, token)
-            .await?
-            .ok_or(Error::Unauthorized)?;
-        req.extensions_mut().insert(actor);
+        match users::token_actor(&app.db, token).await? {
+            Some(actor) => {
+                req.extensions_mut().insert(actor);
+            }
+            // A public page needs no one: a token that stands for no one reads it signed out.
+            None if public => {}
+            None => return Err(Error::Unauthorized),
+        }
         return Ok(next.run(req).await);
     }
-    let public = is_public(req.uri().path());
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return if public {
             Ok(next.run(req).await)

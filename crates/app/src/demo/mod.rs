@@ -2,6 +2,8 @@
 //! user of every role and agreements with points in every status. Also bulk agreements for
 //! load tests (`mizalla demo --agreements N`).
 
+pub mod picture;
+
 use crate::access::{Actor, Role};
 use crate::agreements::{self, AgreementInput, PointInput, UpdateInput};
 use crate::db::{self, Db};
