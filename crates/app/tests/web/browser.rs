@@ -460,3 +460,87 @@ async fn arabic_pages_keep_values_by_their_labels_and_fit_a_phone() {
     b.close().await.ok();
     result.expect("browser steps");
 }
+
+/// Issue 14: the secretariat opens the coverage map in Arabic, picks a kind, and reads the
+/// governorates' colours and the places served by several members and by none; a member reads
+/// the 4W with other members' small figures hidden.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_reads_the_coverage_map_and_a_member_the_4w() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    // The demo's picture: families, aid and activities across the members' governorates.
+    mizalla::demo::picture::seed(&app.db).await.unwrap();
+    let b = browser(&webdriver).await;
+    let result = async {
+        sign_in(&b, &app, "staff@secretariat.demo").await?;
+        b.goto(&app.url("/coverage")).await?;
+        b.wait()
+            .for_element(Locator::Id("category"))
+            .await?
+            .select_by_value("food_box")
+            .await?;
+        b.find(Locator::Id("level"))
+            .await?
+            .select_by_value("village")
+            .await?;
+        follow(
+            &b,
+            b.find(Locator::Css("form.filters button[type=submit]"))
+                .await?,
+        )
+        .await?;
+        let state = b
+            .execute(
+                "return [document.documentElement.dir,
+                         document.querySelector('#category').value,
+                         document.querySelectorAll('#coverage-map path').length,
+                         new Set([...document.querySelectorAll('#coverage-map path')]
+                             .map(p => getComputedStyle(p).fill)).size,
+                         document.querySelectorAll('#coverage-map path[class=c0]').length,
+                         document.querySelectorAll('#coverage-governorates tbody tr').length];",
+                vec![],
+            )
+            .await?;
+        assert_eq!(state[0], "rtl");
+        assert_eq!(state[1], "food_box");
+        assert_eq!(state[2], 27, "every governorate drawn: {state}");
+        assert!(state[3].as_i64().unwrap() >= 3, "need is told apart by colour: {state}");
+        assert!(state[4].as_i64().unwrap() >= 5, "governorates without registered need stay pale: {state}");
+        assert!(state[5].as_i64().unwrap() >= 10, "{state}");
+        let places = b.find(Locator::Id("coverage-places")).await?.text().await?;
+        assert!(places.contains("أكثر من جمعية"), "places served by several members: {places}");
+        assert!(places.contains("احتياج بلا خدمة"), "places nobody served: {places}");
+        // A governorate's figures are one click away from its shape.
+        let tip = b
+            .execute(
+                "return document.querySelector('#coverage-map a[data-code=\"26\"]').getAttribute('aria-label');",
+                vec![],
+            )
+            .await?;
+        assert!(tip.as_str().unwrap().starts_with("سوهاج"), "{tip}");
+        let png = b.screenshot().await?;
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("coverage-ar.png"), png).unwrap();
+
+        sign_in(&b, &app, "staff@amal.demo").await?;
+        b.goto(&app.url("/coordination?period=all")).await?;
+        let table = b
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Id("fourw"))
+            .await?
+            .text()
+            .await?;
+        assert!(table.contains("<10"), "other members' small figures are hidden");
+        assert!(table.contains("التحالف"), "the alliance's rows are there");
+        let png = b.screenshot().await?;
+        std::fs::write(out.join("fourw-member-ar.png"), png).unwrap();
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    result.expect("browser steps");
+}
