@@ -33,12 +33,15 @@ pub fn routes() -> Routes {
 
 async fn view_home_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
     let actor = ctx.actor()?;
-    let (open, overdue) = super::my_counts(&app.db, actor).await?;
+    let today = crate::coordination::today::today(&app.db, actor).await?;
     let page = super::list(&app.db, actor, &Filter::default()).await?;
     let (recent, total) = (&page.0[..page.0.len().min(5)], page.1);
     ctx.page(
         "home.html",
-        minijinja::context! { open => open, overdue => overdue, recent => recent, total => total },
+        minijinja::context! {
+            today => today, recent => recent, total => total,
+            secretariat => actor.sees_all(), coordinates => actor.coordinates(),
+        },
     )
 }
 

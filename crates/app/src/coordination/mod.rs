@@ -14,6 +14,7 @@ pub mod map;
 pub mod observatory;
 pub mod routes;
 pub mod suppress;
+pub mod today;
 
 use link::normalize::place::{self, GOVERNORATES};
 use std::collections::HashMap;

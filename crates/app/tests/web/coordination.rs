@@ -460,3 +460,58 @@ async fn activities_from_the_form_and_a_list(app: TestApp) {
 }
 
 on_both_backends!(activities, activities_from_the_form_and_a_list);
+
+/// The home page answers "what needs me today" for each role, from what is recorded.
+async fn home_pages_say_what_needs_attention(app: TestApp) {
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
+            n
+        }
+    };
+    let staff = app.login("staff@secretariat.demo").await;
+    let page = staff.page(&app, "/").await;
+    let today = page
+        .split("id=\"today\"")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    let pairs = count("SELECT COUNT(*) FROM registry_pairs WHERE status = 'open'").await;
+    assert!(pairs >= 1, "the demo has a pair to review");
+    assert!(
+        today.contains(&format!("<strong>{pairs}</strong><span>زوج ينتظر المراجعة")),
+        "{today}"
+    );
+    let persons = count("SELECT COUNT(DISTINCT person_id) FROM registry_records").await;
+    assert!(today.contains(&format!("<strong>{persons}</strong><span>شخص في السجل")));
+    let amal = app.login("staff@amal.demo").await;
+    let page = amal.page(&app, "/").await;
+    let today = page
+        .split("id=\"today\"")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    let own = count(
+        "SELECT COUNT(*) FROM registry_records WHERE org_id = (SELECT id FROM orgs WHERE code = 'amal')",
+    )
+    .await;
+    assert!(
+        today.contains(&format!("<strong>{own}</strong><span>تسجيل لجمعيتكم")),
+        "{today}"
+    );
+    assert!(
+        !today.contains("زوج ينتظر المراجعة"),
+        "a member reviews no pairs"
+    );
+    assert!(
+        !today.contains("شخص في السجل الموحد"),
+        "nor sees the registry's size"
+    );
+}
+
+on_both_backends!(home, home_pages_say_what_needs_attention);
