@@ -82,24 +82,33 @@ impl Grid {
         let (rows, columns) = (self.rows(), self.columns());
         let mut lines = Lines::new(self);
         for (id, line) in lines.all.iter().enumerate() {
-            if small(line.value) && !lines.known[id] {
+            if small(line.value) {
                 lines.hidden[id] = true;
             }
         }
         // Close each bridge into a cycle until none is left. Each pass hides at least one more
         // figure (the path to a bridge has a published figure on it, or it would not be one),
         // so this ends.
+        // One search for bridges serves a whole pass: a bridge that an earlier closing of the
+        // pass already put on a cycle is joined by hidden figures only, which cost nothing, so
+        // closing it again hides nothing more.
         let mut settled = vec![false; lines.all.len()];
         loop {
-            let bridges = lines.bridges();
-            let Some(&bridge) = bridges.iter().find(|&&b| !settled[b]) else {
+            let bridges: Vec<usize> = lines
+                .bridges()
+                .into_iter()
+                .filter(|&b| !settled[b])
+                .collect();
+            if bridges.is_empty() {
                 break;
-            };
-            if !lines.close(bridge) {
-                // Only figures its reader knows connect its ends: it follows from them, so it
-                // tells that reader nothing new, and hiding it would protect nobody.
-                lines.hidden[bridge] = false;
-                settled[bridge] = true;
+            }
+            for bridge in bridges {
+                if !lines.close(bridge) {
+                    // Only figures its reader knows connect its ends: it follows from them, so
+                    // it tells that reader nothing new, and hiding it would protect nobody.
+                    lines.hidden[bridge] = false;
+                    settled[bridge] = true;
+                }
             }
         }
         let mut out = Hidden {
@@ -144,8 +153,6 @@ struct Line {
 struct Lines {
     all: Vec<Line>,
     hidden: Vec<bool>,
-    /// Figures the reader knows (see [`Grid::known_rows`]).
-    known: Vec<bool>,
     points: usize,
 }
 
@@ -183,8 +190,20 @@ impl Lines {
             free
         };
         let mut all = Vec::new();
+        // Figures the reader knows are left out: they are never hidden, and a path through
+        // them protects nothing (and a table of a member's view is mostly zeros).
+        let known_cell = |r: usize, c: usize| {
+            grid.known_cells
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .unwrap_or(false)
+        };
         for r in 0..rows {
             for c in 0..columns {
+                if known_cell(r, c) {
+                    continue;
+                }
                 all.push(Line {
                     figure: Figure::Cell(r, c),
                     a: row(r),
@@ -194,6 +213,9 @@ impl Lines {
             }
         }
         for (r, &value) in grid.row_totals.iter().flatten().enumerate() {
+            if grid.known_row_totals.get(r).copied().unwrap_or(false) {
+                continue;
+            }
             all.push(Line {
                 figure: Figure::RowTotal(r),
                 a: row(r),
@@ -218,23 +240,9 @@ impl Lines {
             });
         }
         let hidden = vec![false; all.len()];
-        let known = all
-            .iter()
-            .map(|l| match l.figure {
-                Figure::Cell(r, c) => grid
-                    .known_cells
-                    .get(r)
-                    .and_then(|row| row.get(c))
-                    .copied()
-                    .unwrap_or(false),
-                Figure::RowTotal(r) => grid.known_row_totals.get(r).copied().unwrap_or(false),
-                _ => false,
-            })
-            .collect();
         Lines {
             all,
             hidden,
-            known,
             points: free + 1,
         }
     }
@@ -298,7 +306,7 @@ impl Lines {
         let (from, to) = (self.all[bridge].a, self.all[bridge].b);
         let mut adjacent: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.points];
         for (id, line) in self.all.iter().enumerate() {
-            if id != bridge && line.a != line.b && !self.known[id] {
+            if id != bridge && line.a != line.b {
                 adjacent[line.a].push((line.b, id));
                 adjacent[line.b].push((line.a, id));
             }
