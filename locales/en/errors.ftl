@@ -95,3 +95,4 @@ err-governorate = This governorate was not recognised. Choose one of the 27 gove
 err-people = Write the number of people as a whole number (zero or more), e.g. 120.
 err-part-over-total = This is more than the total number of people the activity reached.
 err-planned-reached = A planned activity has reached nobody yet: leave the number at zero, or change the status to "ongoing" or "done".
+err-list-saved = This list was saved already (perhaps the save button was pressed twice). Open the activities page to see what was saved.

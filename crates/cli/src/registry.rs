@@ -181,7 +181,7 @@ pub async fn export_fourw(
         anyhow::bail!("--to {t} is before --from {f}");
     }
     let rows = fourw::rows(db, &query).await?;
-    let (header, table) = fourw::table(&rows);
+    let (header, table) = fourw::table_rows(&rows);
     let extension = out
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())

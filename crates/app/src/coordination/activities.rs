@@ -163,6 +163,8 @@ impl ActivityInput {
             _ => {}
         }
         match (&starts_on, &ends_on) {
+            // An end left empty is the start: its error is the start's alone.
+            (None, None) if self.ends_on.trim().is_empty() => {}
             (_, None) => errs.add("ends_on", "err-date"),
             (Some(s), Some(e)) if e < s => errs.add("ends_on", "err-ends-before-start"),
             (_, Some(e)) if !in_range(e) => errs.add("ends_on", "err-date-years"),
@@ -572,18 +574,32 @@ pub struct Outcome {
     pub refused: usize,
 }
 
-/// Plans (`commit = false`) or saves the activities of `table` for the actor's organisation, in
-/// one transaction: a plan is the same work rolled back.
+/// Plans (`commit = None`) or saves the activities of `table` for the actor's organisation, in
+/// one transaction: a plan is the same work rolled back. Saving takes the upload it came from
+/// (`commit = Some(upload id)`) in the same transaction, so that the same list saved twice at
+/// once — a double click — is saved once: the second finds its upload gone.
 pub async fn import(
     db: &Db,
     actor: &Actor,
     table: &Table,
     mapping: &[Option<&'static str>],
-    commit: bool,
+    commit: Option<i64>,
 ) -> Result<Outcome> {
     reporter(actor)?;
     let offered = ACTIVITIES.all(db).await?;
     let mut tx = db.begin().await?;
+    if let Some(upload) = commit {
+        let taken = sqlx::query("DELETE FROM uploads WHERE id = $1 AND org_id = $2")
+            .bind(upload)
+            .bind(actor.org_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if taken == 0 {
+            return Err(Error::Conflict("err-list-saved"));
+        }
+    }
+    let commit = commit.is_some();
     let mut out = Outcome {
         committed: commit,
         ..Outcome::default()

@@ -115,8 +115,8 @@ async fn kinds(db: &Db) -> Result<(HashMap<String, Kind>, HashMap<String, Kind>)
 /// What a group of entries adds up to.
 #[derive(Default)]
 struct Tally {
-    persons: HashSet<i64>,
-    households: HashSet<i64>,
+    persons: u64,
+    households: u64,
     quantity: i64,
     value: i64,
     reported: u64,
@@ -236,52 +236,15 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
     };
 
     if query.source != Some(Source::Reported) {
-        for Given {
-            org_id: org,
-            category,
-            given_on,
-            quantity,
-            value_piastres: value,
-            person,
-            household,
-            governorate: gov,
-            district,
-            village,
-        } in given(db, &from, &to).await?
-        {
-            if query.org_id.is_some_and(|o| o != org) {
-                continue;
-            }
-            let sector = categories.get(&category).map_or("", |k| k.sector.as_str());
-            if !wanted_kind(sector, &category) {
-                continue;
-            }
-            let place = places.place(&gov, &district, &village, query.level);
-            if query
-                .governorate
-                .as_deref()
-                .is_some_and(|g| g != place.adm1_code)
-            {
-                continue;
-            }
-            seen(&given_on);
-            let start = query.period.start(&given_on);
-            for who in [Some(org), None] {
-                let t = tallies
-                    .entry((
-                        who,
-                        Source::Counted,
-                        category.clone(),
-                        place.clone(),
-                        start.clone(),
-                    ))
-                    .or_default();
-                t.persons.insert(person);
-                t.households.insert(household);
-                t.quantity += quantity;
-                t.value += value;
-            }
-        }
+        let entries = given(db, &from, &to).await?;
+        counted(
+            &entries,
+            query,
+            &categories,
+            &mut places,
+            &mut tallies,
+            &mut seen,
+        );
     }
 
     if query.source != Some(Source::Counted) {
@@ -344,9 +307,27 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
         query.from.clone().or(first_date).unwrap_or_default(),
         query.to.clone().or(last_date).unwrap_or_default(),
     );
-    let mut out: Vec<Row> = tallies
+    // Each place is named (its most common spellings) and ranked once, not once per row.
+    let mut named: HashMap<Place, (Place, usize)> = HashMap::new();
+    for (_, _, _, place, _) in tallies.keys() {
+        if !named.contains_key(place) {
+            named.insert(place.clone(), (places.named(place), 0));
+        }
+    }
+    let mut order: Vec<(Place, Place)> = named
+        .iter()
+        .map(|(key, (shown, _))| (shown.clone(), key.clone()))
+        .collect();
+    order.sort();
+    for (rank, (_, key)) in order.iter().enumerate() {
+        if let Some(n) = named.get_mut(key) {
+            n.1 = rank;
+        }
+    }
+    let mut ranked: Vec<(usize, Row)> = tallies
         .into_iter()
         .map(|((who, source, code, place, start), t)| {
+            let (shown, rank) = named.get(&place).cloned().unwrap_or_default();
             let kind = match source {
                 Source::Counted => categories.get(&code),
                 Source::Reported => activity_types.get(&code),
@@ -357,7 +338,7 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
             };
             let (period_start, period_end) = query.period.bounds(&start, &span);
             let counted = source == Source::Counted;
-            Row {
+            let row = Row {
                 org_id: who,
                 org_code,
                 org_name_ar,
@@ -370,29 +351,24 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
                     .map(|k| k.name_en.clone())
                     .unwrap_or_else(|| code.clone()),
                 category: code,
-                place: places.named(&place),
+                place: shown,
                 period_start,
                 period_end,
                 source,
-                persons: if counted {
-                    t.persons.len() as u64
-                } else {
-                    t.reported
-                },
-                households: counted.then_some(t.households.len() as u64),
+                persons: if counted { t.persons } else { t.reported },
+                households: counted.then_some(t.households),
                 quantity: counted.then_some(t.quantity),
                 value_piastres: counted.then_some(t.value),
                 women: (!counted).then_some(t.women),
                 children: (!counted).then_some(t.children),
-            }
+            };
+            (rank, row)
         })
         .collect();
-    out.sort_by(|a, b| {
+    // By place, period, source, kind, the alliance's row first, then members by code.
+    ranked.sort_unstable_by(|(ra, a), (rb, b)| {
         (
-            &a.place.adm1_code,
-            &a.place.adm1_name,
-            &a.place.adm2_name,
-            &a.place.adm3_name,
+            ra,
             &a.period_start,
             a.source,
             &a.sector,
@@ -401,10 +377,7 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
             &a.org_code,
         )
             .cmp(&(
-                &b.place.adm1_code,
-                &b.place.adm1_name,
-                &b.place.adm2_name,
-                &b.place.adm3_name,
+                rb,
                 &b.period_start,
                 b.source,
                 &b.sector,
@@ -413,7 +386,142 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
                 &b.org_code,
             ))
     });
-    Ok(out)
+    Ok(ranked.into_iter().map(|(_, row)| row).collect())
+}
+
+/// A counted row's key while counting: member (`u32::MAX` for the alliance), kind, place and
+/// period, each interned, so that 100,000 entries are two sorts of small tuples rather than a
+/// map of strings and a set of persons per row.
+type Compact = (u32, u16, u32, u16);
+
+/// The counted rows of `entries` into `tallies`: distinct persons and households per member and
+/// for the alliance, units and value summed.
+fn counted(
+    entries: &[Given],
+    query: &Query,
+    categories: &HashMap<String, Kind>,
+    places: &mut Places,
+    tallies: &mut HashMap<Key, Tally>,
+    seen: &mut impl FnMut(&str),
+) {
+    // Places: each spelling met is normalised once, weighted by how often it is met.
+    let mut spellings: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    for g in entries {
+        *spellings
+            .entry((&g.governorate, &g.district, &g.village))
+            .or_default() += 1;
+    }
+    let mut place_ids: HashMap<Place, u32> = HashMap::new();
+    let mut place_list: Vec<Place> = Vec::new();
+    let mut place_of: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    for (&(gov, district, village), &n) in &spellings {
+        let place = places.place_weighted(gov, district, village, query.level, n as usize);
+        let next = place_list.len() as u32;
+        let id = *place_ids.entry(place.clone()).or_insert_with(|| {
+            place_list.push(place);
+            next
+        });
+        place_of.insert((gov, district, village), id);
+    }
+    let mut kind_ids: HashMap<&str, u16> = HashMap::new();
+    let mut kind_list: Vec<&str> = Vec::new();
+    let mut period_of: HashMap<&str, u16> = HashMap::new();
+    let mut period_list: Vec<String> = Vec::new();
+    let mut persons: Vec<(Compact, i64)> = Vec::with_capacity(entries.len() * 2);
+    let mut households: Vec<(Compact, i64)> = Vec::with_capacity(entries.len() * 2);
+    let mut sums: HashMap<Compact, (i64, i64)> = HashMap::new();
+    let mut orgs: Vec<i64> = Vec::new();
+    for g in entries {
+        if query.org_id.is_some_and(|o| o != g.org_id) {
+            continue;
+        }
+        let sector = categories
+            .get(&g.category)
+            .map_or("", |k| k.sector.as_str());
+        if query.sector.as_deref().is_some_and(|s| s != sector)
+            || query.category.as_deref().is_some_and(|c| c != g.category)
+        {
+            continue;
+        }
+        let place = place_of[&(
+            g.governorate.as_str(),
+            g.district.as_str(),
+            g.village.as_str(),
+        )];
+        if query
+            .governorate
+            .as_deref()
+            .is_some_and(|code| code != place_list[place as usize].adm1_code)
+        {
+            continue;
+        }
+        seen(&g.given_on);
+        let next = kind_list.len() as u16;
+        let kind = *kind_ids.entry(g.category.as_str()).or_insert_with(|| {
+            kind_list.push(g.category.as_str());
+            next
+        });
+        // Entries of one month share their period whatever its length.
+        let month = g.given_on.get(..7).unwrap_or(&g.given_on);
+        let next = period_list.len() as u16;
+        let period = *period_of.entry(month).or_insert_with(|| {
+            let start = query.period.start(&g.given_on);
+            match period_list.iter().position(|p| *p == start) {
+                Some(i) => i as u16,
+                None => {
+                    period_list.push(start);
+                    next
+                }
+            }
+        });
+        let org = match orgs.iter().position(|&o| o == g.org_id) {
+            Some(i) => i as u32,
+            None => {
+                orgs.push(g.org_id);
+                orgs.len() as u32 - 1
+            }
+        };
+        for who in [org, u32::MAX] {
+            let key = (who, kind, place, period);
+            persons.push((key, g.person));
+            households.push((key, g.household));
+            let sum = sums.entry(key).or_default();
+            sum.0 += g.quantity;
+            sum.1 += g.value_piastres;
+        }
+    }
+    let distinct = |mut pairs: Vec<(Compact, i64)>| -> HashMap<Compact, u64> {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut counts: HashMap<Compact, u64> = HashMap::new();
+        for (key, _) in pairs {
+            *counts.entry(key).or_default() += 1;
+        }
+        counts
+    };
+    let persons = distinct(persons);
+    let households = distinct(households);
+    tallies.reserve(sums.len());
+    for (key, (quantity, value)) in sums {
+        let (who, kind, place, period) = key;
+        let who = (who != u32::MAX).then(|| orgs[who as usize]);
+        tallies.insert(
+            (
+                who,
+                Source::Counted,
+                kind_list[kind as usize].to_owned(),
+                place_list[place as usize].clone(),
+                period_list[period as usize].clone(),
+            ),
+            Tally {
+                persons: persons.get(&key).copied().unwrap_or(0),
+                households: households.get(&key).copied().unwrap_or(0),
+                quantity,
+                value,
+                ..Tally::default()
+            },
+        );
+    }
 }
 
 /// The alliance's name for its rows: the secretariat's.
@@ -447,30 +555,36 @@ pub const COLUMNS: [(&str, &str); 15] = [
 /// The 4W as the export's table: the column names, then the HXL hashtags as the first row, then
 /// one row per [`Row`], unsuppressed (the command line's export is the secretariat's).
 pub fn table(rows: &[Row]) -> Table {
-    let columns = &COLUMNS;
-    let header = columns.iter().map(|(c, _)| (*c).to_owned()).collect();
-    let mut out = Vec::with_capacity(rows.len() + 1);
-    out.push(columns.iter().map(|(_, h)| Value::from(*h)).collect());
-    for r in rows {
-        out.push(vec![
-            r.org_code.as_str().into(),
-            r.org_name_ar.as_str().into(),
-            r.sector.as_str().into(),
-            r.category.as_str().into(),
-            r.place.adm1_code.as_str().into(),
-            r.place.adm1_name.as_str().into(),
-            r.place.adm2_name.as_str().into(),
-            r.place.adm3_name.as_str().into(),
-            r.period_start.as_str().into(),
-            r.period_end.as_str().into(),
-            r.source.as_str().into(),
-            Value::from(r.persons as i64),
-            Value::from(r.households.map(|h| h as i64)),
-            Value::from(r.quantity),
-            Value::from(r.value_piastres.map(|v| v as f64 / 100.0)),
-        ]);
-    }
-    (header, out)
+    let (header, rows) = table_rows(rows);
+    (header, rows.collect())
+}
+
+/// [`table`]'s header and rows, the rows made one at a time as a writer takes them.
+pub fn table_rows(rows: &[Row]) -> (Vec<String>, impl Iterator<Item = Vec<Value>> + '_) {
+    let header = COLUMNS.iter().map(|(c, _)| (*c).to_owned()).collect();
+    let hxl = std::iter::once(COLUMNS.iter().map(|(_, h)| Value::from(*h)).collect());
+    (
+        header,
+        hxl.chain(rows.iter().map(|r| {
+            vec![
+                r.org_code.as_str().into(),
+                r.org_name_ar.as_str().into(),
+                r.sector.as_str().into(),
+                r.category.as_str().into(),
+                r.place.adm1_code.as_str().into(),
+                r.place.adm1_name.as_str().into(),
+                r.place.adm2_name.as_str().into(),
+                r.place.adm3_name.as_str().into(),
+                r.period_start.as_str().into(),
+                r.period_end.as_str().into(),
+                r.source.as_str().into(),
+                Value::from(r.persons as i64),
+                Value::from(r.households.map(|h| h as i64)),
+                Value::from(r.quantity),
+                Value::from(r.value_piastres.map(|v| v as f64 / 100.0)),
+            ]
+        })),
+    )
 }
 
 /// A 4W row as a reader may see it: hidden figures are `None`.
@@ -480,133 +594,156 @@ pub struct Shown {
     pub row: Row,
     pub persons_shown: Option<u64>,
     pub households_shown: Option<u64>,
-    /// Units and value, shown only with both counts.
     pub quantity_shown: Option<i64>,
     pub value_shown: Option<i64>,
+    /// Another member's row whose figures are not published at this level or period: it says
+    /// that the member works there, nothing more.
+    pub presence_only: bool,
 }
 
-/// The rows as `reader` may see them: the secretariat (`None`) sees every figure; a member sees
-/// its own rows whole and every other figure under the threshold hidden, with enough others
-/// beside it that none can be worked out — within each kind, source and period, the members'
-/// rows of every place, the alliance's row of the place (their column total), each member's sum
-/// over the places and the alliance's (as the coarser levels publish them) form one table,
-/// suppressed as in [`super::suppress`].
-pub fn shown(rows: Vec<Row>, reader: Option<i64>) -> Vec<Shown> {
-    let mut out: Vec<Shown> = rows
-        .into_iter()
-        .map(|row| Shown {
+impl Shown {
+    fn whole(row: Row) -> Self {
+        Shown {
             persons_shown: Some(row.persons),
             households_shown: row.households,
             quantity_shown: row.quantity,
             value_shown: row.value_piastres,
+            presence_only: false,
             row,
-        })
-        .collect();
-    let Some(reader) = reader else {
-        return out;
-    };
-    // Groups of (source, kind, period): their rows' indices.
-    let mut groups: HashMap<(Source, String, String), Vec<usize>> = HashMap::new();
-    for (i, s) in out.iter().enumerate() {
-        groups
-            .entry((
-                s.row.source,
-                s.row.category.clone(),
-                s.row.period_start.clone(),
-            ))
-            .or_default()
-            .push(i);
-    }
-    for members in groups.values() {
-        let mut places: Vec<&Place> = Vec::new();
-        let mut orgs: Vec<i64> = Vec::new();
-        for &i in members {
-            let r = &out[i].row;
-            if !places.contains(&&r.place) {
-                places.push(&r.place);
-            }
-            if let Some(o) = r.org_id
-                && !orgs.contains(&o)
-            {
-                orgs.push(o);
-            }
-        }
-        let places: Vec<Place> = places.into_iter().cloned().collect();
-        let column = |p: &Place| places.iter().position(|q| q == p).unwrap_or(0);
-        let row_of = |o: i64| orgs.iter().position(|&q| q == o).unwrap_or(0);
-        // Cells: (member, place) → the row's index; the alliance's rows by place.
-        let mut at = vec![vec![None; places.len()]; orgs.len()];
-        let mut alliance = vec![None; places.len()];
-        for &i in members {
-            let r = &out[i].row;
-            match r.org_id {
-                Some(o) => at[row_of(o)][column(&r.place)] = Some(i),
-                None => alliance[column(&r.place)] = Some(i),
-            }
-        }
-        let figure = |i: Option<usize>, households: bool| -> u64 {
-            i.map_or(0, |i| {
-                let r = &out[i].row;
-                if households {
-                    r.households.unwrap_or(0)
-                } else {
-                    r.persons
-                }
-            })
-        };
-        let mut to_hide: Vec<(usize, bool)> = Vec::new();
-        for households in [false, true] {
-            if households && out[members[0]].row.households.is_none() {
-                continue;
-            }
-            let cells: Vec<Vec<u64>> = at
-                .iter()
-                .map(|row| row.iter().map(|&i| figure(i, households)).collect())
-                .collect();
-            let mut grid = super::suppress::Grid::summed(cells, true, false, false);
-            grid.column_totals = Some(alliance.iter().map(|&i| figure(i, households)).collect());
-            grid.grand_total = Some(grid.column_totals.iter().flatten().sum());
-            grid.known_cells = at
-                .iter()
-                .enumerate()
-                .map(|(r, row)| {
-                    row.iter()
-                        .map(|i| i.is_none() || orgs[r] == reader)
-                        .collect()
-                })
-                .collect();
-            grid.known_row_totals = orgs.iter().map(|&o| o == reader).collect();
-            let hidden = grid.suppress();
-            for (r, row) in at.iter().enumerate() {
-                for (c, i) in row.iter().enumerate() {
-                    if let Some(i) = *i
-                        && hidden.cells[r][c]
-                    {
-                        to_hide.push((i, households));
-                    }
-                }
-            }
-            for (c, i) in alliance.iter().enumerate() {
-                if let Some(i) = *i
-                    && hidden.column_totals[c]
-                {
-                    to_hide.push((i, households));
-                }
-            }
-        }
-        for (i, households) in to_hide {
-            hide(&mut out[i], households);
         }
     }
-    out
 }
 
-fn hide(s: &mut Shown, households: bool) {
-    if households {
-        s.households_shown = None;
+/// The rows as the secretariat sees them: every figure.
+pub fn whole(rows: Vec<Row>) -> Vec<Shown> {
+    rows.into_iter().map(Shown::whole).collect()
+}
+
+/// Where other members' figures are published to a member: one table only, so that no figure
+/// can be had by subtracting one published table from another (a governorate's row minus its
+/// districts', a year minus its months, one span of dates minus another). Governorates by
+/// calendar quarter, persons and households only (units and money are plain sums, which any
+/// two overlapping tables would undo); every other level, period or span shows other members'
+/// rows as presence only. The alliance's row, which holds other members' figures, is left to the
+/// observatory.
+pub fn published_for_members(query: &Query) -> bool {
+    query.level == Level::Governorate
+        && query.period == Period::Quarter
+        && query.from.is_none()
+        && query.to.is_none()
+}
+
+/// The rows of `query` as member `reader` may see them: its own rows whole; other members'
+/// persons and households where [`published_for_members`] allows, from the published table
+/// (computed over the whole alliance, so that a filter never changes what is hidden), each
+/// count under the threshold hidden and, for each governorate and kind, never exactly one
+/// member-quarter hidden where the observatory publishes that cell's total; elsewhere presence
+/// only; no alliance rows.
+pub async fn for_member(db: &Db, query: &Query, reader: i64) -> Result<Vec<Shown>> {
+    let rows = rows(db, query).await?;
+    let published = if published_for_members(query) {
+        Some(published_table(db).await?)
     } else {
-        s.persons_shown = None;
+        None
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.org_id.is_some())
+        .map(|row| {
+            if row.org_id == Some(reader) {
+                return Shown::whole(row);
+            }
+            let key = (
+                row.org_id.unwrap_or_default(),
+                row.source,
+                row.category.clone(),
+                row.place.adm1_code.clone(),
+                row.period_start.clone(),
+            );
+            let figures = published.as_ref().and_then(|p| p.get(&key)).copied();
+            Shown {
+                persons_shown: figures.and_then(|f| f.0),
+                households_shown: figures.and_then(|f| f.1),
+                quantity_shown: None,
+                value_shown: None,
+                presence_only: figures.is_none(),
+                row,
+            }
+        })
+        .collect())
+}
+
+/// (member, source, kind, governorate, quarter) → (persons, households) as published.
+type Published = HashMap<(i64, Source, String, String, String), (Option<u64>, Option<u64>)>;
+
+/// The one table of other members' figures members read, suppressed once for everyone.
+async fn published_table(db: &Db) -> Result<Published> {
+    let rows = rows(
+        db,
+        &Query {
+            level: Level::Governorate,
+            period: Period::Quarter,
+            ..Query::default()
+        },
+    )
+    .await?;
+    let observatory = super::observatory::current(db).await?;
+    let mut out: Published = HashMap::new();
+    // Households of a governorate and kind, over every member and quarter, add up (at most) to
+    // the observatory's published cell: never leave exactly one of them hidden.
+    let mut columns: HashMap<(String, String), Vec<(usize, u64)>> = HashMap::new();
+    let members: Vec<&Row> = rows.iter().filter(|r| r.org_id.is_some()).collect();
+    for (i, r) in members.iter().enumerate() {
+        let small = |n: u64| super::suppress::small(n);
+        out.insert(
+            (
+                r.org_id.unwrap_or_default(),
+                r.source,
+                r.category.clone(),
+                r.place.adm1_code.clone(),
+                r.period_start.clone(),
+            ),
+            (
+                (!small(r.persons)).then_some(r.persons),
+                r.households.filter(|h| !small(*h)),
+            ),
+        );
+        if let (Source::Counted, Some(h)) = (r.source, r.households) {
+            columns
+                .entry((r.place.adm1_code.clone(), r.category.clone()))
+                .or_default()
+                .push((i, h));
+        }
     }
-    s.quantity_shown = None;
-    s.value_shown = None;
+    for ((gov, kind), cells) in columns {
+        let total = observatory
+            .by_governorate
+            .iter()
+            .find(|g| g.code == gov)
+            .and_then(|g| {
+                let k = observatory.kinds.iter().position(|k| k.code == kind)?;
+                g.households.get(k)?.0
+            });
+        let Some(total) = total else {
+            // The observatory hides that cell: nothing to subtract from.
+            continue;
+        };
+        let counts: Vec<u64> = cells.iter().map(|(_, h)| *h).collect();
+        let (hidden, _) = super::suppress::suppress_list(&counts, total);
+        for ((i, _), hide) in cells.iter().zip(hidden) {
+            if hide {
+                let r = members[*i];
+                if let Some(f) = out.get_mut(&(
+                    r.org_id.unwrap_or_default(),
+                    r.source,
+                    r.category.clone(),
+                    r.place.adm1_code.clone(),
+                    r.period_start.clone(),
+                )) {
+                    f.1 = None;
+                }
+            }
+        }
+    }
+    Ok(out)
 }

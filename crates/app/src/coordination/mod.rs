@@ -5,11 +5,13 @@
 //! [`fourw`] is the 4W (counted from the ledger, each person once; reported from activities);
 //! [`suppress`] hides small counts in what is published so that none can be worked out by
 //! subtraction; [`observatory`] is the public page of live counters built on both;
-//! [`coverage`] sets need against aid place by place, drawn on [`map`].
+//! [`coverage`] sets need against aid place by place, drawn on [`map`]; [`goals`] are the
+//! alliance's shared targets and their progress.
 
 pub mod activities;
 pub mod coverage;
 pub mod fourw;
+pub mod goals;
 pub mod map;
 pub mod observatory;
 pub mod routes;
@@ -130,6 +132,18 @@ impl Places {
     /// The place of a registration or activity at `level`, its district and village named by
     /// their keys (see [`Places::named`]).
     pub fn place(&mut self, gov: &str, district: &str, village: &str, level: Level) -> Place {
+        self.place_weighted(gov, district, village, level, 1)
+    }
+
+    /// [`Places::place`] for a spelling met `times` times.
+    pub fn place_weighted(
+        &mut self,
+        gov: &str,
+        district: &str,
+        village: &str,
+        level: Level,
+        times: usize,
+    ) -> Place {
         let g = *self
             .governorates
             .entry(gov.to_owned())
@@ -149,15 +163,19 @@ impl Places {
             },
         };
         if level != Level::Governorate {
-            out.adm2_name = self.key(&out.adm1_code, district);
+            out.adm2_name = self.key(&out.adm1_code, district, times);
         }
         if level == Level::Village {
-            out.adm3_name = self.key(&format!("{}/{}", out.adm1_code, out.adm2_name), village);
+            out.adm3_name = self.key(
+                &format!("{}/{}", out.adm1_code, out.adm2_name),
+                village,
+                times,
+            );
         }
         out
     }
 
-    fn key(&mut self, within: &str, raw: &str) -> String {
+    fn key(&mut self, within: &str, raw: &str, times: usize) -> String {
         let key = place::area_key(raw);
         if !key.is_empty() {
             *self
@@ -165,7 +183,7 @@ impl Places {
                 .entry((within.to_owned(), key.clone()))
                 .or_default()
                 .entry(raw.trim().to_owned())
-                .or_default() += 1;
+                .or_default() += times;
         }
         key
     }

@@ -28,6 +28,12 @@ pub fn routes() -> Routes {
         .get("/activities/import/{id}", view_import_preview_get)
         .post("/activities/import/{id}/commit", view_import_commit_post)
         .get("/coverage", view_coverage_get)
+        .get("/goals", view_goals_get)
+        .get("/goals/new", view_goal_new_get)
+        .post("/goals", view_goals_post)
+        .get("/goals/{id}", view_goal_get)
+        .post("/goals/{id}/indicators", view_indicators_post)
+        .post("/indicators/{id}/values", view_values_post)
         .get("/observatory", view_observatory_get)
         .get("/api/v1/observatory", api_observatory_get)
 }
@@ -124,6 +130,7 @@ async fn view_fourw_get(
             sectors => crate::orgs::SECTORS, governorates => super::governorate_choices(),
             export_query => serde_urlencoded::to_string(&form).unwrap_or_default(),
             suppressed => reader.is_some(), threshold => super::suppress::THRESHOLD,
+            published => reader.is_some() && form.query().is_ok_and(|q| fourw::published_for_members(&q)),
         }
     };
     let query = match form.query() {
@@ -133,7 +140,10 @@ async fn view_fourw_get(
         }
         Err(e) => return Err(e),
     };
-    let rows = fourw::shown(fourw::rows(&app.db, &query).await?, reader);
+    let rows = match reader {
+        Some(org) => fourw::for_member(&app.db, &query, org).await?,
+        None => fourw::whole(fourw::rows(&app.db, &query).await?),
+    };
     if !export.is_page() {
         let (header, table) = shown_table(&rows, ctx.locale);
         return table_download(
@@ -163,6 +173,7 @@ async fn view_fourw_get(
 fn shown_table(rows: &[fourw::Shown], locale: crate::i18n::Locale) -> crate::table::export::Table {
     use crate::table::export::Value;
     let hidden = || Value::from(format!("<{}", super::suppress::THRESHOLD));
+    let present = || Value::from(locale.t("fourw-present"));
     let header = fourw::COLUMNS
         .iter()
         .map(|(c, _)| locale.t(&format!("fourw-col-{c}")))
@@ -190,23 +201,18 @@ fn shown_table(rows: &[fourw::Shown], locale: crate::i18n::Locale) -> crate::tab
             r.period_start.as_str().into(),
             r.period_end.as_str().into(),
             r.source.as_str().into(),
-            s.persons_shown
-                .map_or_else(hidden, |n| Value::from(n as i64)),
-            match (counted, s.households_shown) {
-                (false, _) => Value::from(""),
-                (true, Some(n)) => Value::from(n as i64),
-                (true, None) => hidden(),
+            match (s.presence_only, s.persons_shown) {
+                (true, _) => present(),
+                (false, Some(n)) => Value::from(n as i64),
+                (false, None) => hidden(),
             },
-            match (counted, s.quantity_shown) {
-                (false, _) => Value::from(""),
-                (true, Some(n)) => Value::from(n),
-                (true, None) => hidden(),
+            match (counted, s.presence_only, s.households_shown) {
+                (false, _, _) | (true, true, _) => Value::from(""),
+                (true, false, Some(n)) => Value::from(n as i64),
+                (true, false, None) => hidden(),
             },
-            match (counted, s.value_shown) {
-                (false, _) => Value::from(""),
-                (true, Some(v)) => Value::from(v as f64 / 100.0),
-                (true, None) => hidden(),
-            },
+            Value::from(s.quantity_shown),
+            Value::from(s.value_shown.map(|v| v as f64 / 100.0)),
         ]);
     }
     (header, out)
@@ -378,10 +384,8 @@ async fn import_page(app: &AppState, ctx: &Ctx, id: i64, commit: bool) -> Result
             );
         }
     };
-    let outcome = activities::import(&app.db, actor, &table, &mapping, commit).await?;
-    if commit {
-        upload::forget(&app.db, id).await?;
-    }
+    let outcome =
+        activities::import(&app.db, actor, &table, &mapping, commit.then_some(id)).await?;
     let unreadable: Vec<String> = table
         .unreadable
         .iter()
@@ -450,6 +454,9 @@ async fn view_coverage_get(
         date(&form.from, "from")
     };
     let to = date(&form.to, "to");
+    if !from.is_empty() && !to.is_empty() && to < from {
+        errs.add("to", "err-ends-before-start");
+    }
     let category =
         Some(form.category.trim().to_owned()).filter(|c| categories.iter().any(|k| &k.code == c));
     let query = super::coverage::Query {
@@ -559,6 +566,146 @@ fn coverage_table(
         })
         .collect();
     (header, rows)
+}
+
+/// Every goal with its indicators' progress.
+async fn view_goals_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let mut goals = Vec::new();
+    for g in super::goals::list(&app.db).await? {
+        let progress = super::goals::progress(&app.db, &g).await?;
+        goals.push(minijinja::context! { goal => g, progress => progress });
+    }
+    ctx.page(
+        "coordination/goals.html",
+        minijinja::context! { goals => goals, can_create => actor.coordinates() },
+    )
+}
+
+async fn goal_form(
+    ctx: &Ctx,
+    input: &super::goals::GoalInput,
+    errors: Option<&crate::error::FieldErrors>,
+) -> Result<Response> {
+    let c = minijinja::context! { input => input };
+    match errors {
+        Some(e) => ctx.form_errors("coordination/goal_form.html", e, c),
+        None => ctx.page("coordination/goal_form.html", c),
+    }
+}
+
+async fn view_goal_new_get(ctx: Ctx) -> Result<Response> {
+    if !ctx.actor()?.coordinates() {
+        return Err(Error::Forbidden);
+    }
+    goal_form(&ctx, &super::goals::GoalInput::default(), None).await
+}
+
+async fn view_goals_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<super::goals::GoalInput>,
+) -> Result<Response> {
+    match super::goals::create(&app.db, ctx.actor()?, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/goals/{id}")).into_response()),
+        Err(Error::Validation(errs)) => goal_form(&ctx, &input, Some(&errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// One goal: each indicator's progress by governorate and by member (a member sees its own
+/// contribution and the others' only as the total; small counts by governorate hidden for it).
+async fn goal_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    indicator_input: &super::goals::IndicatorInput,
+    errors: Option<&crate::error::FieldErrors>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let goal = super::goals::get(&app.db, id).await?;
+    let mut progress = super::goals::progress(&app.db, &goal).await?;
+    if !actor.sees_all() {
+        for p in progress.iter_mut() {
+            p.by_member.retain(|(org, _)| *org == actor.org_id);
+            if p.indicator.source == "ledger" {
+                let counts: Vec<u64> = p.by_governorate.iter().map(|g| g.3.max(0) as u64).collect();
+                let (hidden, _) = super::suppress::suppress_list(&counts, p.value.max(0) as u64);
+                for (g, h) in p.by_governorate.iter_mut().zip(hidden) {
+                    if h {
+                        g.3 = -1;
+                    }
+                }
+            }
+        }
+    }
+    let c = minijinja::context! {
+        goal => goal, progress => progress, orgs => crate::orgs::names(&app.db).await?,
+        can_edit => actor.coordinates(), can_enter => !actor.sees_all() && actor.can_write(),
+        input => indicator_input, governorates => super::governorate_choices(),
+        categories => ASSISTANCE.all(&app.db).await?, types => ACTIVITIES.all(&app.db).await?,
+        sources => super::goals::SOURCES, threshold => super::suppress::THRESHOLD,
+        today => crate::db::today(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("coordination/goal.html", e, c),
+        None => ctx.page("coordination/goal.html", c),
+    }
+}
+
+async fn view_goal_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    goal_page(
+        &app,
+        &ctx,
+        id,
+        &super::goals::IndicatorInput::default(),
+        None,
+    )
+    .await
+}
+
+async fn view_indicators_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(input): HtmlForm<super::goals::IndicatorInput>,
+) -> Result<Response> {
+    match super::goals::add_indicator(&app.db, ctx.actor()?, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/goals/{id}")).into_response()),
+        Err(Error::Validation(errs)) => goal_page(&app, &ctx, id, &input, Some(&errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_values_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(input): HtmlForm<super::goals::ValueInput>,
+) -> Result<Response> {
+    let (goal_id,): (i64,) = sqlx::query_as("SELECT goal_id FROM indicators WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&app.db.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+    match super::goals::enter_value(&app.db, ctx.actor()?, id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/goals/{goal_id}?entered=1")).into_response()),
+        Err(Error::Validation(errs)) => {
+            goal_page(
+                &app,
+                &ctx,
+                goal_id,
+                &super::goals::IndicatorInput::default(),
+                Some(&errs),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The public observatory: no sign-in needed.

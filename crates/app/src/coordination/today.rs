@@ -21,6 +21,7 @@ pub struct Today {
     pub activities_month: i64,
     pub aid_month: i64,
     pub notices_week: i64,
+    pub goals_off_track: i64,
 }
 
 /// A value bound to one of the counts' placeholders.
@@ -72,6 +73,7 @@ pub async fn today(db: &Db, actor: &Actor) -> Result<Today> {
             .await?,
             points_open,
             points_overdue,
+            goals_off_track: super::goals::off_track(db).await?,
             ..Today::default()
         });
     }

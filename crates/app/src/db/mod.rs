@@ -105,6 +105,10 @@ impl Db {
             Kind::Sqlite => 8,
             Kind::Postgres => 16,
         };
+        // SQLite reads the file through a memory map (up to 1 GiB, shared by the connections
+        // through the page cache) and keeps 32 MiB of pages per connection: the 4W's one pass
+        // over the ledger joined to the registry took 1.7 s of `pread` calls on 100,000 entries
+        // without them.
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .after_connect(move |conn, _| {
@@ -112,7 +116,8 @@ impl Db {
                     if kind == Kind::Sqlite {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768;",
                         )
                         .await?;
                     }

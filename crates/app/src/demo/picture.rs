@@ -422,7 +422,92 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         .await
         .map_err(e)?;
     }
-    seed_activities(db, &members, &mut rng).await
+    seed_activities(db, &members, &mut rng).await?;
+    seed_goals(db).await
+}
+
+/// A shared goal for the year with an indicator of each source.
+async fn seed_goals(db: &Db) -> anyhow::Result<()> {
+    use crate::coordination::goals::{self, GoalInput, IndicatorInput, ValueInput};
+    let admin = super::actor_for(db, "admin@secretariat.demo").await?;
+    let year = &crate::db::today()[..4];
+    let goal = goals::create(
+        db,
+        &admin,
+        &GoalInput {
+            title: format!("دعم غذائي لألف أسرة في الصعيد خلال {year}"),
+            description: "هدف اتفق عليه أعضاء الصعيد في اجتماعهم التنسيقي.".into(),
+            starts_on: format!("{year}-01-01"),
+            ends_on: format!("{year}-12-31"),
+        },
+    )
+    .await
+    .map_err(e)?;
+    for (title, source, measure, kind, govs, target) in [
+        (
+            "أسر حصلت على كرتونة مواد غذائية",
+            "ledger",
+            "households",
+            "food_box",
+            vec!["24", "25", "26", "27"],
+            "1000",
+        ),
+        (
+            "مشاركون في التدريبات",
+            "activities",
+            "people",
+            "training",
+            vec![],
+            "600",
+        ),
+        (
+            "متطوعون شاركوا في التوزيع",
+            "entered",
+            "units",
+            "",
+            vec![],
+            "150",
+        ),
+    ] {
+        let id = goals::add_indicator(
+            db,
+            &admin,
+            goal,
+            &IndicatorInput {
+                title: title.into(),
+                source: source.into(),
+                measure: measure.into(),
+                kind: kind.into(),
+                governorates: govs.into_iter().map(str::to_owned).collect(),
+                target: target.into(),
+            },
+        )
+        .await
+        .map_err(e)?;
+        if source == "entered" {
+            for (email, value, note) in [
+                ("staff@amal.demo", "45", "متطوعو قرى أبنوب وديروط"),
+                ("staff@tanmia.demo", "30", "شباب مركز ملوي"),
+            ] {
+                let Ok(actor) = super::actor_for(db, email).await else {
+                    continue;
+                };
+                goals::enter_value(
+                    db,
+                    &actor,
+                    id,
+                    &ValueInput {
+                        value: value.into(),
+                        note: note.into(),
+                        as_of: String::new(),
+                    },
+                )
+                .await
+                .map_err(e)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Activities each member reported: trainings, convoys, sessions in its governorates.

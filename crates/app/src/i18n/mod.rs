@@ -177,6 +177,8 @@ impl Locale {
             "assisted",
             "twice",
             "level",
+            "value",
+            "target",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

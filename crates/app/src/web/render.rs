@@ -337,8 +337,9 @@ pub fn download(kind: Download, file_name: &str, body: Vec<u8>) -> Response {
 }
 
 /// The header's sections, by the path each one opens.
-const SECTIONS: [&str; 12] = [
+const SECTIONS: [&str; 13] = [
     "/",
+    "/goals",
     "/coverage",
     "/coordination",
     "/activities",

@@ -494,6 +494,30 @@ fn matrix() -> Vec<Row> {
             "AAADD",
         ),
         row(M::GET, "/coverage?from=99/99/2026", None, "VVVDD"),
+        row(M::GET, "/goals", None, "AAAAA"),
+        row(M::GET, "/goals/new", None, "AADDD"),
+        row(
+            M::POST,
+            "/goals",
+            Form("title=هدف {n}&starts_on=01/01/2026&ends_on=31/12/2026"),
+            "AADDD",
+        ),
+        row(M::POST, "/goals", Form("title=&starts_on=x"), "VVDDD"),
+        row(M::GET, "/goals/{goal}", None, "AAAAA"),
+        row(
+            M::POST,
+            "/goals/{goal}/indicators",
+            Form(
+                "title=أسر {n}&source=ledger&measure=households&kind=food_box&governorates=26&target=500",
+            ),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/indicators/{entered_indicator}/values",
+            Form("value=12&note=متطوعون في قافلة&as_of=01/03/2026"),
+            "DDDAA",
+        ),
         row(M::GET, "/observatory", None, "AAAAA"),
         row(M::GET, "/api/v1/observatory", None, "AAAAA"),
     ]
@@ -602,6 +626,32 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
                 .0
         }
     };
+    let admin = app.actor("admin@secretariat.demo").await;
+    let goal = mizalla::coordination::goals::create(
+        &app.db,
+        &admin,
+        &mizalla::coordination::goals::GoalInput {
+            title: "دعم غذائي".into(),
+            starts_on: "2026-01-01".into(),
+            ends_on: "2026-12-31".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let entered_indicator = mizalla::coordination::goals::add_indicator(
+        &app.db,
+        &admin,
+        goal,
+        &mizalla::coordination::goals::IndicatorInput {
+            title: "متطوعون".into(),
+            source: "entered".into(),
+            target: "100".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let own_activity = activity_of("staff@amal.demo").await;
     let other_activity = activity_of("staff@nour.demo").await;
     let own_activity_upload = upload_of(own, "staff@amal.demo", "activities").await;
@@ -639,6 +689,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         ),
         ("{own_user}", own_user.to_string()),
         ("{other_user}", other_user.to_string()),
+        ("{goal}", goal.to_string()),
+        ("{entered_indicator}", entered_indicator.to_string()),
         ("{own_activity}", own_activity.to_string()),
         ("{other_activity}", other_activity.to_string()),
         ("{own_activity_upload}", own_activity_upload.to_string()),

@@ -210,8 +210,9 @@ async fn counts_each_person_once(app: TestApp) {
 
 on_both_backends!(fourw_counts, counts_each_person_once);
 
-/// A member reads the 4W page: every member's rows, other members' small figures hidden, no
-/// names or IDs anywhere; the secretariat reads every figure.
+/// A member reads the 4W page: every member's rows, other members' figures only in the one
+/// published table (governorates by quarter, small counts hidden), presence elsewhere, no
+/// alliance rows, no names or IDs anywhere; the secretariat reads every figure.
 async fn members_read_aggregates_only(app: TestApp) {
     three_members_two_helpers(&app).await;
     let khair = app.login("staff@khair.demo").await;
@@ -226,20 +227,54 @@ async fn members_read_aggregates_only(app: TestApp) {
     ] {
         assert!(!page.contains(secret), "{secret} on a member's 4W page");
     }
-    assert!(page.contains("&lt;10"), "small figures are hidden: {page}");
     assert!(page.contains("الصوامعة"));
+    assert!(
+        page.contains("تعمل هنا"),
+        "finer levels say who works there, no more"
+    );
+    assert!(
+        !page.contains("التحالف (كل شخص"),
+        "no alliance rows for members"
+    );
+    // A finer level or another period gives no figure to subtract from the published table.
+    for query in [
+        "level=village&period=all",
+        "level=district&period=quarter",
+        "level=governorate&period=month",
+        "level=governorate&period=quarter&from=01/01/2026",
+    ] {
+        let csv = khair
+            .page(
+                &app,
+                &format!("/coordination?{query}&governorate=26&format=csv"),
+            )
+            .await;
+        for line in csv.lines().skip(2) {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert!(!line.starts_with("*,"), "{query}: {line}");
+            assert_eq!(cells[11], "تعمل هنا", "{query}: {line}");
+            assert!(cells[12..].iter().all(|c| c.is_empty()), "{query}: {line}");
+        }
+    }
     let csv = khair
         .page(
             &app,
-            "/coordination?level=village&period=all&governorate=26&format=csv",
+            "/coordination?level=governorate&period=quarter&governorate=26&format=csv",
         )
         .await;
     assert!(csv.contains("#org+impl+code"), "{csv}");
-    assert!(csv.contains("<10"));
+    let amal_row = csv
+        .lines()
+        .find(|l| l.starts_with("amal,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        amal_row.contains(",<10,<10,,"),
+        "small counts hidden, units and money never shown: {amal_row}"
+    );
     for secret in [HEAD.1, WIFE.1, OTHER.1] {
         assert!(!csv.contains(secret));
     }
-    // Al-Amal sees its own figures whole.
+    // Al-Amal sees its own figures whole, at any level.
     let amal = app.login("staff@amal.demo").await;
     let csv = amal
         .page(
@@ -262,6 +297,10 @@ async fn members_read_aggregates_only(app: TestApp) {
     assert!(
         !csv.contains("<10"),
         "the secretariat sees every figure: {csv}"
+    );
+    assert!(
+        csv.lines().any(|l| l.starts_with("*,")),
+        "and the alliance's rows"
     );
 }
 
@@ -407,14 +446,27 @@ async fn activities_from_the_form_and_a_list(app: TestApp) {
     let page = amal.page(&app, &preview).await;
     assert!(page.contains("لم نتعرف على هذه المحافظة"), "{page}");
     assert_eq!(app.count("activities").await, 1, "a preview saves nothing");
-    let res = amal
-        .client
-        .post(app.url(&format!("{preview}/commit")))
-        .form(&[("_csrf", amal.csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    // A double click: the same list saved four times at once is saved once.
+    let commit = || {
+        amal.client
+            .post(app.url(&format!("{preview}/commit")))
+            .form(&[("_csrf", amal.csrf.as_str())])
+            .send()
+    };
+    let (a, b, c, d) = tokio::join!(commit(), commit(), commit(), commit());
+    let statuses: Vec<u16> = [a, b, c, d]
+        .iter()
+        .map(|r| r.as_ref().unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 404, 409].contains(s)),
+        "{statuses:?}"
+    );
     assert_eq!(
         app.count("activities").await,
         2,
