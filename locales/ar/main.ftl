@@ -893,3 +893,4 @@ fourw-suppressed = لحماية الأسر تُنشر أرقام الجمعيا�
 fourw-published-link = اعرض أرقام الجمعيات الأخرى (حسب المحافظة وربع السنة)
 fourw-present = تعمل هنا
 activities-preview = هذه معاينة: لم يُحفظ شيء بعد. راجع الصفوف ثم اضغط زر الحفظ.
+goals-reached-hidden = أقل من { $threshold } من { $target } (العدد الصغير لا يُنشر)

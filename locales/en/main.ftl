@@ -872,3 +872,4 @@ fourw-suppressed = To protect families, other members' figures are published in 
 fourw-published-link = Show other members' figures (by governorate and quarter)
 fourw-present = works here
 activities-preview = This is a preview: nothing is saved yet. Check the rows, then press the save button.
+goals-reached-hidden = fewer than { $threshold } of { $target } (small counts are not published)

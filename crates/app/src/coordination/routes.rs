@@ -629,10 +629,28 @@ async fn goal_page(
         for p in progress.iter_mut() {
             p.by_member.retain(|(org, _)| *org == actor.org_id);
             if p.indicator.source == "ledger" {
+                // Households or persons of the whole alliance: a small total is hidden with
+                // its breakdown; otherwise the total is published and the governorates'
+                // counts are suppressed beside it.
+                if super::suppress::small(p.value.max(0) as u64) {
+                    p.value = -1;
+                    p.percent = 0.0;
+                    p.off_track = false;
+                    p.by_governorate.iter_mut().for_each(|g| g.3 = -1);
+                    continue;
+                }
                 let counts: Vec<u64> = p.by_governorate.iter().map(|g| g.3.max(0) as u64).collect();
-                let (hidden, _) = super::suppress::suppress_list(&counts, p.value.max(0) as u64);
-                for (g, h) in p.by_governorate.iter_mut().zip(hidden) {
-                    if h {
+                let hidden = super::suppress::Grid {
+                    cells: vec![counts],
+                    row_totals: Some(vec![p.value.max(0) as u64]),
+                    column_totals: None,
+                    grand_total: None,
+                    known_cells: Vec::new(),
+                    known_row_totals: vec![true],
+                }
+                .suppress();
+                for (g, h) in p.by_governorate.iter_mut().zip(&hidden.cells[0]) {
+                    if *h {
                         g.3 = -1;
                     }
                 }

@@ -567,3 +567,128 @@ async fn home_pages_say_what_needs_attention(app: TestApp) {
 }
 
 on_both_backends!(home, home_pages_say_what_needs_attention);
+
+/// Issue 14, 5: the secretariat sets a goal with indicators from each source; progress is
+/// computed from what members record, by governorate and by member; a member enters a value.
+async fn goals_follow_what_members_record(app: TestApp) {
+    use mizalla::coordination::goals::{self, GoalInput, IndicatorInput, ValueInput};
+    three_members_two_helpers(&app).await;
+    let staff = app.actor("staff@secretariat.demo").await;
+    let year = &mizalla::db::today()[..4];
+    let goal = goals::create(
+        &app.db,
+        &staff,
+        &GoalInput {
+            title: "دعم غذائي في سوهاج".into(),
+            starts_on: format!("{year}-01-01"),
+            ends_on: format!("{year}-12-31"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let ledger = goals::add_indicator(
+        &app.db,
+        &staff,
+        goal,
+        &IndicatorInput {
+            title: "أسر حصلت على كرتونة".into(),
+            source: "ledger".into(),
+            measure: "households".into(),
+            kind: "food_box".into(),
+            governorates: vec!["سوهاج".into()],
+            target: "٤".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let entered = goals::add_indicator(
+        &app.db,
+        &staff,
+        goal,
+        &IndicatorInput {
+            title: "متطوعون".into(),
+            source: "entered".into(),
+            target: "50".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // A member cannot set goals; the secretariat cannot enter members' values.
+    let amal = app.actor("staff@amal.demo").await;
+    assert!(
+        goals::create(&app.db, &amal, &GoalInput::default())
+            .await
+            .is_err()
+    );
+    let value = ValueInput {
+        value: "12".into(),
+        note: "متطوعو الصوامعة".into(),
+        as_of: String::new(),
+    };
+    assert!(
+        goals::enter_value(&app.db, &staff, entered, &value)
+            .await
+            .is_err()
+    );
+    goals::enter_value(&app.db, &amal, entered, &value)
+        .await
+        .unwrap();
+    // A value the platform counts is not typed.
+    assert!(
+        goals::enter_value(&app.db, &amal, ledger, &value)
+            .await
+            .is_err()
+    );
+    let progress = goals::progress(&app.db, &goals::get(&app.db, goal).await.unwrap())
+        .await
+        .unwrap();
+    let food = &progress[0];
+    // Two households: the first one, helped by Al-Amal and Al-Nour, counts once.
+    assert_eq!((food.value, food.indicator.target), (2, 4));
+    assert_eq!(food.percent, 50.0);
+    assert_eq!(food.by_governorate.len(), 1);
+    assert_eq!(food.by_governorate[0].0, "26");
+    let amal_id = app.org_id("amal").await;
+    let nour_id = app.org_id("nour").await;
+    assert_eq!(food.by_member, vec![(amal_id, 2), (nour_id, 1)]);
+    assert_eq!(progress[1].value, 12);
+    // The page: the secretariat sees every member's contribution, a member its own only.
+    let page = app
+        .login("staff@secretariat.demo")
+        .await
+        .page(&app, &format!("/goals/{goal}"))
+        .await;
+    assert!(
+        page.contains("\u{2068}2\u{2069} من \u{2068}4\u{2069} (\u{2068}50\u{2069}%)"),
+        "{page}"
+    );
+    assert!(page.contains("مؤسسة النور الخيرية"));
+    let page = app
+        .login("staff@khair.demo")
+        .await
+        .page(&app, &format!("/goals/{goal}"))
+        .await;
+    assert!(
+        !page.contains("مؤسسة النور الخيرية"),
+        "no other member's contribution"
+    );
+    assert!(
+        page.contains("أقل من \u{2068}10\u{2069} من \u{2068}4\u{2069}"),
+        "the alliance's small count is hidden from members: {page}"
+    );
+    assert!(
+        page.contains("\u{2068}12\u{2069} من \u{2068}50\u{2069}"),
+        "entered values are no count of families"
+    );
+    let (audited,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity IN ('goal', 'indicator', 'indicator_value')",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 4);
+}
+
+on_both_backends!(goals, goals_follow_what_members_record);
