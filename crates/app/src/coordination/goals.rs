@@ -148,6 +148,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &GoalInput) -> Result<i64> {
     )
     .await?;
     tx.commit().await?;
+    crate::cache::changed(crate::cache::Topic::Picture);
     Ok(id)
 }
 
@@ -468,8 +469,23 @@ pub async fn progress(db: &Db, goal: &Goal) -> Result<Vec<Progress>> {
     Ok(out)
 }
 
-/// How many goals under way have an indicator off track (for the secretariat's home page).
+/// How many goals under way have an indicator off track (for the secretariat's home page),
+/// worked out at most once a minute: the home page is opened often, and a goal counted from the
+/// ledger reads it whole.
 pub async fn off_track(db: &Db) -> Result<i64> {
+    static CACHE: std::sync::LazyLock<crate::cache::Cache<i64>> = std::sync::LazyLock::new(|| {
+        crate::cache::Cache::new(
+            std::time::Duration::from_secs(60),
+            64,
+            &[crate::cache::Topic::Picture],
+        )
+    });
+    Ok(*CACHE
+        .get_or_load(db.id.to_string(), || count_off_track(db))
+        .await?)
+}
+
+async fn count_off_track(db: &Db) -> Result<i64> {
     let today = db::today();
     let mut n = 0;
     for goal in list(db).await? {
