@@ -642,7 +642,7 @@ pub fn published_for_members(query: &Query) -> bool {
 pub async fn for_member(db: &Db, query: &Query, reader: i64) -> Result<Vec<Shown>> {
     let rows = rows(db, query).await?;
     let published = if published_for_members(query) {
-        Some(published_table(db).await?)
+        Some(published(db).await?)
     } else {
         None
     };
@@ -675,6 +675,22 @@ pub async fn for_member(db: &Db, query: &Query, reader: i64) -> Result<Vec<Shown
 
 /// (member, source, kind, governorate, quarter) → (persons, households) as published.
 type Published = HashMap<(i64, Source, String, String, String), (Option<u64>, Option<u64>)>;
+
+/// The published table, worked out at most once a minute for every member (or after a change):
+/// it is the whole alliance's 4W, and every member's page of it would otherwise count it again.
+async fn published(db: &Db) -> Result<std::sync::Arc<Published>> {
+    static CACHE: std::sync::LazyLock<crate::cache::Cache<Published>> =
+        std::sync::LazyLock::new(|| {
+            crate::cache::Cache::new(
+                std::time::Duration::from_secs(60),
+                64,
+                &[crate::cache::Topic::Picture],
+            )
+        });
+    CACHE
+        .get_or_load(db.id.to_string(), || published_table(db))
+        .await
+}
 
 /// The one table of other members' figures members read, suppressed once for everyone.
 async fn published_table(db: &Db) -> Result<Published> {
