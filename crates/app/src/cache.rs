@@ -30,9 +30,11 @@ pub enum Topic {
     /// What the alliance's figures are computed from: the assistance ledger, the registry's
     /// persons and households, members' activities.
     Picture,
+    /// Announcements and requests, and members' acknowledgements and answers.
+    Announcements,
 }
 
-const TOPICS: usize = 4;
+const TOPICS: usize = 5;
 
 /// How many changes each topic has seen on this server.
 static GENERATIONS: [AtomicU64; TOPICS] = [const { AtomicU64::new(0) }; TOPICS];

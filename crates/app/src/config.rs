@@ -165,6 +165,23 @@ pub struct Settings {
     /// a ledger that has no key yet). With neither setting, an SQLite database keeps its key in
     /// `FILE.ledger-key` beside the database file; PostgreSQL needs one of the two.
     pub ledger_key_file: Option<PathBuf>,
+    /// The SMTP server that sends the platform's e-mails (announcements and requests to
+    /// members). With none, no e-mail is sent and pages say so; everything else works.
+    pub smtp_host: Option<String>,
+    /// Its port (587 for STARTTLS, 465 for TLS, 25 on a trusted local relay).
+    pub smtp_port: u16,
+    /// `starttls` (the default), `tls` (TLS from the first byte) or `none` (plain text: only for
+    /// a relay on the same machine or network).
+    pub smtp_security: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<Secret>,
+    /// Who the e-mails are from, as `Name <address>`.
+    pub smtp_from: String,
+    /// How long one attempt to hand an e-mail to the server may take, in seconds.
+    pub smtp_timeout_secs: u64,
+    /// The platform's address as users reach it (`https://mizalla.example.org`), for the links
+    /// in e-mails; without it e-mails name the page without a link.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -184,6 +201,14 @@ impl Default for Settings {
             log_format: "pretty".into(),
             ledger_key: None,
             ledger_key_file: None,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: "Mizalla <no-reply@localhost>".into(),
+            smtp_timeout_secs: 10,
+            public_url: None,
         }
     }
 }
@@ -203,6 +228,14 @@ const ENV_KEYS: &[&str] = &[
     "log_format",
     "ledger_key",
     "ledger_key_file",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_username",
+    "smtp_password",
+    "smtp_from",
+    "smtp_timeout_secs",
+    "public_url",
 ];
 
 impl Settings {
@@ -261,6 +294,19 @@ mod tests {
         assert!(shown.contains("ledger_key: Some([redacted])"), "{shown}");
         // The file's path is not a secret: operators need to see which file is used.
         assert!(shown.contains("/etc/mizalla/ledger.key"), "{shown}");
+    }
+
+    #[test]
+    fn the_smtp_password_never_shows_in_debug_output() {
+        let s = Settings {
+            smtp_host: Some("smtp.example.org".into()),
+            smtp_username: Some("mizalla".into()),
+            smtp_password: Some(Secret::new("smtp-hunter2")),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("smtp-hunter2"), "{shown}");
+        assert!(shown.contains("smtp_password: Some([redacted])"), "{shown}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod announcements;
 pub mod assistance;
 pub mod audit;
 pub mod cache;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod kinds;
+pub mod mail;
 pub mod orgs;
 pub mod paging;
 pub mod registry;

@@ -10,6 +10,7 @@ pub fn routes() -> Routes {
         .merge(crate::users::routes::routes())
         .merge(crate::orgs::routes::routes())
         .merge(crate::agreements::routes::routes())
+        .merge(crate::announcements::routes::routes())
         .merge(crate::audit::routes::routes())
         .merge(crate::registry::routes::routes())
         .merge(crate::assistance::routes::routes())
@@ -23,8 +24,11 @@ pub fn router(app: AppState) -> axum::Router {
 }
 
 /// Serves the application until Ctrl-C or SIGTERM, warming the registry's index for "already
-/// registered?" meanwhile.
+/// registered?" meanwhile, and sending e-mails when an SMTP server is configured.
 pub async fn serve(app: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     tokio::spawn(crate::registry::online::warm(app.db.clone()));
+    if let Some(mailer) = crate::mail::Mailer::new(&app.settings)? {
+        tokio::spawn(mailer.run(app.db.clone()));
+    }
     web::serve(router(app), listener).await
 }

@@ -96,6 +96,15 @@ pub const EVENTS: &[(&str, &[&str])] = &[
     ("assistance_category", &["create", "update"]),
     ("overlap_rule", &["create"]),
     ("ledger", &["seal"]),
+    ("activity", &["create", "update"]),
+    ("activity_type", &["create", "update"]),
+    ("goal", &["create"]),
+    ("indicator", &["create"]),
+    ("indicator_value", &["create"]),
+    (
+        "announcement",
+        &["create", "acknowledge", "answer", "update", "remind"],
+    ),
 ];
 
 /// An entry as the log shows it: a sentence in the reader's language, the local time, and what

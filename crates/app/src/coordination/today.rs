@@ -1,7 +1,8 @@
 //! The home page's answer to "what needs me today": for the secretariat, the registry's size,
 //! pairs awaiting review, overlaps this month, overdue agreement points, activities reported this
-//! month; for a member, its own registrations, its overdue points, the overlap warnings on its
-//! entries this month, and what the registry told it lately. Counts only, each a link to the
+//! month, members' answers awaited on requests; for a member, its own registrations, its overdue
+//! points, the overlap warnings on its entries this month, what the registry told it lately, and
+//! the announcements and requests awaiting its answer. Counts only, each a link to the
 //! list it counts.
 
 use crate::access::Actor;
@@ -22,6 +23,11 @@ pub struct Today {
     pub aid_month: i64,
     pub notices_week: i64,
     pub goals_off_track: i64,
+    /// Members' answers still awaited on requests, and of those the late ones (secretariat).
+    pub requests_awaited: i64,
+    pub requests_late: i64,
+    /// Announcements and requests the member has still to acknowledge or answer.
+    pub to_answer: i64,
 }
 
 /// A value bound to one of the counts' placeholders.
@@ -54,7 +60,10 @@ pub async fn today(db: &Db, actor: &Actor) -> Result<Today> {
         )
         .fetch_one(&db.pool)
         .await?;
+        let (requests_awaited, requests_late) = crate::announcements::awaited(db).await?;
         return Ok(Today {
+            requests_awaited,
+            requests_late,
             persons,
             households,
             registrations: one(db, "SELECT COUNT(*) FROM registry_records", &[]).await?,
@@ -111,6 +120,7 @@ pub async fn today(db: &Db, actor: &Actor) -> Result<Today> {
             &[Int(org), Text(week)],
         )
         .await?,
+        to_answer: crate::announcements::waiting(db, org).await?,
         points_open,
         points_overdue,
         ..Today::default()

@@ -210,6 +210,11 @@ pub fn minutes_ago(minutes: i64) -> String {
     stamp(OffsetDateTime::now_utc() - time::Duration::minutes(minutes))
 }
 
+/// The time `wait` from now as stored.
+pub fn stamp_in(wait: std::time::Duration) -> String {
+    stamp(OffsetDateTime::now_utc() + wait)
+}
+
 fn stamp(t: OffsetDateTime) -> String {
     t.replace_nanosecond(0)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)

@@ -295,8 +295,114 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             point_no += 1;
         }
     }
+    seed_announcements(db).await?;
     seed_registry(db).await?;
     Ok(true)
+}
+
+/// A request answered by one member of two, an announcement read by one member, and a request
+/// past its date that one member has not answered (so that "late" shows).
+async fn seed_announcements(db: &Db) -> anyhow::Result<()> {
+    use crate::announcements::{self, AnnouncementInput, AnswerInput};
+    let admin = actor_for(db, "admin@secretariat.demo").await?;
+    let settings = crate::config::Settings::default();
+    let in_days =
+        |n: i64| (time::OffsetDateTime::now_utc().date() + time::Duration::days(n)).to_string();
+    let send = |kind: &str, title: &str, body: &str, answer_by: Option<String>, govs: &[&str]| {
+        AnnouncementInput {
+            kind: kind.into(),
+            title: title.into(),
+            body: body.into(),
+            answer_by: answer_by.unwrap_or_default(),
+            governorates: govs.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        }
+    };
+    let (plan, _) = announcements::create(
+        db,
+        &settings,
+        &admin,
+        &send(
+            "request",
+            "أرسلوا خطة توزيع شنط رمضان في سوهاج وأسيوط",
+            "نرجو من كل جمعية تعمل في سوهاج أو أسيوط إرسال خطتها لتوزيع شنط رمضان: القرى، وعدد الأسر المتوقع، وموعد التوزيع، حتى ننسق ولا تتكرر المساعدة لنفس الأسرة.",
+            Some(in_days(21)),
+            &["25", "26"],
+        ),
+        None,
+    )
+    .await
+    .map_err(e)?;
+    let khair = actor_for(db, "staff@khair.demo").await?;
+    announcements::answer(
+        db,
+        &khair,
+        plan,
+        &AnswerInput {
+            answer: "سنوزع 400 شنطة في قرى مركز ساحل سليم بأسيوط يومي 20 و21 فبراير.".into(),
+        },
+        None,
+    )
+    .await
+    .map_err(e)?;
+    let (meeting, _) = announcements::create(
+        db,
+        &settings,
+        &admin,
+        &send(
+            "announcement",
+            "الاجتماع الربعي للأعضاء يوم الخميس",
+            "يُعقد الاجتماع الربعي لأعضاء التحالف يوم الخميس القادم في مقر الأمانة الفنية بالقاهرة، الساعة 11 صباحًا.",
+            None,
+            &[],
+        ),
+        None,
+    )
+    .await
+    .map_err(e)?;
+    let nour = actor_for(db, "staff@nour.demo").await?;
+    announcements::acknowledge(db, &nour, meeting)
+        .await
+        .map_err(e)?;
+    let (volunteers, _) = announcements::create(
+        db,
+        &settings,
+        &admin,
+        &send(
+            "request",
+            "حصر المتطوعين المتاحين في القاهرة",
+            "نرجو إرسال عدد المتطوعين المتاحين لدى كل جمعية في القاهرة لقافلة الشتاء.",
+            Some(in_days(0)),
+            &["01"],
+        ),
+        None,
+    )
+    .await
+    .map_err(e)?;
+    announcements::answer(
+        db,
+        &nour,
+        volunteers,
+        &AnswerInput {
+            answer: "لدينا 35 متطوعًا متاحًا.".into(),
+        },
+        None,
+    )
+    .await
+    .map_err(e)?;
+    // Its date passed: the request was sent a week before it.
+    sqlx::query("UPDATE announcements SET answer_by = $1, created_at = $2 WHERE id = $3")
+        .bind(in_days(-5))
+        .bind(db::days_ago(12))
+        .bind(volunteers)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("UPDATE announcements SET created_at = $1 WHERE id = $2")
+        .bind(db::days_ago(3))
+        .bind(meeting)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 /// One person of the demo families, as two members registered them.

@@ -179,6 +179,11 @@ impl Locale {
             "level",
             "value",
             "target",
+            "n",
+            "types",
+            "sent",
+            "failed",
+            "waiting",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

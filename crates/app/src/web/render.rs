@@ -154,12 +154,18 @@ pub struct Ctx {
     pub csrf: Option<String>,
     pub path: String,
     pub org_name: Option<(String, String)>,
+    pub waiting: Option<i64>,
     templates: Arc<Templates>,
 }
 
 /// The session's CSRF token, set by the auth layer for cookie sessions.
 #[derive(Clone)]
 pub struct CsrfToken(pub String);
+
+/// How many announcements and requests the signed-in member has still to acknowledge or answer,
+/// for the page header.
+#[derive(Clone, Copy)]
+pub struct Waiting(pub i64);
 
 /// The signed-in user's organisation names, for the page header.
 #[derive(Clone)]
@@ -191,6 +197,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
                 .extensions
                 .get::<OrgNames>()
                 .map(|o| (o.0.clone(), o.1.clone())),
+            waiting: parts.extensions.get::<Waiting>().map(|w| w.0),
             templates,
         })
     }
@@ -238,6 +245,7 @@ impl Ctx {
             actor => self.actor,
             org_name => self.org_name.as_ref().map(|(ar, en)| if self.locale == Locale::Ar { ar.clone() } else { en.clone() }),
             csrf => self.csrf,
+            waiting => self.waiting,
             path => self.path,
             section => section(&self.path),
             // The top of a printed page: when it was printed, in Cairo's time.
@@ -310,25 +318,12 @@ pub fn download(kind: Download, file_name: &str, body: Vec<u8>) -> Response {
             "xlsx",
         ),
     };
-    // The name in ASCII for every browser, and in full (Arabic too) for those that read it.
-    let ascii: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded =
-        percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
     (
         [
             (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}.{ext}"),
+                disposition(file_name, ext),
             ),
         ],
         body,
@@ -336,9 +331,56 @@ pub fn download(kind: Download, file_name: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
+/// A file people attached (a letter, a plan), to be saved, never shown in the page: whatever it
+/// holds, the browser does not run it as a page of the platform.
+pub fn attachment(file_name: &str, body: Vec<u8>) -> Response {
+    let (stem, ext) = file_name.rsplit_once('.').unwrap_or((file_name, "bin"));
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/octet-stream".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                disposition(stem, ext),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `attachment` with the name in ASCII for every browser, and in full (Arabic too) for those
+/// that read it.
+fn disposition(stem: &str, ext: &str) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    let encoded = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    format!(
+        "attachment; filename=\"{}.{}\"; filename*=UTF-8''{}.{}",
+        safe(stem),
+        safe(ext),
+        encoded(stem),
+        encoded(ext)
+    )
+}
+
 /// The header's sections, by the path each one opens.
-const SECTIONS: [&str; 13] = [
+const SECTIONS: [&str; 14] = [
     "/",
+    "/announcements",
     "/goals",
     "/coverage",
     "/coordination",

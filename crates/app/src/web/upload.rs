@@ -173,3 +173,53 @@ pub async fn forget(db: &Db, id: i64) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// A form with text fields and at most one file (`file`), as a multipart body brings it: the
+/// fields as URL-encoded text (for [`serde_html_form`], repeated fields becoming lists), and the
+/// file's name and bytes when one was chosen. A file over `max_file` bytes is refused, as is a
+/// field that is not UTF-8 text or holds a NUL.
+pub async fn form_with_file(
+    mut form: Multipart,
+    max_file: usize,
+) -> Result<(String, Option<(String, Vec<u8>)>)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| Error::BadRequest("err-upload"))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field
+                .file_name()
+                .unwrap_or("file")
+                .chars()
+                .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
+                .take(200)
+                .collect::<String>();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| Error::BadRequest("err-too-large"))?;
+            if bytes.len() > max_file {
+                return Err(Error::field("file", "err-file-too-large"));
+            }
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes.to_vec()));
+            }
+        } else {
+            let value = field
+                .text()
+                .await
+                .map_err(|_| Error::BadRequest("err-upload"))?;
+            if value.contains('\0') {
+                return Err(Error::BadRequest("err-nul"));
+            }
+            fields.push((name, value));
+        }
+    }
+    let encoded =
+        serde_urlencoded::to_string(&fields).map_err(|_| Error::BadRequest("err-upload"))?;
+    Ok((encoded, file))
+}

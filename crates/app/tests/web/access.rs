@@ -20,6 +20,8 @@ enum Body {
     Json(&'static str),
     /// A file upload: the file's content as the `file` field of a multipart form.
     Multipart(&'static str),
+    /// A multipart form of fields (written `a=b&c=d`) and a file named `note.pdf` of this content.
+    MultipartForm(&'static str, &'static str),
 }
 
 /// `A`: allowed (2xx or a redirect); `V`: reached, and the input refused as invalid (422);
@@ -520,6 +522,104 @@ fn matrix() -> Vec<Row> {
         ),
         row(M::GET, "/observatory", None, "AAAAA"),
         row(M::GET, "/api/v1/observatory", None, "AAAAA"),
+        row(M::GET, "/announcements", None, "AAAAA"),
+        row(
+            M::GET,
+            "/announcements?kind=request&waiting=true",
+            None,
+            "AAAAA",
+        ),
+        row(M::GET, "/announcements/new", None, "AADDD"),
+        row(
+            M::POST,
+            "/announcements",
+            MultipartForm(
+                "kind=announcement&title=تعميم {n}&body=نص&governorates=26",
+                "%PDF-1.4",
+            ),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/announcements",
+            MultipartForm("kind=request&title=&body=", ""),
+            "VVDDD",
+        ),
+        row(M::GET, "/announcements/{own_announcement}", None, "AAAAA"),
+        row(
+            M::GET,
+            "/announcements/{own_announcement}?format=csv",
+            None,
+            "AAAAA",
+        ),
+        row(M::GET, "/announcements/{other_announcement}", None, "AAADD"),
+        row(
+            M::GET,
+            "/announcements/{own_announcement}/file",
+            None,
+            "AAAAA",
+        ),
+        row(
+            M::GET,
+            "/announcements/{other_announcement}/file",
+            None,
+            "AAADD",
+        ),
+        row(
+            M::GET,
+            "/announcements/{own_announcement}/answers/{own}/file",
+            None,
+            "AAAAA",
+        ),
+        row(
+            M::GET,
+            "/announcements/{own_announcement}/answers/{other}/file",
+            None,
+            "AAADD",
+        ),
+        row(
+            M::POST,
+            "/announcements/{own_announcement}/acknowledge",
+            Form(""),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/announcements/{other_announcement}/acknowledge",
+            Form(""),
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/announcements/{own_announcement}/answer",
+            MultipartForm("answer=خطتنا {n}", "%PDF-1.4"),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/announcements/{other_announcement}/answer",
+            MultipartForm("answer=خطتنا {n}", ""),
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/announcements/{own_announcement}/remind",
+            Form(""),
+            "AADDD",
+        ),
+        row(M::GET, "/api/v1/announcements", None, "AAAAA"),
+        row(
+            M::GET,
+            "/api/v1/announcements/{own_announcement}",
+            None,
+            "AAAAA",
+        ),
+        row(
+            M::GET,
+            "/api/v1/announcements/{other_announcement}",
+            None,
+            "AAADD",
+        ),
     ]
 }
 
@@ -656,6 +756,60 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     let other_activity = activity_of("staff@nour.demo").await;
     let own_activity_upload = upload_of(own, "staff@amal.demo", "activities").await;
     let other_activity_upload = upload_of(other, "staff@nour.demo", "activities").await;
+    // A request with a file to every member, Al-Amal and Al-Nour answering with a file; and one
+    // with a file to the members in Cairo, which does not reach Al-Amal (the matrix's own rows
+    // leave Al-Amal's and Al-Nour's profiles without governorates; Al-Khair works in Cairo).
+    // (An earlier run of the matrix leaves Al-Amal suspended or gone, and Al-Nour's status changed
+    // by its rows: they must be active to be written to; each request of a run sets the status
+    // it tests.)
+    sqlx::query("UPDATE orgs SET status = 'active' WHERE code IN ('amal', 'nour')")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let settings = mizalla::config::Settings::default();
+    let file = |name: &str| mizalla::announcements::File {
+        name: name.into(),
+        bytes: b"%PDF-1.4 test".to_vec(),
+    };
+    let request = |governorates: &[&str]| mizalla::announcements::AnnouncementInput {
+        kind: "request".into(),
+        title: "طلب".into(),
+        body: "نص".into(),
+        answer_by: "31/12/2099".into(),
+        governorates: governorates.iter().map(|g| g.to_string()).collect(),
+        ..Default::default()
+    };
+    let (own_announcement, _) = mizalla::announcements::create(
+        &app.db,
+        &settings,
+        &admin,
+        &request(&[]),
+        Some(&file("plan.pdf")),
+    )
+    .await
+    .unwrap();
+    for email in ["staff@amal.demo", "staff@nour.demo"] {
+        mizalla::announcements::answer(
+            &app.db,
+            &app.actor(email).await,
+            own_announcement,
+            &mizalla::announcements::AnswerInput {
+                answer: "خطتنا".into(),
+            },
+            Some(&file("answer.pdf")),
+        )
+        .await
+        .unwrap();
+    }
+    let (other_announcement, _) = mizalla::announcements::create(
+        &app.db,
+        &settings,
+        &admin,
+        &request(&["01"]),
+        Some(&file("cairo.pdf")),
+    )
+    .await
+    .unwrap();
     let (pair,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
          VALUES ($1, $2, 0.7, 'test', 'open', '2026-01-01T00:00:00Z') \
@@ -695,6 +849,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{other_activity}", other_activity.to_string()),
         ("{own_activity_upload}", own_activity_upload.to_string()),
         ("{other_activity_upload}", other_activity_upload.to_string()),
+        ("{own_announcement}", own_announcement.to_string()),
+        ("{other_announcement}", other_announcement.to_string()),
         ("{own}", own.to_string()),
         ("{other}", other.to_string()),
     ]
@@ -745,6 +901,16 @@ async fn violations(
                 Body::Json(j) => req
                     .header("content-type", "application/json")
                     .body(fill(j, &ids)),
+                Body::MultipartForm(fields, content) => {
+                    let fields = fill(fields, &ids);
+                    let pairs: Vec<(&str, &str)> = fields
+                        .split('&')
+                        .filter_map(|kv| kv.split_once('='))
+                        .collect();
+                    let file = (!content.is_empty()).then_some(("note.pdf", content.as_bytes()));
+                    req.header("content-type", "multipart/form-data; boundary=XyZ")
+                        .body(crate::helpers::multipart_body(&pairs, file))
+                }
                 Body::Multipart(content) => req
                     .header("content-type", "multipart/form-data; boundary=XyZ")
                     .body(format!(

@@ -289,6 +289,51 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Posts a form with text `fields` and, if given, a file (`file`: its name and bytes) as the
+    /// browser sends a form with a file.
+    pub async fn multipart(
+        &self,
+        app: &TestApp,
+        route: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> reqwest::Response {
+        let body = multipart_body(fields, file);
+        self.client
+            .post(app.url(&format!("{route}?_csrf={}", self.csrf)))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A multipart body (boundary `XyZ`) of text `fields` and an optional file.
+pub fn multipart_body(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--XyZ--\r\n");
+    body
+}
+
 /// Runs an async test body on SQLite, then on PostgreSQL when available.
 #[macro_export]
 macro_rules! on_both_backends {

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod agreements;
+mod announcements;
 mod api;
 mod auth;
 mod bad_input;

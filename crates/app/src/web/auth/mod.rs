@@ -11,7 +11,7 @@ pub use throttle::{Attempt, Permit, Throttle, client_ip, minutes_to_wait, retry_
 use crate::error::{Error, Result};
 use crate::users;
 use crate::web::AppState;
-use crate::web::render::{CsrfToken, OrgNames};
+use crate::web::render::{CsrfToken, OrgNames, Waiting};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -109,6 +109,11 @@ pub async fn authenticate(
         && chosen.code() != session.language
     {
         users::set_language(&app.db, &session.actor, chosen).await?;
+    }
+    // What the member still has to acknowledge or answer, for the header of the page it asks.
+    if !unsafe_method && !session.actor.sees_all() {
+        let n = crate::announcements::waiting(&app.db, session.actor.org_id).await?;
+        req.extensions_mut().insert(Waiting(n));
     }
     let ext = req.extensions_mut();
     ext.insert(OrgNames(session.org_name_ar, session.org_name_en));

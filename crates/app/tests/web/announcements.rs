@@ -1,0 +1,611 @@
+//! Announcements and coordination requests: who they reach, members' answers, what each member
+//! sees, reminders, and e-mail through a real SMTP server (Debian's aiosmtpd).
+
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+use std::time::Duration;
+
+const TITLE: &str = "أرسلوا خطة توزيع رمضان لسوهاج";
+
+/// The members whose profile names governorate `code` (as the audience is chosen).
+async fn members_in(app: &TestApp, code: &str) -> Vec<String> {
+    let orgs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, governorates FROM orgs WHERE kind = 'member' AND status = 'active' ORDER BY code",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    orgs.into_iter()
+        .filter(|(_, g)| g.split(',').any(|x| x.trim() == code))
+        .map(|(c, _)| c)
+        .collect()
+}
+
+async fn newest(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM announcements")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+async fn requests_reach_their_audience_and_members_see_only_their_own(app: TestApp) {
+    let sohag = members_in(&app, "26").await;
+    assert!(
+        sohag.contains(&"amal".to_owned()) && !sohag.contains(&"nour".to_owned()),
+        "the demo's Al-Amal works in Sohag and Al-Nour does not: {sohag:?}"
+    );
+    let admin = app.login("admin@secretariat.demo").await;
+    let res = admin
+        .multipart(
+            &app,
+            "/announcements",
+            &[
+                ("kind", "request"),
+                ("title", TITLE),
+                ("body", "القرى وعدد الأسر وموعد التوزيع"),
+                ("answer_by", "31/12/2099"),
+                ("governorates", "26"),
+                ("submission", "sohag-plan-1"),
+            ],
+            Some(("خطة.pdf", b"%PDF-1.4 plan")),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let id = newest(&app).await;
+    // Sent twice under one submission key (a double click): one request.
+    let again = admin
+        .multipart(
+            &app,
+            "/announcements",
+            &[
+                ("kind", "request"),
+                ("title", TITLE),
+                ("body", "القرى وعدد الأسر وموعد التوزيع"),
+                ("answer_by", "31/12/2099"),
+                ("governorates", "26"),
+                ("submission", "sohag-plan-1"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(newest(&app).await, id, "a double post sends once");
+    let page = admin.page(&app, &format!("/announcements/{id}")).await;
+    for code in &sohag {
+        let org = mizalla::orgs::by_code(&app.db, code).await.unwrap();
+        assert!(page.contains(&org.name_ar), "{code} is a recipient");
+    }
+    let nour = mizalla::orgs::by_code(&app.db, "nour").await.unwrap();
+    assert!(!page.contains(&nour.name_ar), "Al-Nour was not written to");
+
+    // Al-Amal sees it, counted in its header, and downloads the attached file.
+    let amal = app.login("staff@amal.demo").await;
+    let before: i64 = mizalla::announcements::waiting(&app.db, app.org_id("amal").await)
+        .await
+        .unwrap();
+    let list = amal.page(&app, "/announcements?waiting=true").await;
+    assert!(list.contains(TITLE), "{list}");
+    let home = amal.page(&app, "/").await;
+    assert!(
+        home.contains("id=\"waiting-count\""),
+        "the header counts it"
+    );
+    let file = amal
+        .client
+        .get(app.url(&format!("/announcements/{id}/file")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.headers()["content-type"],
+        "application/octet-stream",
+        "a file is saved, never shown as a page"
+    );
+    assert!(
+        file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 plan");
+
+    // Al-Nour sees nothing of it: not in its list, not the page, not the file.
+    let nour_s = app.login("staff@nour.demo").await;
+    assert!(!nour_s.page(&app, "/announcements").await.contains(TITLE));
+    for path in [
+        format!("/announcements/{id}"),
+        format!("/announcements/{id}/file"),
+        format!("/api/v1/announcements/{id}"),
+    ] {
+        let res = nour_s.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+    }
+
+    // Al-Amal answers with a file; its count goes down; the secretariat reads the answer.
+    let res = amal
+        .multipart(
+            &app,
+            &format!("/announcements/{id}/answer"),
+            &[("answer", "سنوزع 300 شنطة في أخميم يوم 20 فبراير")],
+            Some(("plan.xlsx", b"PK fake sheet")),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let after = mizalla::announcements::waiting(&app.db, app.org_id("amal").await)
+        .await
+        .unwrap();
+    assert_eq!(after, before - 1);
+    let page = admin.page(&app, &format!("/announcements/{id}")).await;
+    assert!(page.contains("سنوزع 300 شنطة"), "the secretariat reads it");
+    let amal_id = app.org_id("amal").await;
+    let answer_file = format!("/announcements/{id}/answers/{amal_id}/file");
+    let res = admin
+        .client
+        .get(app.url(&answer_file))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Another member that received the request does not read Al-Amal's answer or file.
+    if let Some(other) = sohag.iter().find(|c| *c != "amal") {
+        let other_s = app.login(&format!("staff@{other}.demo")).await;
+        let page = other_s.page(&app, &format!("/announcements/{id}")).await;
+        assert!(page.contains(TITLE));
+        assert!(
+            !page.contains("سنوزع 300 شنطة"),
+            "{other} reads Al-Amal's answer"
+        );
+        let res = other_s
+            .client
+            .get(app.url(&answer_file))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let json: serde_json::Value = other_s
+            .client
+            .get(app.url(&format!("/api/v1/announcements/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["recipients"].as_array().unwrap().len(), 1, "{json}");
+    }
+
+    // Reminding: those who have not answered, once within the hour.
+    let pending = sohag.len() - 1;
+    let res = admin
+        .client
+        .post(app.url(&format!("/announcements/{id}/remind")))
+        .form(&[("_csrf", admin.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        format!("/announcements/{id}?reminded={pending}").as_str()
+    );
+    let res = admin
+        .client
+        .post(app.url(&format!("/announcements/{id}/remind")))
+        .form(&[("_csrf", admin.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        format!("/announcements/{id}?reminded=0").as_str()
+    );
+    // Every write is in the audit trail, without the texts members wrote.
+    let audited: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT action, after_json FROM audit_log WHERE entity = 'announcement' AND entity_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audited.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["create", "answer", "remind"], "{audited:?}");
+    assert!(
+        audited
+            .iter()
+            .all(|(_, after)| !after.as_deref().unwrap_or("").contains("سنوزع")),
+        "the answer's text is not copied into the audit trail"
+    );
+    // With no SMTP server configured nothing was queued, and the secretariat is told so.
+    assert_eq!(app.count("mail_outbox").await, 0);
+    let list = admin.page(&app, "/announcements").await;
+    assert!(list.contains("id=\"mail-status\""));
+}
+on_both_backends!(
+    requests_reach_their_audience,
+    requests_reach_their_audience_and_members_see_only_their_own
+);
+
+async fn bad_announcements_are_refused_field_by_field(app: TestApp) {
+    let admin = app.login("admin@secretariat.demo").await;
+    let before = app.count("announcements").await;
+    // The fields sent, the file if any, and the id of the error the page must show.
+    type Case<'a> = (Vec<(&'a str, String)>, Option<(&'a str, Vec<u8>)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec![
+                ("kind", "request".into()),
+                ("title", "خطة".into()),
+                ("body", "نص".into()),
+            ],
+            None,
+            "err-answer_by",
+        ),
+        (
+            vec![
+                ("kind", "request".into()),
+                ("title", "خطة".into()),
+                ("body", "نص".into()),
+                ("answer_by", "01/01/2001".into()),
+            ],
+            None,
+            "err-answer_by",
+        ),
+        (
+            vec![
+                ("kind", "announcement".into()),
+                ("title", "x".repeat(201)),
+                ("body", "نص".into()),
+            ],
+            None,
+            "err-title",
+        ),
+        (
+            vec![
+                ("kind", "announcement".into()),
+                ("title", "خطة\u{7}".into()),
+                ("body", "نص".into()),
+            ],
+            None,
+            "err-title",
+        ),
+        (
+            vec![
+                ("kind", "announcement".into()),
+                ("title", "خطة".into()),
+                ("body", "نص".into()),
+                ("governorates", "99".into()),
+            ],
+            None,
+            "err-governorates",
+        ),
+        (
+            vec![
+                ("kind", "announcement".into()),
+                ("title", "خطة".into()),
+                ("body", "نص".into()),
+            ],
+            Some(("run.exe", b"MZ".to_vec())),
+            "err-file",
+        ),
+        (
+            vec![
+                ("kind", "announcement".into()),
+                ("title", "خطة".into()),
+                ("body", "نص".into()),
+            ],
+            Some((
+                "big.pdf",
+                vec![b'a'; mizalla::announcements::MAX_FILE_BYTES + 1],
+            )),
+            "err-file",
+        ),
+    ];
+    for (fields, file, error_id) in cases {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = admin
+            .multipart(
+                &app,
+                "/announcements",
+                &f,
+                file.as_ref().map(|(n, b)| (*n, b.as_slice())),
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{fields:?}");
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains(&format!("id=\"{error_id}\"")),
+            "{error_id} for {fields:?}"
+        );
+        assert!(page.contains("lang=\"ar\""));
+    }
+    // A governorate where no member works and a sector none has there: nobody to write to.
+    let res = admin
+        .multipart(
+            &app,
+            "/announcements",
+            &[
+                ("kind", "announcement"),
+                ("title", "خطة"),
+                ("body", "نص"),
+                ("governorates", "88"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("err-governorates"));
+    // A NUL in a field: a clear error, not a 500.
+    let res = admin
+        .multipart(
+            &app,
+            "/announcements",
+            &[("kind", "announcement"), ("title", "a\0b"), ("body", "x")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(app.count("announcements").await, before, "nothing was sent");
+    // Members answer requests, not announcements, and not as the secretariat.
+    let (announcement,): (i64,) =
+        sqlx::query_as("SELECT MIN(id) FROM announcements WHERE kind = 'announcement'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let amal = app.login("staff@amal.demo").await;
+    let res = amal
+        .multipart(
+            &app,
+            &format!("/announcements/{announcement}/answer"),
+            &[("answer", "قرأنا")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = amal
+        .multipart(
+            &app,
+            &format!("/announcements/{announcement}/answer"),
+            &[("answer", "   ")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+}
+on_both_backends!(
+    bad_announcements,
+    bad_announcements_are_refused_field_by_field
+);
+
+/// Debian's Python, which has Debian's python3-aiosmtpd (another `python3` on the PATH, such as
+/// pyenv's, does not).
+fn debian_python() -> &'static str {
+    if std::path::Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+/// Debian's aiosmtpd on `port`, storing what it receives as a Maildir in `dir`.
+struct SmtpServer(std::process::Child);
+
+impl SmtpServer {
+    async fn start(port: u16, dir: &std::path::Path) -> SmtpServer {
+        let mut child = std::process::Command::new(debian_python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (Debian's python3-aiosmtpd) must be installed");
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return SmtpServer(child);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("aiosmtpd did not start on port {port}");
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The subject and recipient of each e-mail in Maildir `dir`, as Python's e-mail parser reads
+/// them (an independent reader of the encoded headers).
+fn received(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("new")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let parsed = std::process::Command::new(debian_python())
+            .arg("-c")
+            .arg(
+                "import email, email.policy, sys\n\
+                 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                 print(m['subject']); print(m['to']); print(m.get_content())",
+            )
+            .arg(e.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(parsed.stdout).unwrap();
+        let mut lines = text.splitn(3, '\n');
+        out.push((
+            lines.next().unwrap_or_default().to_owned(),
+            lines.next().unwrap_or_default().to_owned(),
+            lines.next().unwrap_or_default().to_owned(),
+        ));
+    }
+    out
+}
+
+async fn outbox(app: &TestApp) -> Vec<(i64, Option<String>, Option<String>)> {
+    sqlx::query_as("SELECT attempts, sent_at, last_error FROM mail_outbox ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+/// A dead SMTP server (it takes connections and never answers) delays nothing; the e-mails
+/// wait, and go out through a real SMTP server once one answers, with their Arabic subject
+/// intact.
+async fn a_dead_smtp_server_delays_nothing_and_mail_goes_out_later(backend: Backend) {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = dead.local_addr().unwrap().port();
+    let Some(app) = TestApp::spawn_configured(backend, true, |s| {
+        s.smtp_host = Some("127.0.0.1".into());
+        s.smtp_port = port;
+        s.smtp_security = "none".into();
+        // Were e-mail sent in the request, the request would wait this long for the dead server.
+        s.smtp_timeout_secs = 3600;
+        s.public_url = Some("https://mizalla.example.org/".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let users: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.email FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.code = 'amal' \
+         AND u.active = 1 AND u.role IN ('member_admin', 'member_staff') ORDER BY u.email",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(!users.is_empty());
+    let admin = app.login("admin@secretariat.demo").await;
+    let send = admin.multipart(
+        &app,
+        "/announcements",
+        &[
+            ("kind", "request"),
+            ("title", TITLE),
+            ("body", "القرى وعدد الأسر"),
+            ("answer_by", "31/12/2099"),
+            ("governorates", "26"),
+            ("sectors", "education"),
+        ],
+        None,
+    );
+    let res = tokio::time::timeout(Duration::from_secs(120), send)
+        .await
+        .expect("the request did not wait for the SMTP server");
+    assert_eq!(res.status(), 303);
+    let id = newest(&app).await;
+    let queued = outbox(&app).await;
+    assert_eq!(
+        queued.len(),
+        users.len(),
+        "one e-mail per user of the member"
+    );
+    assert!(queued.iter().all(|(_, sent, _)| sent.is_none()));
+    // Pages keep answering while the mailer waits on the dead server.
+    let amal = app.login("staff@amal.demo").await;
+    assert!(amal.page(&app, "/announcements").await.contains(TITLE));
+    // The mailer is at the dead server; once it goes away, the try fails and is kept for later.
+    for _ in 0..600 {
+        if outbox(&app).await.iter().any(|(a, _, _)| *a >= 1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(dead);
+    let mut failed = false;
+    for _ in 0..600 {
+        let rows = outbox(&app).await;
+        if rows.iter().any(|(_, _, e)| e.is_some()) {
+            assert!(rows.iter().all(|(_, sent, _)| sent.is_none()));
+            failed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        failed,
+        "the failed try is recorded: {:?}",
+        outbox(&app).await
+    );
+    let errors: Vec<String> = outbox(&app)
+        .await
+        .into_iter()
+        .filter_map(|(_, _, e)| e)
+        .collect();
+    assert!(
+        errors.iter().all(|e| !e.contains('@')),
+        "no address in the recorded error: {errors:?}"
+    );
+
+    // A real server now listens on the same port; the retry is due (as if its wait had passed).
+    let dir = std::env::temp_dir().join(format!("mizalla-mail-{}", crate::helpers::unique()));
+    let _server = SmtpServer::start(port, &dir).await;
+    sqlx::query("UPDATE mail_outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    mizalla::mail::wake();
+    let mut mails = Vec::new();
+    for _ in 0..600 {
+        mails = received(&dir);
+        if mails.len() >= users.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), users.len(), "{mails:?}");
+    for (subject, _, body) in &mails {
+        assert_eq!(
+            subject,
+            &format!("مظلة: طلب تنسيق من الأمانة الفنية — {TITLE}"),
+            "the Arabic subject arrives intact"
+        );
+        assert!(
+            body.contains(&format!("https://mizalla.example.org/announcements/{id}")),
+            "{body}"
+        );
+        assert!(body.contains("الرد مطلوب قبل 31 ديسمبر 2099"), "{body}");
+    }
+    let mut to: Vec<String> = mails.iter().map(|(_, t, _)| t.clone()).collect();
+    to.sort();
+    let mut expected: Vec<String> = users.into_iter().map(|(e,)| e).collect();
+    expected.sort();
+    assert_eq!(to, expected);
+    for _ in 0..100 {
+        if outbox(&app).await.iter().all(|(_, sent, _)| sent.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The first e-mail was tried twice; the others waited behind it (the server was down), so
+    // they went at their first try.
+    let rows = outbox(&app).await;
+    assert!(
+        rows.iter()
+            .all(|(_, sent, e)| sent.is_some() && e.is_none()),
+        "{rows:?}"
+    );
+    assert_eq!(rows[0].0, 2, "{rows:?}");
+    assert!(rows.iter().all(|(a, _, _)| *a <= 2), "{rows:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_smtp_server_delays_nothing_on_sqlite() {
+    a_dead_smtp_server_delays_nothing_and_mail_goes_out_later(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_smtp_server_delays_nothing_on_postgres() {
+    a_dead_smtp_server_delays_nothing_and_mail_goes_out_later(Backend::Postgres).await;
+}
