@@ -544,3 +544,93 @@ async fn the_secretariat_reads_the_coverage_map_and_a_member_the_4w() {
     b.close().await.ok();
     result.expect("browser steps");
 }
+
+/// Issue 14, 7: the secretariat sends a coordination request from the form in Arabic; a member
+/// sees it counted in the header, opens it and answers; the secretariat reads the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_sends_a_request_and_a_member_answers_it() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let b = browser(&webdriver).await;
+    let title = "أرسلوا خطة قافلة الشتاء في سوهاج";
+    let result = async {
+        sign_in(&b, &app, "staff@secretariat.demo").await?;
+        b.goto(&app.url("/announcements/new")).await?;
+        b.wait()
+            .for_element(Locator::Id("title"))
+            .await?
+            .send_keys(title)
+            .await?;
+        b.find(Locator::Id("body"))
+            .await?
+            .send_keys("عدد الأسر والقرى وموعد القافلة")
+            .await?;
+        b.find(Locator::Id("answer_by"))
+            .await?
+            .send_keys("31/12/2099")
+            .await?;
+        b.find(Locator::Css("input[name=governorates][value='26']"))
+            .await?
+            .click()
+            .await?;
+        follow(
+            &b,
+            b.find(Locator::Css("form.form button[type=submit]"))
+                .await?,
+        )
+        .await?;
+        let sent = b.find(Locator::Css("main .note.ok")).await?.text().await?;
+        assert!(sent.contains("أُرسل إلى"), "{sent}");
+        let url = b.current_url().await?;
+        let path = url.path().to_owned();
+
+        sign_in(&b, &app, "staff@amal.demo").await?;
+        b.goto(&app.url("/")).await?;
+        let count = b
+            .wait()
+            .for_element(Locator::Id("waiting-count"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            count.trim().starts_with(|c: char| c.is_ascii_digit()),
+            "{count}"
+        );
+        follow(
+            &b,
+            b.find(Locator::Css("nav a[href='/announcements']")).await?,
+        )
+        .await?;
+        follow(&b, b.find(Locator::LinkText(title)).await?).await?;
+        assert_eq!(b.current_url().await?.path(), path);
+        b.find(Locator::Id("answer"))
+            .await?
+            .send_keys("قافلة لـ 120 أسرة في قرى أخميم يوم 15 يناير")
+            .await?;
+        follow(&b, b.find(Locator::Id("send-answer")).await?).await?;
+        let saved = b.find(Locator::Css("main .note.ok")).await?.text().await?;
+        assert!(saved.contains("حُفظ ردّك"), "{saved}");
+        let png = b.screenshot().await?;
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("request-answered-member-ar.png"), png).unwrap();
+
+        sign_in(&b, &app, "staff@secretariat.demo").await?;
+        b.goto(&app.url(&path)).await?;
+        let who = b
+            .wait()
+            .for_element(Locator::Id("recipients"))
+            .await?
+            .text()
+            .await?;
+        assert!(who.contains("قافلة لـ 120 أسرة"), "{who}");
+        let png = b.screenshot().await?;
+        std::fs::write(out.join("request-answers-secretariat-ar.png"), png).unwrap();
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    result.expect("browser steps");
+}
