@@ -994,3 +994,11 @@ field-recipients = عدد الجمعيات
 field-emails = رسائل البريد
 field-characters = عدد الحروف
 field-file = الملف
+coverage-district-map-title = خريطة المراكز والأقسام حسب نسبة الأسر الأشد احتياجًا التي لم تصلها المساعدة
+coverage-district-map-desc = كل مركز أو قسم مسجل فيه مستفيدون ملوّن مثل خريطة المحافظات؛ الرمادي الفاتح بلا مستفيدين مسجلين. اضغط على المركز لرؤية جدول الأماكن.
+coverage-district-no-data = لا مستفيدين مسجلين
+coverage-district-unplaced = { $n ->
+    [0] كل المراكز والأقسام في الجدول ({ $listed }) على الخريطة.
+   *[other] { $n } من { $listed } مركزًا وقسمًا في الجدول لم نجد حدودها باسمها كما كتبته الجمعيات؛ أرقامها في الجدول.
+}
+coverage-credit-districts = حدود المراكز: geoBoundaries (OCHA ROMENA/HDX، الجهاز المركزي للتعبئة العامة والإحصاء)، CC BY 3.0 IGO.

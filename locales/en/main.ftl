@@ -973,3 +973,11 @@ field-recipients = Organisations
 field-emails = E-mails
 field-characters = Characters
 field-file = File
+coverage-district-map-title = Districts by the share of the most-in-need households that no aid reached
+coverage-district-map-desc = Each district with registered beneficiaries is coloured as on the governorates' map; light grey has none registered. Click a district to go to the table of places.
+coverage-district-no-data = no registered beneficiaries
+coverage-district-unplaced = { $n ->
+    [0] Every district of the table ({ $listed }) is on the map.
+   *[other] { $n } of the table's { $listed } districts found no outline under the name members wrote; their figures are in the table.
+}
+coverage-credit-districts = District boundaries: geoBoundaries (OCHA ROMENA/HDX, CAPMAS), CC BY 3.0 IGO.

@@ -480,13 +480,99 @@ async fn view_coverage_get(
             rows,
         );
     }
-    let map = super::map::governorates();
+    let form_errors = (!errs.is_empty()).then(|| {
+        errs.iter()
+            .map(|(field, key)| (field, ctx.locale.t(key)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    });
+    // The content depends only on the figures, the form as typed and the language: rendered
+    // once and kept as long as the figures are (the map alone is ~60 KB of SVG).
+    static BODY: std::sync::LazyLock<crate::cache::Cache<String>> =
+        std::sync::LazyLock::new(|| {
+            crate::cache::Cache::new(
+                std::time::Duration::from_secs(60),
+                256,
+                &[crate::cache::Topic::Picture],
+            )
+        });
+    let render = || async {
+        let c = minijinja::context! {
+            f => &form, from => &from, to => &to, level => query.level, categories => &categories,
+            coverage => coverage.as_ref(), shapes => coverage_shapes(&coverage), width => super::map::WIDTH,
+            districts => (query.level == Level::District).then(|| district_shapes(&coverage)),
+            height => super::map::governorates().height,
+            export_query => serde_urlencoded::to_string(&form).unwrap_or_default(),
+            errors => &form_errors,
+        };
+        ctx.fragment("coordination/coverage_body.html", c)
+    };
+    let body = if form_errors.is_none() {
+        let key = format!(
+            "{}|{}|{query:?}|{}",
+            app.db.id,
+            ctx.locale.code(),
+            serde_urlencoded::to_string(&form).unwrap_or_default()
+        );
+        (*BODY.get_or_load(key, render).await?).clone()
+    } else {
+        render().await?
+    };
+    let c = minijinja::context! { body => minijinja::Value::from_safe_string(body) };
+    if errs.is_empty() {
+        ctx.page("coordination/coverage.html", c)
+    } else {
+        ctx.form_errors("coordination/coverage.html", &errs, c)
+    }
+}
+
+/// Each district's outline with the figures of the district names members wrote that stand for
+/// it (several spellings, or a markaz and its town, add up; members is the most of any), and how
+/// many of the page's districts found no outline.
+fn district_shapes(coverage: &super::coverage::Coverage) -> minijinja::Value {
+    let all = super::map::districts();
+    let mut rows: Vec<Option<super::coverage::Row>> = vec![None; all.len()];
+    let mut unplaced = 0;
+    for r in &coverage.rows {
+        let found = super::map::districts_named(&r.place.adm1_code, &r.place.adm2_name);
+        if found.is_empty() {
+            unplaced += 1;
+        }
+        for i in found {
+            let slot = rows[i].get_or_insert_with(|| super::coverage::Row {
+                place: r.place.clone(),
+                ..Default::default()
+            });
+            slot.registered += r.registered;
+            slot.neediest += r.neediest;
+            slot.assisted += r.assisted;
+            slot.twice += r.twice;
+            slot.unserved_need += r.unserved_need;
+            slot.members = slot.members.max(r.members);
+        }
+    }
+    let shapes: Vec<minijinja::Value> = all
+        .iter()
+        .zip(rows)
+        .map(|(d, row)| {
+            let class = row.as_ref().map(super::coverage::class).unwrap_or(0);
+            minijinja::context! {
+                name => d.name, path => d.path, x => d.centre.0, y => d.centre.1,
+                governorate => d.governorate, class => class,
+                twice => row.as_ref().is_some_and(|r| r.twice > 0), row => row,
+            }
+        })
+        .collect();
+    minijinja::context! { shapes => shapes, unplaced => unplaced, listed => coverage.rows.len() }
+}
+
+/// Each governorate's outline with its figures, for the map.
+fn coverage_shapes(coverage: &super::coverage::Coverage) -> Vec<minijinja::Value> {
     let by_code: std::collections::HashMap<&str, &super::coverage::Row> = coverage
         .governorates
         .iter()
         .map(|r| (r.place.adm1_code.as_str(), r))
         .collect();
-    let shapes: Vec<minijinja::Value> = map
+    super::map::governorates()
         .shapes
         .iter()
         .map(|s| {
@@ -515,17 +601,7 @@ async fn view_coverage_get(
                 class => super::coverage::class(&row), twice => row.twice > 0, row => row,
             }
         })
-        .collect();
-    let c = minijinja::context! {
-        f => form, from => from, to => to, level => query.level, categories => categories,
-        coverage => coverage.as_ref(), shapes => shapes, width => super::map::WIDTH, height => map.height,
-        export_query => serde_urlencoded::to_string(&form).unwrap_or_default(),
-    };
-    if errs.is_empty() {
-        ctx.page("coordination/coverage.html", c)
-    } else {
-        ctx.form_errors("coordination/coverage.html", &errs, c)
-    }
+        .collect()
 }
 
 /// The coverage table at its level, for download.

@@ -184,6 +184,7 @@ impl Locale {
             "sent",
             "failed",
             "waiting",
+            "listed",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

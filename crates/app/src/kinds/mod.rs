@@ -207,6 +207,8 @@ impl List {
         )
         .await?;
         tx.commit().await?;
+        // The alliance's picture names kinds and their sectors.
+        crate::cache::changed(crate::cache::Topic::Picture);
         Ok(())
     }
 }
