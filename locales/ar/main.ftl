@@ -898,15 +898,17 @@ goals-reached-hidden = أقل من { $threshold } من { $target } (العدد �
 ## Announcements and coordination requests
 nav-announcements = التعاميم والطلبات
 nav-waiting = { $n ->
-    [one] أمر واحد ينتظر ردّك
-   *[other] { $n } أمور تنتظر ردّك
+    [one] أمر واحد ينتظر ردّكم
+    [two] أمران ينتظران ردّكم
+    [few] { $n } أمور تنتظر ردّكم
+   *[other] { $n } أمرًا ينتظر ردّكم
 }
 announcements-title = التعاميم وطلبات التنسيق
 announcements-new = تعميم أو طلب جديد
 announcements-hint-secretariat = اكتب إلى كل الأعضاء أو إلى أعضاء محافظات أو قطاعات بعينها. الطلب ينتظر ردًّا بتاريخ محدد؛ ترى هنا من ردّ ومن تأخر، ويمكنك تذكير المتأخرين.
 announcements-hint-member = ما أرسلته الأمانة الفنية إلى جمعيتك. أكّد قراءة التعاميم، وأرسل ردّك على الطلبات قبل موعدها.
 announcements-empty = لا توجد تعاميم ولا طلبات بعد.
-announcements-waiting-only = ما ينتظر ردّنا فقط
+announcements-waiting-only = ما ينتظر ردّكم فقط
 announcements-form-hint = يصل إلى { $members } جمعية عضو إن لم تختر محافظات أو قطاعات. إن اخترت، يصل إلى الأعضاء الذين يعملون في إحداها بحسب ملفاتهم.
 announcements-send = إرسال
 announcement-kind-request = طلب تنسيق
@@ -915,8 +917,8 @@ announcement-kind-request-hint = ينتظر ردًّا من كل جمعية بت
 announcement-kind-announcement-hint = للعلم، يكفي أن تؤكد الجمعية قراءته
 announcement-title-example = مثال: أرسلوا خطة توزيع رمضان في سوهاج
 field-body = النص
-field-answer_by = الرد مطلوب قبل
-announcement-answer-by-hint = للطلبات فقط: آخر يوم للرد (يوم/شهر/سنة).
+field-answer_by = آخر موعد للرد
+announcement-answer-by-hint = للطلبات فقط: آخر يوم يُقبل فيه الرد في موعده (يوم/شهر/سنة).
 announcement-to-governorates = إلى الأعضاء العاملين في المحافظات
 announcement-audience-hint = اترك الكل دون اختيار ليصل إلى كل الأعضاء.
 announcement-to-sectors = وفي القطاعات
@@ -926,10 +928,18 @@ announcement-sent-on = أُرسل في
 announcement-to = إلى
 announcement-all-governorates = كل المحافظات
 announcement-all-sectors = كل القطاعات
-announcement-sent = أُرسل إلى { $n } جمعية.
+announcement-sent = { $n ->
+    [one] أُرسل إلى جمعية واحدة.
+    [two] أُرسل إلى جمعيتين.
+    [few] أُرسل إلى { $n } جمعيات.
+   *[other] أُرسل إلى { $n } جمعية.
+}
 announcement-sent-mail = وسيصل بالبريد الإلكتروني إلى مستخدميها.
 announcement-reminded = { $n ->
     [0] لم يُذكَّر أحد: من لم يرد ذُكِّر خلال الساعة الماضية.
+    [one] ذُكِّرت جمعية واحدة.
+    [two] ذُكِّرت جمعيتان.
+    [few] ذُكِّرت { $n } جمعيات.
    *[other] ذُكِّرت { $n } جمعية.
 }
 announcement-answer-saved = حُفظ ردّك ووصل إلى الأمانة الفنية.
@@ -945,7 +955,12 @@ announcement-awaited = لم يرد بعد
 announcement-read = أكّدوا القراءة
 announcement-reminders = التذكيرات
 announcement-none-late = لا أحد متأخر.
-announcement-remind-hint = { $n } جمعية لم ترد بعد. التذكير يظهر في صفحتها ويصلها بالبريد، ولا يتكرر لنفس الجمعية خلال ساعة.
+announcement-remind-hint = { $n ->
+    [one] جمعية واحدة لم ترد بعد.
+    [two] جمعيتان لم تردا بعد.
+    [few] { $n } جمعيات لم ترد بعد.
+   *[other] { $n } جمعية لم ترد بعد.
+} التذكير يظهر في صفحتها ويصلها بالبريد، ولا يتكرر لنفس الجمعية خلال ساعة.
 announcement-remind = تذكير من لم يرد
 announcement-all-done = ردّت كل الجمعيات.
 announcement-yours = ردّ جمعيتك
@@ -966,12 +981,11 @@ mail-status = البريد الإلكتروني: { $sent } أُرسلت، { $wai
 mail-request = طلب تنسيق من الأمانة الفنية
 mail-announcement = تعميم من الأمانة الفنية
 mail-reminder = تذكير: طلب ينتظر ردّكم
-mail-answer-by = الرد مطلوب قبل { $date }.
+mail-answer-by = آخر موعد للرد: { $date }.
 mail-open = افتح الصفحة للقراءة والرد:
-home-requests-awaited = ردود ينتظرها الطلبات
+home-requests-awaited = ردود منتظرة على طلبات التنسيق
 home-requests-late = ردود متأخرة
 home-to-answer = تعاميم وطلبات تنتظر ردّكم
-
 audit-ev-activity-create = سجّل نشاطًا
 audit-ev-activity-update = عدّل نشاطًا
 audit-ev-activity_type-create = أضاف نوع نشاط
@@ -1002,3 +1016,17 @@ coverage-district-unplaced = { $n ->
    *[other] { $n } من { $listed } مركزًا وقسمًا في الجدول لم نجد حدودها باسمها كما كتبته الجمعيات؛ أرقامها في الجدول.
 }
 coverage-credit-districts = حدود المراكز: geoBoundaries (OCHA ROMENA/HDX، الجهاز المركزي للتعبئة العامة والإحصاء)، CC BY 3.0 IGO.
+announcement-remind-hint-read = { $n ->
+    [one] جمعية واحدة لم تؤكد القراءة بعد.
+    [two] جمعيتان لم تؤكدا القراءة بعد.
+    [few] { $n } جمعيات لم تؤكد القراءة بعد.
+   *[other] { $n } جمعية لم تؤكد القراءة بعد.
+} التذكير يظهر في صفحتها ويصلها بالبريد، ولا يتكرر لنفس الجمعية خلال ساعة.
+announcement-remind-read = تذكير من لم يؤكد القراءة
+announcement-all-read = أكّدت كل الجمعيات القراءة.
+announcement-yours-read = تأكيد قراءة جمعيتك
+mail-answer-by-passed = فات موعد الرد ({ $date }). نرجو إرسال ردّكم في أقرب وقت.
+mail-reminder-announcement = تذكير: تعميم ينتظر تأكيد قراءتكم
+mail-open-read = افتح الصفحة للقراءة:
+announcement-answered-col = تاريخ الرد
+announcement-answered-late = بعد الموعد

@@ -885,7 +885,7 @@ announcements-new = New announcement or request
 announcements-hint-secretariat = Write to every member, or to the members of chosen governorates or sectors. A request waits for an answer by a date; here you see who answered and who is late, and can remind those who have not answered.
 announcements-hint-member = What the secretariat sent to your organisation. Confirm you have read announcements, and send your answer to requests before their date.
 announcements-empty = No announcements or requests yet.
-announcements-waiting-only = Only those awaiting our answer
+announcements-waiting-only = Only those awaiting your answer
 announcements-form-hint = Goes to { $members } member organisations unless you choose governorates or sectors. If you do, it goes to the members working in one of them, as their profiles say.
 announcements-send = Send
 announcement-kind-request = Coordination request
@@ -894,8 +894,8 @@ announcement-kind-request-hint = waits for each organisation's answer by a date
 announcement-kind-announcement-hint = for information; organisations confirm they have read it
 announcement-title-example = e.g. Send your Ramadan distribution plan for Sohag
 field-body = Text
-field-answer_by = Answer by
-announcement-answer-by-hint = Requests only: the last day to answer (day/month/year).
+field-answer_by = Last day to answer
+announcement-answer-by-hint = Requests only: the last day an answer is on time (day/month/year).
 announcement-to-governorates = To the members working in the governorates
 announcement-audience-hint = Leave all unticked to write to every member.
 announcement-to-sectors = And in the sectors
@@ -905,10 +905,14 @@ announcement-sent-on = Sent on
 announcement-to = To
 announcement-all-governorates = every governorate
 announcement-all-sectors = every sector
-announcement-sent = Sent to { $n } organisations.
+announcement-sent = { $n ->
+    [one] Sent to one organisation.
+   *[other] Sent to { $n } organisations.
+}
 announcement-sent-mail = Their users will also get it by e-mail.
 announcement-reminded = { $n ->
     [0] Nobody was reminded: those who have not answered were reminded within the last hour.
+    [one] One organisation was reminded.
    *[other] { $n } organisations were reminded.
 }
 announcement-answer-saved = Your answer is saved and has reached the secretariat.
@@ -924,7 +928,10 @@ announcement-awaited = Not yet answered
 announcement-read = confirmed reading
 announcement-reminders = Reminders
 announcement-none-late = Nobody is late.
-announcement-remind-hint = { $n } organisations have not answered yet. A reminder shows on their page and goes by e-mail, and is not repeated to the same organisation within an hour.
+announcement-remind-hint = { $n ->
+    [one] One organisation has not answered yet.
+   *[other] { $n } organisations have not answered yet.
+} A reminder shows on their page and goes by e-mail, and is not repeated to the same organisation within an hour.
 announcement-remind = Remind those who have not answered
 announcement-all-done = Every organisation has answered.
 announcement-yours = Your organisation's answer
@@ -945,12 +952,11 @@ mail-status = E-mail: { $sent } sent, { $waiting } waiting, { $failed } could no
 mail-request = A coordination request from the secretariat
 mail-announcement = An announcement from the secretariat
 mail-reminder = Reminder: a request awaits your answer
-mail-answer-by = Please answer by { $date }.
+mail-answer-by = Last day to answer: { $date }.
 mail-open = Open the page to read and answer:
-home-requests-awaited = answers awaited on requests
+home-requests-awaited = answers awaited on coordination requests
 home-requests-late = late answers
 home-to-answer = announcements and requests awaiting your answer
-
 audit-ev-activity-create = Recorded an activity
 audit-ev-activity-update = Changed an activity
 audit-ev-activity_type-create = Added an activity type
@@ -981,3 +987,15 @@ coverage-district-unplaced = { $n ->
    *[other] { $n } of the table's { $listed } districts found no outline under the name members wrote; their figures are in the table.
 }
 coverage-credit-districts = District boundaries: geoBoundaries (OCHA ROMENA/HDX, CAPMAS), CC BY 3.0 IGO.
+announcement-remind-hint-read = { $n ->
+    [one] One organisation has not confirmed reading yet.
+   *[other] { $n } organisations have not confirmed reading yet.
+} A reminder shows on their page and goes by e-mail, and is not repeated to the same organisation within an hour.
+announcement-remind-read = Remind those who have not confirmed reading
+announcement-all-read = Every organisation has confirmed reading.
+announcement-yours-read = Your organisation's confirmation
+mail-answer-by-passed = The last day to answer ({ $date }) has passed. Please send your answer as soon as you can.
+mail-reminder-announcement = Reminder: an announcement awaits your confirmation
+mail-open-read = Open the page to read it:
+announcement-answered-col = Answered on
+announcement-answered-late = after the last day

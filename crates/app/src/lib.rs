@@ -1,9 +1,10 @@
 //! Mizalla (مظلة): the platform on which an alliance of NGOs — its technical secretariat and
 //! its member foundations — coordinates its work.
 //!
-//! Rooms in layers (docs/ARCHITECTURE.md draws them): the features (`agreements`, `assistance`,
-//! `registry`), each with its types, rules and queries and a `routes.rs` for its pages and API;
-//! the core they stand on (`orgs`, `users`, `audit`); the web layer (`web`, `jobs`); the shared
+//! Rooms in layers (docs/ARCHITECTURE.md draws them): the features (`agreements`,
+//! `announcements`, `assistance`, `coordination`, `kinds`, `registry`), each with its types,
+//! rules and queries and a `routes.rs` for its pages and API; the core they stand on (`orgs`,
+//! `users`, `audit`); the web layer (`web`, `jobs`, `mail`); the shared
 //! rooms below everything (`access`, `db`, `table`, `paging`, `cache`, `error`, `i18n`, `config`,
 //! `telemetry`); and at the top `router`, the one place that lists every feature's routes.
 

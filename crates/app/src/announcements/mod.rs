@@ -28,8 +28,9 @@ pub const KINDS: [&str; 2] = ["announcement", "request"];
 /// The largest file attached to an announcement or an answer.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// Kinds of file people attach (documents, sheets, pictures); others are refused.
-pub const FILE_TYPES: [&str; 12] = [
-    "pdf", "docx", "doc", "xlsx", "xls", "csv", "odt", "ods", "pptx", "txt", "jpg", "png",
+pub const FILE_TYPES: [&str; 15] = [
+    "pdf", "docx", "doc", "xlsx", "xls", "csv", "odt", "ods", "pptx", "txt", "jpg", "jpeg", "png",
+    "heic", "webp",
 ];
 const MAX_TITLE: usize = 200;
 const MAX_TEXT: usize = 10_000;
@@ -66,6 +67,9 @@ pub struct Recipient {
     /// A request past its date with no answer (worked out, not stored).
     #[sqlx(skip)]
     pub late: bool,
+    /// An answer given after the request's last day.
+    #[sqlx(skip)]
+    pub answered_late: bool,
 }
 
 /// A line of the list: the announcement, and for the secretariat how many answered and how many
@@ -123,17 +127,54 @@ pub fn check_file(file: &File, field: &'static str, errs: &mut FieldErrors) {
     }
 }
 
-/// A text as typed: trimmed, with control characters other than line breaks and tabs refused.
+/// Characters that reorder what follows them (right-to-left overrides and embeddings, and the
+/// isolates): in a title or file name they make `report\u{202e}fdp.exe` read as a PDF.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A text as typed: trimmed, with control characters other than line breaks and tabs refused,
+/// and one without a letter or digit counted as empty (invisible characters alone).
 fn text(raw: &str, field: &'static str, max: usize, errs: &mut FieldErrors) -> String {
     let t = raw.trim().replace("\r\n", "\n");
-    if t.is_empty() {
+    if !t.chars().any(char::is_alphanumeric) {
         errs.add(field, "err-required");
     } else if t.chars().count() > max {
         errs.add(field, "err-too-long");
-    } else if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    } else if t
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || reorders(c))
+    {
         errs.add(field, "err-control-character");
     }
     t
+}
+
+/// A one-line text (a title, which is also an e-mail's subject): as [`text`], and no line break.
+fn line(raw: &str, field: &'static str, max: usize, errs: &mut FieldErrors) -> String {
+    let t = text(raw, field, max, errs);
+    if t.contains(['\n', '\t']) && errs.get(field).is_none() {
+        errs.add(field, "err-one-line");
+    }
+    t
+}
+
+/// A file's name as uploaded, made safe to show and to send back: no control or reordering
+/// characters, no path, at most 120 characters before its extension.
+pub fn clean_file_name(raw: &str) -> String {
+    let clean: String = raw
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() && !reorders(*c) && *c != '"')
+        .collect();
+    let (stem, ext) = match clean.rsplit_once('.') {
+        Some((stem, ext)) if ext.chars().count() <= 8 => (stem.to_owned(), format!(".{ext}")),
+        _ => (clean.clone(), String::new()),
+    };
+    let stem: String = stem.chars().take(120).collect();
+    format!("{}{ext}", if stem.is_empty() { "file" } else { &stem })
 }
 
 /// What was checked of an input: ready to store.
@@ -155,7 +196,7 @@ fn check(input: &AnnouncementInput, file: Option<&File>) -> Result<Checked> {
             "announcement"
         }
     };
-    let title = text(&input.title, "title", MAX_TITLE, &mut errs);
+    let title = line(&input.title, "title", MAX_TITLE, &mut errs);
     let body = text(&input.body, "body", MAX_TEXT, &mut errs);
     let answer_by = match (kind, input.answer_by.trim()) {
         ("request", "") => {
@@ -270,8 +311,9 @@ async fn mails_for(
     }
     let list = db::placeholders(0, orgs.len());
     let sql = format!(
-        "SELECT email, language FROM users WHERE active = 1 AND role IN ('member_admin', 'member_staff') \
-         AND org_id IN ({list}) ORDER BY id"
+        "SELECT u.email, u.language FROM users u JOIN orgs o ON o.id = u.org_id \
+         WHERE u.active = 1 AND o.status = 'active' AND u.role IN ('member_admin', 'member_staff') \
+         AND u.org_id IN ({list}) ORDER BY u.id"
     );
     let mut q = sqlx::query_as::<_, (String, Option<String>)>(sqlx::AssertSqlSafe(sql));
     for o in orgs {
@@ -291,21 +333,32 @@ async fn mails_for(
                 .as_deref()
                 .and_then(Locale::parse)
                 .unwrap_or_default();
-            let what = match (reminder, kind) {
-                (true, _) => locale.t("mail-reminder"),
-                (false, "request") => locale.t("mail-request"),
-                _ => locale.t("mail-announcement"),
-            };
+            let request = kind == "request";
+            let what = locale.t(match (reminder, request) {
+                (true, true) => "mail-reminder",
+                (true, false) => "mail-reminder-announcement",
+                (false, true) => "mail-request",
+                (false, false) => "mail-announcement",
+            });
             let subject = format!("{}: {what} — {title}", locale.t("app-name"));
             let mut body = format!("{what}\n\n{title}\n\n");
-            if let Some(d) = answer_by {
+            if let Some(d) = answer_by.filter(|_| request) {
+                let passed = d < db::today().as_str();
                 body.push_str(&plain(&locale.t_args(
-                    "mail-answer-by",
+                    if passed {
+                        "mail-answer-by-passed"
+                    } else {
+                        "mail-answer-by"
+                    },
                     &[("date", crate::i18n::Arg::Str(locale.date(d)))],
                 )));
                 body.push_str("\n\n");
             }
-            body.push_str(&locale.t("mail-open"));
+            body.push_str(&locale.t(if request {
+                "mail-open"
+            } else {
+                "mail-open-read"
+            }));
             body.push('\n');
             body.push_str(&link);
             body.push('\n');
@@ -536,6 +589,10 @@ pub async fn recipients(
     };
     for r in &mut rows {
         r.late = is_late(a.answer_by.as_deref(), r.answered_at.as_deref());
+        r.answered_late = matches!(
+            (a.answer_by.as_deref(), r.answered_at.as_deref()),
+            (Some(by), Some(at)) if at.get(..10).is_some_and(|day| day > by)
+        );
     }
     if late_only {
         rows.retain(|r| r.late);
@@ -622,6 +679,7 @@ pub async fn waiting(db: &Db, org_id: i64) -> Result<i64> {
         .get_or_load(format!("{}:{org_id}", db.id), || async {
             let (n,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM announcement_recipients r JOIN announcements a ON a.id = r.announcement_id \
+                 JOIN orgs o ON o.id = r.org_id AND o.status = 'active' \
                  WHERE r.org_id = $1 AND ((a.kind = 'request' AND r.answered_at IS NULL) \
                  OR (a.kind = 'announcement' AND r.acknowledged_at IS NULL))",
             )
@@ -639,6 +697,7 @@ pub async fn awaited(db: &Db) -> Result<(i64, i64)> {
     let (awaited, late): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN a.answer_by < $1 THEN 1 ELSE 0 END), 0) \
          FROM announcement_recipients r JOIN announcements a ON a.id = r.announcement_id \
+         JOIN orgs o ON o.id = r.org_id AND o.status = 'active' \
          WHERE a.kind = 'request' AND r.answered_at IS NULL",
     )
     .bind(db::today())
@@ -775,7 +834,8 @@ pub async fn remind(db: &Db, settings: &Settings, actor: &Actor, id: i64) -> Res
     let mut tx = db.begin().await?;
     let orgs: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT org_id FROM announcement_recipients WHERE announcement_id = $1 AND {column} IS NULL \
-         AND (reminded_at IS NULL OR reminded_at < $2) ORDER BY org_id"
+         AND (reminded_at IS NULL OR reminded_at < $2) \
+         AND org_id IN (SELECT id FROM orgs WHERE status = 'active') ORDER BY org_id"
     )))
     .bind(id)
     .bind(db::minutes_ago(REMIND_AGAIN_AFTER_MINUTES))

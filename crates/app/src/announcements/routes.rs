@@ -66,6 +66,7 @@ async fn form_page(
         mail_on => crate::mail::enabled(&app.settings),
         max_mb => super::MAX_FILE_BYTES / (1024 * 1024),
         file_types => super::FILE_TYPES.join(", "),
+        accept => accept(),
         submission => crate::users::random_token(),
     };
     match errors {
@@ -82,12 +83,39 @@ async fn view_new_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response>
     form_page(&app, &ctx, &input, None).await
 }
 
-/// The fields and file of a multipart form, or the form shown again when it cannot be read.
-async fn read_form<T: serde::de::DeserializeOwned>(form: Multipart) -> Result<(T, Option<File>)> {
+/// The file chooser's `accept`: the kinds of file taken, by extension.
+fn accept() -> String {
+    super::FILE_TYPES
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The fields and file of a multipart form; a file too large is a field error kept beside what
+/// was typed, so that the form is shown again with it.
+async fn read_form<T: serde::de::DeserializeOwned>(
+    form: Multipart,
+) -> Result<(T, Option<File>, Option<FieldErrors>)> {
     let (fields, file) = upload::form_with_file(form, super::MAX_FILE_BYTES).await?;
     let input: T =
         serde_html_form::from_str(&fields).map_err(|_| Error::BadRequest("err-bad-request"))?;
-    Ok((input, file.map(|(name, bytes)| File { name, bytes })))
+    Ok(match file {
+        upload::FormFile::None => (input, None, None),
+        upload::FormFile::File { name, bytes } => (
+            input,
+            Some(File {
+                name: super::clean_file_name(&name),
+                bytes,
+            }),
+            None,
+        ),
+        upload::FormFile::TooLarge => {
+            let mut errs = FieldErrors::default();
+            errs.add("file", "err-file-too-large");
+            (input, None, Some(errs))
+        }
+    })
 }
 
 async fn view_create_post(
@@ -99,13 +127,10 @@ async fn view_create_post(
     if !actor.coordinates() {
         return Err(Error::Forbidden);
     }
-    let (input, file) = match read_form::<AnnouncementInput>(form).await {
-        Ok(read) => read,
-        Err(Error::Validation(errs)) => {
-            return form_page(&app, &ctx, &AnnouncementInput::default(), Some(&errs)).await;
-        }
-        Err(e) => return Err(e),
-    };
+    let (input, file, too_large) = read_form::<AnnouncementInput>(form).await?;
+    if let Some(errs) = too_large {
+        return form_page(&app, &ctx, &input, Some(&errs)).await;
+    }
     match super::create(&app.db, &app.settings, actor, &input, file.as_ref()).await {
         Ok((id, _)) => Ok(Redirect::to(&format!("/announcements/{id}?sent=true")).into_response()),
         Err(Error::Validation(errs)) => form_page(&app, &ctx, &input, Some(&errs)).await,
@@ -118,7 +143,7 @@ async fn view_create_post(
 struct ShowQuery {
     late: bool,
     sent: bool,
-    reminded: Option<i64>,
+    reminded: Option<u32>,
     answered: bool,
 }
 
@@ -160,6 +185,9 @@ async fn show_page(
         can_answer => !actor.sees_all() && actor.can_write(),
         answer => answer.map(|(i, _)| i.answer.clone()),
         mail_on => crate::mail::enabled(&app.settings),
+        max_mb => super::MAX_FILE_BYTES / (1024 * 1024),
+        file_types => super::FILE_TYPES.join(", "),
+        accept => accept(),
     };
     match answer {
         Some((_, errs)) => ctx.form_errors("announcements/show.html", errs, c),
@@ -236,20 +264,10 @@ async fn view_answer_post(
     form: Multipart,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
-    let (input, file) = match read_form::<AnswerInput>(form).await {
-        Ok(read) => read,
-        Err(Error::Validation(errs)) => {
-            return show_page(
-                &app,
-                &ctx,
-                id,
-                &ShowQuery::default(),
-                Some((&AnswerInput::default(), &errs)),
-            )
-            .await;
-        }
-        Err(e) => return Err(e),
-    };
+    let (input, file, too_large) = read_form::<AnswerInput>(form).await?;
+    if let Some(errs) = too_large {
+        return show_page(&app, &ctx, id, &ShowQuery::default(), Some((&input, &errs))).await;
+    }
     match super::answer(&app.db, actor, id, &input, file.as_ref()).await {
         Ok(()) => Ok(Redirect::to(&format!("/announcements/{id}?answered=true")).into_response()),
         Err(Error::Validation(errs)) => {

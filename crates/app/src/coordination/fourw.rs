@@ -208,13 +208,52 @@ pub async fn given(db: &Db, from: &str, to: &str) -> Result<Vec<Given>> {
         .collect())
 }
 
-/// A row's key: member (`None`: the alliance), source, kind, place key, period start.
-type Key = (Option<i64>, Source, String, Place, String);
+/// A row's key: member (`None`: the alliance), source, and the ids of its kind, place key and
+/// period start in the [`Names`] of the count.
+type Key = (Option<i64>, Source, u32, u32, u32);
+
+/// Values met many times while counting, each kept once and named by its number: 186,000 rows
+/// then hash and clone small tuples, not places of five strings.
+struct Interned<T> {
+    ids: HashMap<T, u32>,
+    list: Vec<T>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interned<T> {
+    fn new() -> Self {
+        Interned {
+            ids: HashMap::new(),
+            list: Vec::new(),
+        }
+    }
+
+    fn id(&mut self, value: &T) -> u32 {
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(value.clone());
+        self.ids.insert(value.clone(), id);
+        id
+    }
+}
+
+/// The kinds, places and periods of one count.
+struct Names {
+    kinds: Interned<String>,
+    places: Interned<Place>,
+    periods: Interned<String>,
+}
 
 /// The 4W rows for `query`, the alliance's row first in each place, kind and period.
 pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
     let (categories, activity_types) = kinds(db).await?;
     let mut places = Places::default();
+    let mut names = Names {
+        kinds: Interned::new(),
+        places: Interned::new(),
+        periods: Interned::new(),
+    };
     let mut tallies: HashMap<Key, Tally> = HashMap::new();
     let (from, to) = (
         query.from.clone().unwrap_or_default(),
@@ -242,6 +281,7 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
             query,
             &categories,
             &mut places,
+            &mut names,
             &mut tallies,
             &mut seen,
         );
@@ -275,16 +315,11 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
                 continue;
             }
             seen(&starts_on);
-            let start = query.period.start(&starts_on);
+            let start = names.periods.id(&query.period.start(&starts_on));
+            let (kind, place) = (names.kinds.id(&code), names.places.id(&place));
             for who in [Some(org), None] {
                 let t = tallies
-                    .entry((
-                        who,
-                        Source::Reported,
-                        code.clone(),
-                        place.clone(),
-                        start.clone(),
-                    ))
+                    .entry((who, Source::Reported, kind, place, start))
                     .or_default();
                 t.reported += total.max(0) as u64;
                 t.women += women.max(0) as u64;
@@ -308,26 +343,19 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
         query.to.clone().or(last_date).unwrap_or_default(),
     );
     // Each place is named (its most common spellings) and ranked once, not once per row.
-    let mut named: HashMap<Place, (Place, usize)> = HashMap::new();
-    for (_, _, _, place, _) in tallies.keys() {
-        if !named.contains_key(place) {
-            named.insert(place.clone(), (places.named(place), 0));
-        }
-    }
-    let mut order: Vec<(Place, Place)> = named
-        .iter()
-        .map(|(key, (shown, _))| (shown.clone(), key.clone()))
-        .collect();
-    order.sort();
-    for (rank, (_, key)) in order.iter().enumerate() {
-        if let Some(n) = named.get_mut(key) {
-            n.1 = rank;
-        }
+    let shown: Vec<Place> = names.places.list.iter().map(|p| places.named(p)).collect();
+    let mut order: Vec<usize> = (0..shown.len()).collect();
+    order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
+    let mut rank_of = vec![0; shown.len()];
+    for (rank, &i) in order.iter().enumerate() {
+        rank_of[i] = rank;
     }
     let mut ranked: Vec<(usize, Row)> = tallies
         .into_iter()
         .map(|((who, source, code, place, start), t)| {
-            let (shown, rank) = named.get(&place).cloned().unwrap_or_default();
+            let (shown, rank) = (shown[place as usize].clone(), rank_of[place as usize]);
+            let code = names.kinds.list[code as usize].clone();
+            let start = &names.periods.list[start as usize];
             let kind = match source {
                 Source::Counted => categories.get(&code),
                 Source::Reported => activity_types.get(&code),
@@ -336,7 +364,7 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
                 Some(id) => orgs.get(&id).cloned().unwrap_or_default(),
                 None => ("*".to_owned(), alliance_ar.clone(), alliance_en.clone()),
             };
-            let (period_start, period_end) = query.period.bounds(&start, &span);
+            let (period_start, period_end) = query.period.bounds(start, &span);
             let counted = source == Source::Counted;
             let row = Row {
                 org_id: who,
@@ -401,6 +429,7 @@ fn counted(
     query: &Query,
     categories: &HashMap<String, Kind>,
     places: &mut Places,
+    names: &mut Names,
     tallies: &mut HashMap<Key, Tally>,
     seen: &mut impl FnMut(&str),
 ) {
@@ -501,6 +530,13 @@ fn counted(
     };
     let persons = distinct(persons);
     let households = distinct(households);
+    // This count's own ids into the whole count's: once per kind, place and period.
+    let kinds: Vec<u32> = kind_list
+        .iter()
+        .map(|k| names.kinds.id(&(*k).to_owned()))
+        .collect();
+    let place_ids: Vec<u32> = place_list.iter().map(|p| names.places.id(p)).collect();
+    let periods: Vec<u32> = period_list.iter().map(|p| names.periods.id(p)).collect();
     tallies.reserve(sums.len());
     for (key, (quantity, value)) in sums {
         let (who, kind, place, period) = key;
@@ -509,9 +545,9 @@ fn counted(
             (
                 who,
                 Source::Counted,
-                kind_list[kind as usize].to_owned(),
-                place_list[place as usize].clone(),
-                period_list[period as usize].clone(),
+                kinds[kind as usize],
+                place_ids[place as usize],
+                periods[period as usize],
             ),
             Tally {
                 persons: persons.get(&key).copied().unwrap_or(0),

@@ -196,6 +196,8 @@ pub struct District {
     pub key: String,
     pub path: String,
     pub centre: (f64, f64),
+    /// Its largest ring's centre, in (longitude, latitude).
+    pub lon_lat: (f64, f64),
 }
 
 /// Every district, drawn once per process in the governorates' frame.
@@ -299,6 +301,7 @@ fn read_districts(topojson: &str) -> Vec<District> {
                 .as_str()
                 .unwrap_or_default()
                 .to_owned();
+            let lon_lat = centre;
             let (path, centre) = path_of(&rings, &o.frame, 1.0);
             out.push(District {
                 governorate,
@@ -306,6 +309,7 @@ fn read_districts(topojson: &str) -> Vec<District> {
                 name,
                 path,
                 centre,
+                lon_lat,
             });
         }
     }
@@ -417,10 +421,25 @@ pub fn district_key(name: &str) -> String {
     key
 }
 
+/// How near, in degrees (about 30 km), a district of another governorate must lie to the named
+/// governorate's outline to stand for a name not found in it.
+const NEAR: f64 = 0.3;
+
+/// Whether `p` lies within [`NEAR`] of governorate `code`'s outline.
+fn near_governorate(code: &str, p: (f64, f64)) -> bool {
+    outlines()
+        .governorates
+        .iter()
+        .filter(|(c, _)| *c == code)
+        .flat_map(|(_, rs)| rs.iter().flatten())
+        .any(|q| (q.0 - p.0).powi(2) + (q.1 - p.1).powi(2) < NEAR * NEAR)
+}
+
 /// The districts of governorate `code` that a member's district name `name` stands for: those
-/// whose key is the name's; else, when the name is one governorate's alone in all Egypt, that
-/// governorate's (the two boundary files disagree near some borders: Qus lies in Luxor on one
-/// and in Qena on the other); else those one letter from it when that is one place.
+/// whose key is the name's; else those of the one other governorate that has the name, when
+/// they lie on the named governorate's border (the two boundary files disagree near some
+/// borders: Qus lies in Luxor on one and in Qena on the other); else those one letter from it
+/// when that is one place.
 pub fn districts_named(code: &str, name: &str) -> Vec<usize> {
     let key = district_key(name);
     if key.is_empty() || (key.chars().count() < 2 && !key.starts_with(|c: char| c.is_ascii_digit()))
@@ -433,7 +452,9 @@ pub fn districts_named(code: &str, name: &str) -> Vec<usize> {
     if !exact.is_empty() {
         return exact;
     }
-    let elsewhere: Vec<usize> = (0..all.len()).filter(|&i| all[i].key == key).collect();
+    let elsewhere: Vec<usize> = (0..all.len())
+        .filter(|&i| all[i].key == key && near_governorate(code, all[i].lon_lat))
+        .collect();
     let mut governorates: Vec<&str> = elsewhere.iter().map(|&i| all[i].governorate).collect();
     governorates.dedup();
     if governorates.len() == 1 {

@@ -173,8 +173,15 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 
+    /// A transaction. On SQLite it takes the write lock at its start (`BEGIN IMMEDIATE`): a
+    /// transaction that reads and then writes would otherwise fail at its first write, at once
+    /// and whatever the busy timeout, whenever another connection wrote in between ("database is
+    /// locked", SQLITE_BUSY_SNAPSHOT); taken at the start, the lock is waited for instead.
     pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
-        self.pool.begin().await
+        match self.kind {
+            Kind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Kind::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Names of tables and their columns, sorted: used to prove both migration sets agree.

@@ -174,16 +174,22 @@ pub async fn forget(db: &Db, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The file of a form with text fields: none chosen, one, or one over the size the route takes
+/// (its bytes dropped, so that the form can be shown again with what was typed).
+#[derive(Debug)]
+pub enum FormFile {
+    None,
+    File { name: String, bytes: Vec<u8> },
+    TooLarge,
+}
+
 /// A form with text fields and at most one file (`file`), as a multipart body brings it: the
 /// fields as URL-encoded text (for [`serde_html_form`], repeated fields becoming lists), and the
-/// file's name and bytes when one was chosen. A file over `max_file` bytes is refused, as is a
-/// field that is not UTF-8 text or holds a NUL.
-pub async fn form_with_file(
-    mut form: Multipart,
-    max_file: usize,
-) -> Result<(String, Option<(String, Vec<u8>)>)> {
+/// file as the browser named it (its name for the caller to clean). A file over `max_file` bytes
+/// is [`FormFile::TooLarge`]; a field that is not UTF-8 text or holds a NUL is refused.
+pub async fn form_with_file(mut form: Multipart, max_file: usize) -> Result<(String, FormFile)> {
     let mut fields: Vec<(String, String)> = Vec::new();
-    let mut file = None;
+    let mut file = FormFile::None;
     while let Some(field) = form
         .next_field()
         .await
@@ -195,18 +201,19 @@ pub async fn form_with_file(
                 .file_name()
                 .unwrap_or("file")
                 .chars()
-                .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
-                .take(200)
+                .take(1000)
                 .collect::<String>();
             let bytes = field
                 .bytes()
                 .await
                 .map_err(|_| Error::BadRequest("err-too-large"))?;
             if bytes.len() > max_file {
-                return Err(Error::field("file", "err-file-too-large"));
-            }
-            if !bytes.is_empty() {
-                file = Some((file_name, bytes.to_vec()));
+                file = FormFile::TooLarge;
+            } else if !bytes.is_empty() {
+                file = FormFile::File {
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                };
             }
         } else {
             let value = field

@@ -574,7 +574,7 @@ async fn a_dead_smtp_server_delays_nothing_and_mail_goes_out_later(backend: Back
             body.contains(&format!("https://mizalla.example.org/announcements/{id}")),
             "{body}"
         );
-        assert!(body.contains("الرد مطلوب قبل 31 ديسمبر 2099"), "{body}");
+        assert!(body.contains("آخر موعد للرد: 31 ديسمبر 2099"), "{body}");
     }
     let mut to: Vec<String> = mails.iter().map(|(_, t, _)| t.clone()).collect();
     to.sort();
@@ -609,3 +609,142 @@ async fn a_dead_smtp_server_delays_nothing_on_sqlite() {
 async fn a_dead_smtp_server_delays_nothing_on_postgres() {
     a_dead_smtp_server_delays_nothing_and_mail_goes_out_later(Backend::Postgres).await;
 }
+
+/// Probe findings: writes at the same moment (sending, answering, the mailer) never fail with
+/// "database is locked"; a file too large keeps what was typed; a suspended member is neither
+/// reminded nor counted; a title is one line; a file's name cannot disguise its kind.
+async fn concurrent_writes_large_files_and_suspended_members(app: TestApp) {
+    let admin = std::sync::Arc::new(app.login("admin@secretariat.demo").await);
+    let amal = std::sync::Arc::new(app.login("staff@amal.demo").await);
+    let app = std::sync::Arc::new(app);
+    let res = admin
+        .multipart(
+            &app,
+            "/announcements",
+            &[
+                ("kind", "request"),
+                ("title", "طلب للجميع"),
+                ("body", "نص"),
+                ("answer_by", "31/12/2099"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let id = newest(&app).await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (app, admin, amal) = (app.clone(), admin.clone(), amal.clone());
+        tasks.push(tokio::spawn(async move {
+            let title = format!("تعميم {i}");
+            let sent = admin
+                .multipart(
+                    &app,
+                    "/announcements",
+                    &[("kind", "announcement"), ("title", &title), ("body", "نص")],
+                    None,
+                )
+                .await
+                .status();
+            let answer = format!("ردنا رقم {i}");
+            let answered = amal
+                .multipart(
+                    &app,
+                    &format!("/announcements/{id}/answer"),
+                    &[("answer", &answer)],
+                    None,
+                )
+                .await
+                .status();
+            (sent, answered)
+        }));
+    }
+    for t in tasks {
+        let (sent, answered) = t.await.unwrap();
+        assert_eq!((sent.as_u16(), answered.as_u16()), (303, 303));
+    }
+    // A file over the limit: the form comes back with what was typed.
+    let big = vec![b'a'; mizalla::announcements::MAX_FILE_BYTES + 1];
+    let res = admin
+        .multipart(
+            &app,
+            "/announcements",
+            &[
+                ("kind", "announcement"),
+                ("title", "عنوان يبقى"),
+                ("body", "نص يبقى"),
+            ],
+            Some(("big.pdf", &big)),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"err-file\""));
+    assert!(
+        page.contains("عنوان يبقى") && page.contains("نص يبقى"),
+        "{page}"
+    );
+    // A title of two lines, or of invisible characters only, is refused.
+    for title in ["سطر\nBcc: x@example.com", "\u{200b}\u{200f}"] {
+        let res = admin
+            .multipart(
+                &app,
+                "/announcements",
+                &[("kind", "announcement"), ("title", title), ("body", "نص")],
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{title:?}");
+    }
+    // A name that reorders itself to look like a PDF is kept in its true order.
+    assert_eq!(
+        mizalla::announcements::clean_file_name("report\u{202e}fdp.exe"),
+        "reportfdp.exe"
+    );
+    assert_eq!(
+        mizalla::announcements::clean_file_name(&format!("{}.pdf", "أ".repeat(300))),
+        format!("{}.pdf", "أ".repeat(120))
+    );
+    // A suspended member is not reminded and has nothing waiting counted.
+    let amal_id = app.org_id("amal").await;
+    sqlx::query("UPDATE orgs SET status = 'suspended' WHERE code = 'nour'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    mizalla::cache::changed(mizalla::cache::Topic::Announcements);
+    let nour_id = app.org_id("nour").await;
+    assert_eq!(
+        mizalla::announcements::waiting(&app.db, nour_id)
+            .await
+            .unwrap(),
+        0
+    );
+    let res = admin
+        .client
+        .post(app.url(&format!("/announcements/{id}/remind")))
+        .form(&[("_csrf", admin.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let reminded: Vec<(i64,)> = sqlx::query_as(
+        "SELECT org_id FROM announcement_recipients WHERE announcement_id = $1 AND reminders > 0",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        !reminded.iter().any(|(o,)| *o == nour_id),
+        "suspended Al-Nour reminded"
+    );
+    assert!(
+        !reminded.iter().any(|(o,)| *o == amal_id),
+        "Al-Amal answered"
+    );
+    assert!(!reminded.is_empty());
+}
+on_both_backends!(
+    concurrent_writes_and_limits,
+    concurrent_writes_large_files_and_suspended_members
+);
