@@ -102,24 +102,40 @@ impl CategoryInput {
 
 impl List {
     /// Every kind of the list, retired ones included, by code.
+    /// Read on most pages and changed a few times a year: kept a minute, and read again as soon
+    /// as a kind is saved on this server (`save` says `Topic::Picture`).
     pub async fn all(&self, db: &Db) -> Result<Vec<Category>> {
-        let rows: Vec<(String, String, String, String, i64)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT code, name_ar, name_en, sector, active FROM {} ORDER BY code",
-                self.table
-            )))
-            .fetch_all(&db.pool)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(code, name_ar, name_en, sector, active)| Category {
-                code,
-                name_ar,
-                name_en,
-                sector,
-                active: active != 0,
+        static ALL: std::sync::LazyLock<crate::cache::Cache<Vec<Category>>> =
+            std::sync::LazyLock::new(|| {
+                crate::cache::Cache::new(
+                    std::time::Duration::from_secs(60),
+                    64,
+                    &[crate::cache::Topic::Picture],
+                )
+            });
+        let kinds = ALL
+            .get_or_load(format!("{}:{}", db.id, self.table), || async {
+                let rows: Vec<(String, String, String, String, i64)> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "SELECT code, name_ar, name_en, sector, active FROM {} ORDER BY code",
+                        self.table
+                    )))
+                    .fetch_all(&db.pool)
+                    .await?;
+                Ok::<_, crate::error::Error>(
+                    rows.into_iter()
+                        .map(|(code, name_ar, name_en, sector, active)| Category {
+                            code,
+                            name_ar,
+                            name_en,
+                            sector,
+                            active: active != 0,
+                        })
+                        .collect(),
+                )
             })
-            .collect())
+            .await?;
+        Ok(kinds.as_ref().clone())
     }
 
     /// Whether `code` is a kind members may use now.
