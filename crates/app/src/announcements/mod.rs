@@ -616,6 +616,9 @@ pub async fn list(
     filter: &Filter,
     page: crate::paging::Page,
 ) -> Result<(Vec<Line>, i64)> {
+    if !filter.kind.is_empty() && !KINDS.contains(&filter.kind.as_str()) {
+        return Err(Error::field("kind", "err-choice"));
+    }
     let mut binds = db::Binds::default();
     let mut wheres = Vec::new();
     if !actor.sees_all() {

@@ -346,6 +346,14 @@ async fn bad_announcements_are_refused_field_by_field(app: TestApp) {
         .await;
     assert_eq!(res.status(), 400);
     assert_eq!(app.count("announcements").await, before, "nothing was sent");
+    // A list asked for a kind that does not exist is refused, not answered with everything.
+    let res = admin
+        .client
+        .get(app.url("/api/v1/announcements?kind=AAA"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
     // Members answer requests, not announcements, and not as the secretariat.
     let (announcement,): (i64,) =
         sqlx::query_as("SELECT MIN(id) FROM announcements WHERE kind = 'announcement'")
