@@ -28,7 +28,6 @@ CREATE INDEX announcement_files_of ON announcement_files(announcement_id, org_id
 CREATE TABLE announcement_recipients (
     announcement_id BIGINT NOT NULL REFERENCES announcements(id),
     org_id          BIGINT NOT NULL REFERENCES orgs(id),
-    read_at         TEXT,
     acknowledged_at TEXT,
     answered_at     TEXT,
     answered_by     BIGINT REFERENCES users(id),

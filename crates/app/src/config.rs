@@ -168,8 +168,8 @@ pub struct Settings {
     /// The SMTP server that sends the platform's e-mails (announcements and requests to
     /// members). With none, no e-mail is sent and pages say so; everything else works.
     pub smtp_host: Option<String>,
-    /// Its port (587 for STARTTLS, 465 for TLS, 25 on a trusted local relay).
-    pub smtp_port: u16,
+    /// Its port; by default 587 for STARTTLS, 465 for TLS and 25 for a plain local relay.
+    pub smtp_port: Option<u16>,
     /// `starttls` (the default), `tls` (TLS from the first byte) or `none` (plain text: only for
     /// a relay on the same machine or network).
     pub smtp_security: String,
@@ -202,7 +202,7 @@ impl Default for Settings {
             ledger_key: None,
             ledger_key_file: None,
             smtp_host: None,
-            smtp_port: 587,
+            smtp_port: None,
             smtp_security: "starttls".into(),
             smtp_username: None,
             smtp_password: None,

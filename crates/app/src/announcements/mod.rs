@@ -57,6 +57,9 @@ pub struct Recipient {
     pub org_id: i64,
     pub org_name_ar: String,
     pub org_name_en: String,
+    /// The member's standing (`active`, `suspended`, `left`): only an active member is late or
+    /// reminded.
+    pub org_status: String,
     pub acknowledged_at: Option<String>,
     pub answered_at: Option<String>,
     pub answer: String,
@@ -84,6 +87,8 @@ pub struct Line {
     pub recipients: i64,
     pub acknowledged: i64,
     pub answered: i64,
+    /// Active members that have not answered.
+    pub unanswered: i64,
     /// Requests past their date without the answer of this many members.
     #[sqlx(skip)]
     pub late: i64,
@@ -554,7 +559,7 @@ pub async fn file(db: &Db, actor: &Actor, id: i64, org: Option<i64>) -> Result<F
     Ok(File { name, bytes })
 }
 
-const RECIPIENT_COLUMNS: &str = "r.org_id, o.name_ar AS org_name_ar, o.name_en AS org_name_en, r.acknowledged_at, r.answered_at, \
+const RECIPIENT_COLUMNS: &str = "r.org_id, o.name_ar AS org_name_ar, o.name_en AS org_name_en, o.status AS org_status, r.acknowledged_at, r.answered_at, \
      r.answer, r.reminded_at, r.reminders, f.file_name AS answer_file";
 const RECIPIENT_FROM: &str = "announcement_recipients r JOIN orgs o ON o.id = r.org_id \
      LEFT JOIN announcement_files f ON f.announcement_id = r.announcement_id AND f.org_id = r.org_id";
@@ -588,7 +593,8 @@ pub async fn recipients(
         .await?
     };
     for r in &mut rows {
-        r.late = is_late(a.answer_by.as_deref(), r.answered_at.as_deref());
+        r.late =
+            r.org_status == "active" && is_late(a.answer_by.as_deref(), r.answered_at.as_deref());
         r.answered_late = matches!(
             (a.answer_by.as_deref(), r.answered_at.as_deref()),
             (Some(by), Some(at)) if at.get(..10).is_some_and(|day| day > by)
@@ -640,8 +646,10 @@ pub async fn list(
     };
     let grouped = format!(
         "SELECT a.id, a.kind, a.title, a.answer_by, a.created_at, COUNT(*) AS recipients, \
-         COUNT(r.acknowledged_at) AS acknowledged, COUNT(r.answered_at) AS answered \
-         FROM announcements a JOIN announcement_recipients r ON r.announcement_id = a.id {cond} \
+         COUNT(r.acknowledged_at) AS acknowledged, COUNT(r.answered_at) AS answered, \
+         COALESCE(SUM(CASE WHEN r.answered_at IS NULL AND o.status = 'active' THEN 1 ELSE 0 END), 0) AS unanswered \
+         FROM announcements a JOIN announcement_recipients r ON r.announcement_id = a.id \
+         JOIN orgs o ON o.id = r.org_id {cond} \
          GROUP BY a.id, a.kind, a.title, a.answer_by, a.created_at"
     );
     let total_sql = format!("SELECT COUNT(*) FROM ({grouped}) t");
@@ -662,7 +670,7 @@ pub async fn list(
     for l in &mut lines {
         let past = l.answer_by.as_deref().is_some_and(|d| d < today.as_str());
         if past {
-            l.late = l.recipients - l.answered;
+            l.late = l.unanswered;
         }
         l.waiting = if l.kind == "request" {
             l.answered < l.recipients

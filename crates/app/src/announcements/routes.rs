@@ -164,6 +164,7 @@ async fn show_page(
     };
     let pending = recipients
         .iter()
+        .filter(|r| r.org_status == "active")
         .filter(|r| {
             if a.kind == "request" {
                 r.answered_at.is_none()

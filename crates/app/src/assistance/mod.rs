@@ -429,7 +429,7 @@ pub async fn recorded(db: &Db, actor: &Actor, id: i64, repeated: bool) -> Result
     .await?
     .filter(|e: &Entry| e.org_id == actor.org_id)
     .ok_or(Error::NotFound)?;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let overlaps = worded(find_overlaps(&mut tx, &entry, false).await?);
     let repeats = worded(find_overlaps(&mut tx, &entry, true).await?);
     tx.rollback().await?;

@@ -37,7 +37,7 @@ pub async fn would_overlap(
     }
     let (record_id, v) = validate(db, actor, input).await?;
     let probe = Entry::new(actor.org_id, record_id, v, Some(actor.user_id));
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let overlaps = worded(find_overlaps(&mut tx, &probe, false).await?);
     let repeats = worded(find_overlaps(&mut tx, &probe, true).await?);
     tx.rollback().await?;

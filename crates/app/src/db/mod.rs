@@ -176,12 +176,19 @@ impl Db {
     /// A transaction. On SQLite it takes the write lock at its start (`BEGIN IMMEDIATE`): a
     /// transaction that reads and then writes would otherwise fail at its first write, at once
     /// and whatever the busy timeout, whenever another connection wrote in between ("database is
-    /// locked", SQLITE_BUSY_SNAPSHOT); taken at the start, the lock is waited for instead.
+    /// locked", SQLITE_BUSY_SNAPSHOT); taken at the start, the lock is waited for instead (up to
+    /// the busy timeout). A transaction that only reads uses [`Db::begin_read`].
     pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
         match self.kind {
             Kind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Kind::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// A transaction that only reads (one consistent view of several queries, then rolled back):
+    /// it takes no write lock, so writers do not wait for it.
+    pub async fn begin_read(&self) -> Result<Tx<'static>, sqlx::Error> {
+        self.pool.begin().await
     }
 
     /// Names of tables and their columns, sorted: used to prove both migration sets agree.

@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Tries of one e-mail before it is given up (about a day and a half of waits).
+/// Tries of one e-mail before it is given up (about 20 hours of waits).
 pub const ATTEMPTS: i64 = 12;
 /// The longest wait between two tries.
 pub const LONGEST_WAIT: Duration = Duration::from_secs(6 * 3600);
@@ -141,7 +141,11 @@ impl Mailer {
             ),
         };
         let timeout = Duration::from_secs(settings.smtp_timeout_secs.max(1));
-        let mut builder = builder.port(settings.smtp_port).timeout(Some(timeout));
+        // Each way of connecting brings its own port (587, 465, 25) unless one is configured.
+        let mut builder = builder.timeout(Some(timeout));
+        if let Some(port) = settings.smtp_port {
+            builder = builder.port(port);
+        }
         if let Some(user) = settings.smtp_username.as_deref() {
             let password = settings
                 .smtp_password

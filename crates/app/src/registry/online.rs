@@ -224,7 +224,7 @@ async fn registry(db: &Db) -> Result<Arc<Registry>> {
     let _building = BUILDING.lock().await;
     // The version and the model come from one row (one re-link); the registrations are read
     // next, in the same transaction.
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let stored_model: Option<(String, String)> =
         sqlx::query_as("SELECT version, parameters_json FROM registry_model WHERE id = 1")
             .fetch_optional(&mut *tx)

@@ -233,7 +233,7 @@ pub async fn preview(
         return Err(Error::Forbidden);
     }
     let decision = Decision::parse(decision).ok_or(Error::field("decision", "err-choice"))?;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let pairs = pairs_of(&mut tx, ids).await?;
     check_open(&pairs, Some(decision))?;
     let effect = effect_in(&mut tx, db.kind, &pairs, Some(decision)).await?;
@@ -258,7 +258,7 @@ pub async fn preview_reopen(db: &Db, actor: &Actor, id: i64) -> Result<(ReviewPa
     if !actor.coordinates() {
         return Err(Error::Forbidden);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let pairs = pairs_of(&mut tx, &[id]).await?;
     check_open(&pairs, None)?;
     let effect = effect_in(&mut tx, db.kind, &pairs, None).await?;

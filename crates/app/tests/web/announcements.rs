@@ -475,7 +475,7 @@ async fn a_dead_smtp_server_delays_nothing_and_mail_goes_out_later(backend: Back
     let port = dead.local_addr().unwrap().port();
     let Some(app) = TestApp::spawn_configured(backend, true, |s| {
         s.smtp_host = Some("127.0.0.1".into());
-        s.smtp_port = port;
+        s.smtp_port = Some(port);
         s.smtp_security = "none".into();
         // Were e-mail sent in the request, the request would wait this long for the dead server.
         s.smtp_timeout_secs = 3600;
