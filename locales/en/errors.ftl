@@ -104,3 +104,20 @@ err-file-too-large = The file is larger than 10 MB. Make it smaller or send it i
 err-control-character = The text holds an invisible character that is not accepted (often left by copying from another program). Retype it.
 err-not-a-request = This is an announcement, which asks for no answer; confirming you have read it is enough.
 err-one-line = A title is one line: remove the line breaks.
+
+## The resource pool
+err-pool-quantity = Enter a whole number from 1 to one billion.
+err-pool-priority = The priority is a whole number from 1 (least in need) to 100 (most in need).
+err-pool-district-reach = An offer that stays within its markaz needs the markaz's name.
+err-pool-until-before-from = The last day available is before the first.
+err-pool-until-past = The last day available has passed.
+err-pool-offer-closed = This offer was withdrawn, so it cannot be changed.
+err-pool-offer-committed = Part of this offer is in a published allocation, so it cannot be withdrawn. You can reduce it down to what was allocated.
+err-pool-reduce-only = An offer can only be reduced. To offer more, add a new offer.
+err-pool-below-committed = An offer cannot be reduced below what a published allocation gives from it.
+err-pool-need-committed = A published allocation serves this need, so it cannot be withdrawn.
+err-pool-deliver-by-past = The delivery date has passed.
+err-pool-pins-exceed = The pins give an offer or a need more than it has. Remove one, then run again.
+err-pool-run-not-proposal = A newer run replaced this proposal, so it cannot be published. Publish the newer one, or run the allocation again.
+err-pool-run-stale = Offers or needs changed since this proposal was computed (something was withdrawn or reduced, or another allocation was published). Run the allocation again, then publish it.
+err-pool-already-answered = This allocation was already answered.

@@ -2,7 +2,7 @@
 //! its member foundations — coordinates its work.
 //!
 //! Rooms in layers (docs/ARCHITECTURE.md draws them): the features (`agreements`,
-//! `announcements`, `assistance`, `coordination`, `kinds`, `registry`), each with its types,
+//! `announcements`, `assistance`, `coordination`, `kinds`, `pool`, `registry`), each with its types,
 //! rules and queries and a `routes.rs` for its pages and API; the core they stand on (`orgs`,
 //! `users`, `audit`); the web layer (`web`, `jobs`, `mail`); the shared
 //! rooms below everything (`access`, `db`, `table`, `paging`, `cache`, `error`, `i18n`, `config`,
@@ -25,6 +25,7 @@ pub mod kinds;
 pub mod mail;
 pub mod orgs;
 pub mod paging;
+pub mod pool;
 pub mod registry;
 pub mod router;
 pub mod submissions;

@@ -16,6 +16,7 @@ pub fn routes() -> Routes {
         .merge(crate::assistance::routes::routes())
         .merge(crate::kinds::routes::routes())
         .merge(crate::coordination::routes::routes())
+        .merge(crate::pool::routes::routes())
 }
 
 /// The whole application: every route inside the web layer's middleware.

@@ -1,5 +1,6 @@
 //! `mizalla`: the platform's one binary.
 
+mod allocate;
 mod dedup;
 mod ledger;
 mod registry;
@@ -63,6 +64,9 @@ enum Command {
     },
     /// Find the same person and household across members' CSV files.
     Dedup(dedup::DedupArgs),
+    /// Allocate members' offers to needs (CSV files) for the best total score under the
+    /// alliance's rules: priority less transport cost, within each offer's reach.
+    Allocate(allocate::AllocateArgs),
     /// Manage organisations.
     Org {
         #[command(subcommand)]
@@ -367,6 +371,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Dedup(args) => dedup::run(args)?,
+        Command::Allocate(args) => allocate::run(args)?,
         Command::Org {
             command: OrgCommand::Add { code, name },
         } => {

@@ -105,6 +105,10 @@ pub const EVENTS: &[(&str, &[&str])] = &[
         "announcement",
         &["create", "acknowledge", "answer", "update", "remind"],
     ),
+    ("pool_offer", &["create", "reduce", "withdraw"]),
+    ("pool_need", &["create", "withdraw"]),
+    ("pool_run", &["create", "publish"]),
+    ("pool_allocation", &["accept", "decline"]),
 ];
 
 /// An entry as the log shows it: a sentence in the reader's language, the local time, and what

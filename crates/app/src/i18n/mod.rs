@@ -185,6 +185,7 @@ impl Locale {
             "failed",
             "waiting",
             "listed",
+            "offer",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

@@ -378,7 +378,7 @@ fn disposition(stem: &str, ext: &str) -> String {
 }
 
 /// The header's sections, by the path each one opens.
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "/",
     "/announcements",
     "/goals",
@@ -393,6 +393,7 @@ const SECTIONS: [&str; 14] = [
     "/assistance",
     "/assistance/overlaps",
     "/audit",
+    "/pool",
 ];
 
 /// The section of the header a page at `path` belongs to (the longest section path it starts

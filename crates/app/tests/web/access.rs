@@ -620,6 +620,102 @@ fn matrix() -> Vec<Row> {
             None,
             "AAADD",
         ),
+        row(M::GET, "/pool", None, "AAAAA"),
+        row(M::GET, "/pool/offers", None, "AAAAA"),
+        row(M::GET, "/pool/offers?format=csv", None, "AAAAA"),
+        row(M::GET, "/pool/offers/new", None, "AADAA"),
+        row(
+            M::POST,
+            "/pool/offers",
+            Form("category=blankets&quantity={n}&governorate=26&district=سوهاج&reach=governorate"),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/pool/offers",
+            Form("category=blankets&quantity=0&governorate=26&reach=district"),
+            "VVDVV",
+        ),
+        row(
+            M::POST,
+            "/pool/offers/{own_offer}/reduce",
+            Form("quantity=5"),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/pool/offers/{other_offer}/reduce",
+            Form("quantity=4"),
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/pool/offers/{own_spare_offer}/withdraw",
+            Form(""),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/pool/offers/{other_offer}/withdraw",
+            Form(""),
+            "DDDDD",
+        ),
+        row(M::GET, "/pool/needs", None, "AAAAA"),
+        row(M::GET, "/pool/needs?format=xlsx", None, "AAAAA"),
+        row(M::GET, "/pool/needs/new", None, "AADAA"),
+        row(
+            M::POST,
+            "/pool/needs",
+            Form("category=blankets&quantity={n}&governorate=26&priority=70"),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/pool/needs/{own_spare_need}/withdraw",
+            Form(""),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/pool/needs/{other_need}/withdraw",
+            Form(""),
+            "DDDDD",
+        ),
+        row(M::POST, "/pool/runs", Form("categories=blankets"), "AADDD"),
+        row(M::POST, "/pool/runs", Form("categories=none-such"), "VVDDD"),
+        row(M::GET, "/pool/runs/{published}", None, "AAADD"),
+        row(M::GET, "/pool/runs/{proposal}", None, "AAADD"),
+        row(M::POST, "/pool/runs/{proposal}/publish", Form(""), "AADDD"),
+        row(
+            M::POST,
+            "/pool/runs/{proposal}/choices",
+            Form("offer_id={own_offer}&need_id={other_need}&choice=exclude"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/pool/allocations/{own_allocation}/accept",
+            Form(""),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/pool/allocations/{other_allocation}/accept",
+            Form(""),
+            "DDDDD",
+        ),
+        row(
+            M::POST,
+            "/pool/allocations/{own_allocation_b}/decline",
+            Form(""),
+            "DDDAA",
+        ),
+        row(
+            M::POST,
+            "/pool/allocations/{other_allocation}/decline",
+            Form(""),
+            "DDDDD",
+        ),
     ]
 }
 
@@ -820,7 +916,93 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    // The pool: offers and needs of both members, a published allocation with a pair of each
+    // member's offer (two of Al-Amal's), then a proposal.
+    let amal = app.actor("staff@amal.demo").await;
+    let nour = app.actor("staff@nour.demo").await;
+    let offer = |who: &mizalla::access::Actor, kind: &str, gov: &str| {
+        let (db, who) = (app.db.clone(), who.clone());
+        let input = mizalla::pool::OfferInput {
+            category: kind.into(),
+            quantity: "5".into(),
+            governorate: gov.into(),
+            district: "المركز".into(),
+            reach: "district".into(),
+            ..Default::default()
+        };
+        async move {
+            mizalla::pool::create_offer(&db, &who, &input)
+                .await
+                .unwrap()
+        }
+    };
+    let need = |who: &mizalla::access::Actor, kind: &str, gov: &str| {
+        let (db, who) = (app.db.clone(), who.clone());
+        let input = mizalla::pool::NeedInput {
+            category: kind.into(),
+            quantity: "3".into(),
+            governorate: gov.into(),
+            district: "المركز".into(),
+            priority: "50".into(),
+            ..Default::default()
+        };
+        async move { mizalla::pool::create_need(&db, &who, &input).await.unwrap() }
+    };
+    let own_offer = offer(&amal, "blankets", "26").await;
+    offer(&amal, "clothing", "26").await;
+    let other_offer = offer(&nour, "blankets", "01").await;
+    let own_spare_offer = offer(&amal, "rent", "26").await;
+    need(&amal, "blankets", "26").await;
+    need(&amal, "clothing", "26").await;
+    let other_need = need(&nour, "blankets", "01").await;
+    let own_spare_need = need(&amal, "cash", "25").await;
+    let published = mizalla::pool::runs::run(
+        &app.db,
+        &admin,
+        &mizalla::pool::runs::RunInput {
+            categories: vec!["blankets".into(), "clothing".into()],
+            ..Default::default()
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    mizalla::pool::runs::publish(&app.db, &admin, published)
+        .await
+        .unwrap();
+    let allocation_of = |offer_org: i64, kind: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) = sqlx::query_as(
+                "SELECT a.id FROM pool_allocations a JOIN pool_offers o ON o.id = a.offer_id \
+                 WHERE a.run_id = $1 AND o.org_id = $2 AND o.category = $3",
+            )
+            .bind(published)
+            .bind(offer_org)
+            .bind(kind)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let own_allocation = allocation_of(own, "blankets").await;
+    let own_allocation_b = allocation_of(own, "clothing").await;
+    let other_allocation = allocation_of(other, "blankets").await;
+    let proposal = mizalla::pool::runs::run(&app.db, &admin, &Default::default(), &[])
+        .await
+        .unwrap();
     vec![
+        ("{own_offer}", own_offer.to_string()),
+        ("{other_offer}", other_offer.to_string()),
+        ("{own_spare_offer}", own_spare_offer.to_string()),
+        ("{other_need}", other_need.to_string()),
+        ("{own_spare_need}", own_spare_need.to_string()),
+        ("{published}", published.to_string()),
+        ("{proposal}", proposal.to_string()),
+        ("{own_allocation_b}", own_allocation_b.to_string()),
+        ("{own_allocation}", own_allocation.to_string()),
+        ("{other_allocation}", other_allocation.to_string()),
         ("{own_record}", own_record.to_string()),
         ("{other_record}", other_record.to_string()),
         ("{own_upload}", own_upload.to_string()),

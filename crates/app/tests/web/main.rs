@@ -17,4 +17,5 @@ mod i18n;
 mod ledger;
 mod orgs;
 mod platform;
+mod pool;
 mod registry;

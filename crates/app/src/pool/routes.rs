@@ -1,0 +1,380 @@
+//! Pages of the resource pool (`/pool`): offers, needs, allocation runs and their proposals, and
+//! each member's share of published allocations.
+
+use super::runs::{self, Choice, RunInput};
+use super::{Filter, NeedInput, OfferInput};
+use crate::error::{Error, FieldErrors, Result};
+use crate::paging::Page;
+use crate::table::export::Value;
+use crate::web::AppState;
+use crate::web::render::{Ctx, ExportQuery, HtmlForm, PageQuery, Pager, table_download};
+use crate::web::routing::Routes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/pool", view_index_get)
+        .get("/pool/offers", view_offers_get)
+        .get("/pool/offers/new", view_offer_new_get)
+        .post("/pool/offers", view_offer_create_post)
+        .post("/pool/offers/{id}/reduce", view_offer_reduce_post)
+        .post("/pool/offers/{id}/withdraw", view_offer_withdraw_post)
+        .get("/pool/needs", view_needs_get)
+        .get("/pool/needs/new", view_need_new_get)
+        .post("/pool/needs", view_need_create_post)
+        .post("/pool/needs/{id}/withdraw", view_need_withdraw_post)
+        .post("/pool/runs", view_run_create_post)
+        .get("/pool/runs/{id}", view_run_get)
+        .post("/pool/runs/{id}/choices", view_run_choice_post)
+        .post("/pool/runs/{id}/publish", view_run_publish_post)
+        .post("/pool/allocations/{id}/accept", view_accept_post)
+        .post("/pool/allocations/{id}/decline", view_decline_post)
+}
+
+async fn index_page(
+    app: &AppState,
+    ctx: &Ctx,
+    input: &RunInput,
+    errors: Option<&FieldErrors>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let runs = if actor.sees_all() {
+        runs::list(&app.db, actor, 20).await?
+    } else {
+        Vec::new()
+    };
+    let (deliver, receive) = runs::mine(&app.db, actor).await?;
+    let c = minijinja::context! {
+        runs => runs, deliver => deliver, receive => receive, input => input,
+        coordinates => actor.coordinates(), secretariat => actor.sees_all(),
+        can_write => actor.can_write(),
+        categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+        governorates => crate::coordination::governorate_choices(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("pool/index.html", e, c),
+        None => ctx.page("pool/index.html", c),
+    }
+}
+
+async fn view_index_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    index_page(&app, &ctx, &RunInput::default(), None).await
+}
+
+fn offer_row(o: &super::Offer) -> Vec<Value> {
+    vec![
+        Value::Text(o.id.to_string()),
+        Value::Text(o.org_name_ar.clone()),
+        Value::Text(o.category.clone()),
+        Value::Number(o.quantity as f64),
+        Value::Number(o.committed as f64),
+        Value::Text(o.unit.clone()),
+        Value::Text(o.governorate.clone()),
+        Value::Text(o.district.clone()),
+        Value::Text(o.reach.clone()),
+        Value::Text(o.available_until.clone().unwrap_or_default()),
+        Value::Text(o.status.clone()),
+    ]
+}
+
+async fn view_offers_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<Filter>,
+    Query(pq): Query<PageQuery>,
+    Query(ex): Query<ExportQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if !ex.format.is_empty() {
+        let (offers, _) = super::offers(&app.db, actor, &f, Page::export()).await?;
+        let header = [
+            "offer_id",
+            "org",
+            "category",
+            "quantity",
+            "committed",
+            "unit",
+            "governorate",
+            "district",
+            "reach",
+            "available_until",
+            "status",
+        ]
+        .map(String::from);
+        let rows = offers.iter().map(offer_row).collect();
+        return table_download(ctx.locale, &ex.format, "pool-offers", &header, rows);
+    }
+    let page = Page::new(pq.page, super::PAGE_SIZE);
+    let (offers, total) = super::offers(&app.db, actor, &f, page).await?;
+    ctx.page(
+        "pool/offers.html",
+        minijinja::context! {
+            offers => offers, total => total, f => f,
+            pager => Pager::new(&ctx.path, page, total),
+            secretariat => actor.sees_all(), can_write => actor.can_write(),
+            own_org => actor.org_id,
+            categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+            governorates => crate::coordination::governorate_choices(),
+        },
+    )
+}
+
+async fn offer_form(
+    app: &AppState,
+    ctx: &Ctx,
+    input: &OfferInput,
+    errors: Option<&FieldErrors>,
+) -> Result<Response> {
+    if !ctx.actor()?.can_write() {
+        return Err(Error::Forbidden);
+    }
+    let c = minijinja::context! {
+        input => input, reaches => super::REACHES,
+        submission => crate::users::random_token(),
+        categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+        governorates => crate::coordination::governorate_choices(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("pool/offer_form.html", e, c),
+        None => ctx.page("pool/offer_form.html", c),
+    }
+}
+
+async fn view_offer_new_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    let input = OfferInput {
+        reach: "governorate".into(),
+        ..Default::default()
+    };
+    offer_form(&app, &ctx, &input, None).await
+}
+
+async fn view_offer_create_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<OfferInput>,
+) -> Result<Response> {
+    match super::create_offer(&app.db, ctx.actor()?, &input).await {
+        Ok(_) => Ok(Redirect::to("/pool/offers").into_response()),
+        Err(Error::Validation(e)) => offer_form(&app, &ctx, &input, Some(&e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReduceForm {
+    quantity: String,
+}
+
+async fn view_offer_reduce_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<ReduceForm>,
+) -> Result<Response> {
+    super::change_offer(&app.db, ctx.actor()?, id, Some(&form.quantity)).await?;
+    Ok(Redirect::to("/pool/offers").into_response())
+}
+
+async fn view_offer_withdraw_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    super::change_offer(&app.db, ctx.actor()?, id, None).await?;
+    Ok(Redirect::to("/pool/offers").into_response())
+}
+
+async fn view_needs_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<Filter>,
+    Query(pq): Query<PageQuery>,
+    Query(ex): Query<ExportQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    if !ex.format.is_empty() {
+        let (needs, _) = super::needs(&app.db, actor, &f, Page::export()).await?;
+        let header = [
+            "need_id",
+            "org",
+            "category",
+            "quantity",
+            "committed",
+            "governorate",
+            "district",
+            "priority",
+            "status",
+        ]
+        .map(String::from);
+        let rows = needs
+            .iter()
+            .map(|n| {
+                vec![
+                    Value::Text(n.id.to_string()),
+                    Value::Text(n.org_name_ar.clone()),
+                    Value::Text(n.category.clone()),
+                    Value::Number(n.quantity as f64),
+                    Value::Number(n.committed as f64),
+                    Value::Text(n.governorate.clone()),
+                    Value::Text(n.district.clone()),
+                    Value::Number(n.priority as f64),
+                    Value::Text(n.status.clone()),
+                ]
+            })
+            .collect();
+        return table_download(ctx.locale, &ex.format, "pool-needs", &header, rows);
+    }
+    let page = Page::new(pq.page, super::PAGE_SIZE);
+    let (needs, total) = super::needs(&app.db, actor, &f, page).await?;
+    ctx.page(
+        "pool/needs.html",
+        minijinja::context! {
+            needs => needs, total => total, f => f,
+            pager => Pager::new(&ctx.path, page, total),
+            secretariat => actor.sees_all(), can_write => actor.can_write(),
+            own_org => actor.org_id,
+            categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+            governorates => crate::coordination::governorate_choices(),
+        },
+    )
+}
+
+async fn need_form(
+    app: &AppState,
+    ctx: &Ctx,
+    input: &NeedInput,
+    errors: Option<&FieldErrors>,
+) -> Result<Response> {
+    if !ctx.actor()?.can_write() {
+        return Err(Error::Forbidden);
+    }
+    let c = minijinja::context! {
+        input => input,
+        submission => crate::users::random_token(),
+        categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+        governorates => crate::coordination::governorate_choices(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("pool/need_form.html", e, c),
+        None => ctx.page("pool/need_form.html", c),
+    }
+}
+
+async fn view_need_new_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    need_form(&app, &ctx, &NeedInput::default(), None).await
+}
+
+async fn view_need_create_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<NeedInput>,
+) -> Result<Response> {
+    match super::create_need(&app.db, ctx.actor()?, &input).await {
+        Ok(_) => Ok(Redirect::to("/pool/needs").into_response()),
+        Err(Error::Validation(e)) => need_form(&app, &ctx, &input, Some(&e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_need_withdraw_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    super::withdraw_need(&app.db, ctx.actor()?, id).await?;
+    Ok(Redirect::to("/pool/needs").into_response())
+}
+
+async fn view_run_create_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<RunInput>,
+) -> Result<Response> {
+    match runs::run(&app.db, ctx.actor()?, &input, &[]).await {
+        Ok(id) => Ok(Redirect::to(&format!("/pool/runs/{id}")).into_response()),
+        Err(Error::Validation(e)) => index_page(&app, &ctx, &input, Some(&e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn view_run_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(pq): Query<PageQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let run = runs::get(&app.db, actor, id).await?;
+    let page = Page::new(pq.page, super::PAGE_SIZE);
+    let (lines, total) = runs::lines(&app.db, actor, id, page).await?;
+    ctx.page(
+        "pool/run.html",
+        minijinja::context! {
+            run => run, lines => lines, total => total,
+            pager => Pager::new(&ctx.path, page, total),
+            unmet => runs::unmet(&app.db, actor, id).await?,
+            choices => runs::choices(&app.db, actor, id).await?,
+            coordinates => actor.coordinates(),
+            categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+            governorates => crate::coordination::governorate_choices(),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ChoiceForm {
+    offer_id: i64,
+    need_id: i64,
+    choice: String,
+    quantity: String,
+}
+
+async fn view_run_choice_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<ChoiceForm>,
+) -> Result<Response> {
+    let quantity = link::normalize::arabic::western_digits(form.quantity.trim())
+        .parse::<i64>()
+        .unwrap_or(0);
+    let change = Choice {
+        offer_id: form.offer_id,
+        need_id: form.need_id,
+        choice: form.choice,
+        quantity,
+    };
+    let new = runs::rerun(&app.db, ctx.actor()?, id, Some(change)).await?;
+    Ok(Redirect::to(&format!("/pool/runs/{new}")).into_response())
+}
+
+async fn view_run_publish_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    runs::publish(&app.db, ctx.actor()?, id).await?;
+    Ok(Redirect::to(&format!("/pool/runs/{id}")).into_response())
+}
+
+async fn view_accept_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    runs::respond(&app.db, ctx.actor()?, id, true).await?;
+    Ok(Redirect::to("/pool").into_response())
+}
+
+async fn view_decline_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    runs::respond(&app.db, ctx.actor()?, id, false).await?;
+    Ok(Redirect::to("/pool").into_response())
+}

@@ -1,0 +1,374 @@
+//! The resource pool (issue 15): two members offer, a member and the secretariat post needs, the
+//! secretariat allocates, pins a pair and publishes; a member declines and the units go back;
+//! and what each member may see and do.
+
+use crate::helpers::{Session, TestApp};
+use crate::on_both_backends;
+
+async fn post(
+    app: &TestApp,
+    who: &Session,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = vec![("_csrf", who.csrf.as_str())];
+    form.extend_from_slice(fields);
+    who.client
+        .post(app.url(path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The newest run's id.
+async fn newest_run(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM pool_runs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+/// A run's pairs: (offering member, need id, units).
+async fn pairs(app: &TestApp, run: i64) -> Vec<(String, i64, i64)> {
+    sqlx::query_as(
+        "SELECT g.code, a.need_id, a.quantity FROM pool_allocations a \
+         JOIN pool_offers o ON o.id = a.offer_id JOIN orgs g ON g.id = o.org_id \
+         WHERE a.run_id = $1 ORDER BY g.code, a.need_id",
+    )
+    .bind(run)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn score(app: &TestApp, run: i64) -> i64 {
+    let (s,): (i64,) = sqlx::query_as("SELECT score FROM pool_runs WHERE id = $1")
+        .bind(run)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    s
+}
+
+/// Posts a need of blankets and returns its id.
+async fn post_need(
+    app: &TestApp,
+    who: &Session,
+    governorate: &str,
+    quantity: &str,
+    district: &str,
+    priority: &str,
+) -> i64 {
+    let fields = [
+        ("category", "blankets"),
+        ("quantity", quantity),
+        ("governorate", governorate),
+        ("district", district),
+        ("priority", priority),
+    ];
+    let res = post(app, who, "/pool/needs", &fields).await;
+    assert_eq!(res.status(), 303);
+    let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM pool_needs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+async fn offers_needs_allocation_and_answers(app: TestApp) {
+    let minya = link::normalize::place::governorate_code("المنيا").unwrap();
+    let khair = app.login("staff@khair.demo").await;
+    let tanmia = app.login("staff@tanmia.demo").await;
+    let amal = app.login("staff@amal.demo").await;
+    let admin = app.login("admin@secretariat.demo").await;
+    let before_offers = app.count("pool_offers").await;
+
+    // Two members offer blankets in Minya: Al-Khair's stay in Mallawi, Tanmia's travel within
+    // the governorate. A double click saves one offer.
+    let khair_offer = [
+        ("category", "blankets"),
+        ("quantity", "١٠"),
+        ("unit", "بطانية"),
+        ("governorate", minya),
+        ("district", "م/ملوي"),
+        ("reach", "district"),
+        ("submission", "khair-blankets-1"),
+    ];
+    for _ in 0..2 {
+        let res = post(&app, &khair, "/pool/offers", &khair_offer).await;
+        assert_eq!(res.status(), 303);
+    }
+    assert_eq!(app.count("pool_offers").await, before_offers + 1);
+    let res = post(
+        &app,
+        &tanmia,
+        "/pool/offers",
+        &[
+            ("category", "blankets"),
+            ("quantity", "6"),
+            ("governorate", minya),
+            ("district", "سمالوط"),
+            ("reach", "governorate"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // Bad input is answered next to its field, in Arabic, and nothing is saved.
+    let res = post(
+        &app,
+        &tanmia,
+        "/pool/offers",
+        &[
+            ("category", "blankets"),
+            ("quantity", "99999999999999999999"),
+            ("governorate", "99"),
+            ("district", ""),
+            ("reach", "district"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("اكتب عددًا صحيحًا"), "{page}");
+    assert!(page.contains("يحتاج إلى اسم المركز"), "{page}");
+    assert_eq!(app.count("pool_offers").await, before_offers + 2);
+
+    // Needs: Al-Amal posts two, the secretariat one.
+    let n1 = post_need(&app, &amal, minya, "8", "مركز ملوى", "80").await;
+    let n2 = post_need(&app, &amal, minya, "5", "المنيا", "60").await;
+    let n3 = post_need(&app, &admin, minya, "4", "سمالوط", "40").await;
+    let res = post(
+        &app,
+        &amal,
+        "/pool/needs",
+        &[
+            ("category", "blankets"),
+            ("quantity", "3"),
+            ("governorate", minya),
+            ("priority", "101"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+
+    // A member neither allocates nor sees a run.
+    let res = post(&app, &amal, "/pool/runs", &[("categories", "blankets")]).await;
+    assert_eq!(res.status(), 403);
+
+    // The secretariat allocates blankets in Minya. Al-Khair (Mallawi only) can serve n1 alone:
+    // 8 units × 80. Tanmia (the governorate, 1 a unit away from Samalut) gives n2 its 5 × 59,
+    // then its last unit to n3 (same markaz, × 40).
+    let res = post(
+        &app,
+        &admin,
+        "/pool/runs",
+        &[("categories", "blankets"), ("governorates", minya)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let first = newest_run(&app).await;
+    assert_eq!(
+        pairs(&app, first).await,
+        [
+            ("khair".to_owned(), n1, 8),
+            ("tanmia".to_owned(), n2, 5),
+            ("tanmia".to_owned(), n3, 1)
+        ]
+    );
+    assert_eq!(score(&app, first).await, 8 * 80 + 5 * 59 + 40);
+    let page = admin.page(&app, &format!("/pool/runs/{first}")).await;
+    assert!(
+        page.contains("لُبّي الاحتياج كله"),
+        "why no more: the need is met: {page}"
+    );
+    assert!(
+        page.contains("وُزّع العرض كله"),
+        "why no more: the offer is spent"
+    );
+    assert!(page.contains("<bdi>59</bdi>"), "a unit's score is shown");
+    let res = amal
+        .client
+        .get(app.url(&format!("/pool/runs/{first}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "a member does not see a run");
+
+    // Pin Tanmia's four to the secretariat's need in Samalut, and run again: n2 gets the rest.
+    let tanmia_offer: (i64,) = sqlx::query_as(
+        "SELECT o.id FROM pool_offers o JOIN orgs g ON g.id = o.org_id WHERE g.code = 'tanmia' \
+         ORDER BY o.id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let (offer, n3s) = (tanmia_offer.0.to_string(), n3.to_string());
+    let res = post(
+        &app,
+        &admin,
+        &format!("/pool/runs/{first}/choices"),
+        &[
+            ("offer_id", &offer),
+            ("need_id", &n3s),
+            ("choice", "pin"),
+            ("quantity", "4"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let second = newest_run(&app).await;
+    assert!(second > first);
+    assert_eq!(
+        pairs(&app, second).await,
+        [
+            ("khair".to_owned(), n1, 8),
+            ("tanmia".to_owned(), n2, 2),
+            ("tanmia".to_owned(), n3, 4)
+        ]
+    );
+    assert_eq!(score(&app, second).await, 8 * 80 + 2 * 59 + 4 * 40);
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM pool_runs WHERE id = $1")
+        .bind(first)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "superseded");
+    let res = post(&app, &admin, &format!("/pool/runs/{first}/publish"), &[]).await;
+    assert_eq!(
+        res.status(),
+        409,
+        "a superseded proposal cannot be published"
+    );
+
+    // Publish. Each member sees what concerns it, and not the others' pairs.
+    let res = post(&app, &admin, &format!("/pool/runs/{second}/publish"), &[]).await;
+    assert_eq!(res.status(), 303);
+    let khair_page = khair.page(&app, "/pool").await;
+    assert!(
+        khair_page.contains("/accept"),
+        "Al-Khair is asked to deliver"
+    );
+    let amal_page = amal.page(&app, "/pool").await;
+    assert!(amal_page.contains("id=\"receive\""), "Al-Amal will receive");
+    assert!(
+        !amal_page.contains("/accept"),
+        "Al-Amal has nothing to deliver"
+    );
+    let amal_needs = amal.page(&app, "/pool/needs").await;
+    assert!(
+        amal_needs.contains(&format!("id=\"need-{n1}\"")),
+        "its own need is listed"
+    );
+    assert!(
+        !amal_needs.contains(&format!("id=\"need-{n3}\"")),
+        "another's need is not listed"
+    );
+    let khair_offers = khair.page(&app, "/pool/offers").await;
+    assert!(
+        khair_offers.contains("id=\"offer-"),
+        "its own offer is listed"
+    );
+    assert!(
+        !khair_offers.contains(&format!("id=\"offer-{offer}\"")),
+        "another's offer is not listed"
+    );
+
+    // Tanmia accepts; Al-Khair declines, which frees its ten units for the next run.
+    let allocation = |code: &'static str| {
+        let app = &app;
+        async move {
+            let (id,): (i64,) = sqlx::query_as(
+                "SELECT a.id FROM pool_allocations a JOIN pool_offers o ON o.id = a.offer_id \
+                 JOIN orgs g ON g.id = o.org_id WHERE a.run_id = $1 AND g.code = $2 ORDER BY a.id LIMIT 1",
+            )
+            .bind(second)
+            .bind(code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let (k, t) = (allocation("khair").await, allocation("tanmia").await);
+    let res = post(&app, &khair, &format!("/pool/allocations/{t}/accept"), &[]).await;
+    assert_eq!(
+        res.status(),
+        404,
+        "a member answers only for its own offers"
+    );
+    assert_eq!(
+        post(&app, &tanmia, &format!("/pool/allocations/{t}/accept"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        post(&app, &khair, &format!("/pool/allocations/{k}/decline"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        post(&app, &khair, &format!("/pool/allocations/{k}/accept"), &[])
+            .await
+            .status(),
+        409,
+        "answered once"
+    );
+    // What was accepted cannot be withdrawn; the offer can be reduced down to it only.
+    let res = post(
+        &app,
+        &tanmia,
+        &format!("/pool/offers/{offer}/withdraw"),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let res = post(
+        &app,
+        &tanmia,
+        &format!("/pool/offers/{offer}/reduce"),
+        &[("quantity", "1")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+
+    // Run again: Tanmia's six are taken; Al-Khair's ten are free and go to n1 again.
+    let res = post(
+        &app,
+        &admin,
+        "/pool/runs",
+        &[("categories", "blankets"), ("governorates", minya)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let third = newest_run(&app).await;
+    assert_eq!(pairs(&app, third).await, [("khair".to_owned(), n1, 8)]);
+
+    // Every write is in the audit trail, without personal data.
+    for (entity, action) in [
+        ("pool_offer", "create"),
+        ("pool_need", "create"),
+        ("pool_run", "create"),
+        ("pool_run", "publish"),
+        ("pool_allocation", "accept"),
+        ("pool_allocation", "decline"),
+    ] {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = $1 AND action = $2")
+                .bind(entity)
+                .bind(action)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert!(n > 0, "{entity} {action} audited");
+    }
+    // The pages open in English too.
+    let page = admin
+        .page(&app, &format!("/pool/runs/{second}?lang=en"))
+        .await;
+    assert!(page.contains("Why no more?"), "{page}");
+}
+on_both_backends!(pool_whole_path, offers_needs_allocation_and_answers);
