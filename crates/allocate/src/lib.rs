@@ -11,8 +11,10 @@
 //! * The allocation maximises the total score. A unit that would score zero or less is not
 //!   allocated (it cannot raise the total), unless the secretariat pinned it.
 //! * Pinned pairs are allocated first, as given; excluded pairs get nothing.
-//! * Ties between allocations of equal score are broken by the order of the input: the same
-//!   inputs always give the same allocation.
+//! * Ties between allocations of equal score are broken deterministically — by the order in
+//!   which classes of offers (place and reach) and of needs (place and priority) first appear in
+//!   the input, then by input order within a class: the same inputs always give the same
+//!   allocation.
 //!
 //! # How it is solved
 //! This is a transportation problem. Offers that share kind, place and reach are interchangeable,

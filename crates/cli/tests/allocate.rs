@@ -175,9 +175,88 @@ fn a_bad_file_is_named_with_its_line_and_column() {
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("needs-ansi.csv: line 8: the text is not UTF-8"),
+        stderr.contains("needs-ansi.csv: line 8, column 2: the text is not UTF-8"),
         "{stderr}"
     );
+}
+
+#[test]
+fn lines_are_counted_as_an_editor_shows_them() {
+    let dir = dir("lines");
+    // Excel on Windows writes CRLF; a blank line before the bad row moves it down one.
+    let crlf = NEEDS
+        .replace('\n', "\r\n")
+        .replace("n3,بطاطين,4", "\r\nn3,بطاطين,x");
+    let (output, _) = allocate(&dir, OFFERS, &crlf);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("needs.csv: line 5, column 3 (quantity): 'x' is not a whole number"),
+        "{stderr}"
+    );
+    let cr_only = NEEDS
+        .replace('\n', "\r")
+        .replace("n2,بطاطين,8", "n2,بطاطين,-8");
+    let (output, _) = allocate(&dir, OFFERS, &cr_only);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("needs.csv: line 3, column 3"), "{stderr}");
+}
+
+#[test]
+fn hostile_headers_places_and_paths_are_refused_clearly() {
+    let dir = dir("hostile");
+    let cases = [
+        (
+            OFFERS.replace(",reach\n", ",quantity\n"),
+            NEEDS.to_owned(),
+            "offers.csv: line 1: columns 4 and 7 are both `quantity`",
+        ),
+        (
+            OFFERS.replace("القاهرة", "-"),
+            NEEDS.to_owned(),
+            "offers.csv: line 4, column 5 (governorate): '-' is not a place name",
+        ),
+        (
+            OFFERS.replace("B1,nour,بطاطين,10", "B1,nour,بطاطين,\u{200f}10\u{200e}"),
+            NEEDS.replace("ملوى,40", &format!("ملوى,{}", "4".repeat(2000))),
+            "needs.csv: line 2, column 6 (priority): is longer than 1000 characters",
+        ),
+    ];
+    for (offers, needs, expected) in cases {
+        let (output, _) = allocate(&dir, &offers, &needs);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{expected}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "wanted «{expected}», got: {stderr}"
+        );
+    }
+    // Writing the allocation over an input is refused, and the input is kept.
+    let offers = write(&dir, "offers.csv", OFFERS);
+    let needs = write(&dir, "needs.csv", NEEDS);
+    let output = mizalla(&[
+        "allocate", "--offers", &offers, "--needs", &needs, "--out", &offers,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&offers).unwrap(), OFFERS);
+    // Headers are matched folded; ids come out as they went in (other tools join on them), and
+    // a governorate spelled another way is the same governorate.
+    let offers = OFFERS
+        .replace("offer_id,org", "Offer ID,org")
+        .replace("B2,amal", "=B2,amal")
+        .replace(",Minya,", ",Al-Minya,");
+    let (output, out) = allocate(&dir, &offers, NEEDS);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(out).unwrap();
+    assert!(text.contains("=B2,n2,5"), "{text}");
+    // An unknown governorate is compared as written, and the summary warns of it.
+    let (output, _) = allocate(&dir, &OFFERS.replace("القاهرة", "Atlantis"), NEEDS);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success());
+    assert!(stderr.contains("'Atlantis' (1 rows)"), "{stderr}");
 }
 
 #[test]

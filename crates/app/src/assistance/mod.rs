@@ -256,7 +256,12 @@ fn check_values(input: &AssistanceInput) -> std::result::Result<Valid, FieldErro
 }
 
 /// The registration an entry goes to (one of the actor's own) and its checked values.
-async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<(i64, Valid)> {
+async fn validate(
+    db: &Db,
+    actor: &Actor,
+    input: &AssistanceInput,
+    allocated: Option<i64>,
+) -> Result<(i64, Valid)> {
     let record_id = input.record_id.trim().parse::<i64>().ok();
     let owner: Option<(i64,)> = match record_id {
         Some(id) => {
@@ -270,8 +275,11 @@ async fn validate(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<(i6
     let mut errs = FieldErrors::default();
     match owner {
         None => errs.add("record_id", "err-choice"),
-        // Members record assistance to their own registrations only.
-        Some((org,)) if org != actor.org_id => return Err(Error::NotFound),
+        // Members record assistance to their own registrations only, and to a household the
+        // resource pool allocated to them (`record_delivery`).
+        Some((org,)) if org != actor.org_id && record_id != allocated => {
+            return Err(Error::NotFound);
+        }
         Some(_) => {}
     }
     if !categories::is_offered(db, &input.category).await? {
@@ -365,11 +373,32 @@ async fn audit_entry(
 
 /// Records assistance given by the actor's organisation, and returns the overlaps it makes.
 pub async fn record(db: &Db, actor: &Actor, input: &AssistanceInput) -> Result<Recorded> {
+    record_to(db, actor, input, None).await
+}
+
+/// Records the delivery of a resource-pool allocation: as [`record`], and the registration may
+/// be `allocated`, the household the pool drew from the registry for this delivery, whoever
+/// registered it. The caller checks that the allocation is the actor's to deliver.
+pub async fn record_delivery(
+    db: &Db,
+    actor: &Actor,
+    input: &AssistanceInput,
+    allocated: Option<i64>,
+) -> Result<Recorded> {
+    record_to(db, actor, input, allocated).await
+}
+
+async fn record_to(
+    db: &Db,
+    actor: &Actor,
+    input: &AssistanceInput,
+    allocated: Option<i64>,
+) -> Result<Recorded> {
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
     let submission = crate::submissions::key(&input.submission)?;
-    let (record_id, v) = validate(db, actor, input).await?;
+    let (record_id, v) = validate(db, actor, input, allocated).await?;
     let key = ledger_key(db)?;
     let _guard = APPEND_LOCK.lock().await;
     let mut tx = db.begin().await?;

@@ -35,7 +35,7 @@ pub async fn would_overlap(
     if actor.sees_all() || !actor.can_write() {
         return Err(Error::Forbidden);
     }
-    let (record_id, v) = validate(db, actor, input).await?;
+    let (record_id, v) = validate(db, actor, input, None).await?;
     let probe = Entry::new(actor.org_id, record_id, v, Some(actor.user_id));
     let mut tx = db.begin_read().await?;
     let overlaps = worded(find_overlaps(&mut tx, &probe, false).await?);

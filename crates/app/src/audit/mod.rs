@@ -106,9 +106,9 @@ pub const EVENTS: &[(&str, &[&str])] = &[
         &["create", "acknowledge", "answer", "update", "remind"],
     ),
     ("pool_offer", &["create", "reduce", "withdraw"]),
-    ("pool_need", &["create", "withdraw"]),
+    ("pool_need", &["create", "withdraw", "draw"]),
     ("pool_run", &["create", "publish"]),
-    ("pool_allocation", &["accept", "decline"]),
+    ("pool_allocation", &["accept", "decline", "deliver"]),
 ];
 
 /// An entry as the log shows it: a sentence in the reader's language, the local time, and what

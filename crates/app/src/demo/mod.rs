@@ -297,7 +297,120 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     }
     seed_announcements(db).await?;
     seed_registry(db).await?;
+    seed_pool(db).await?;
     Ok(true)
+}
+
+/// The resource pool: blankets and food boxes offered by three members, needs posted by two and
+/// drawn from the registry, a published allocation of food boxes in Cairo (one pair accepted and
+/// waiting for its delivery, the others for the member's answer) and a proposal for blankets in
+/// Minya waiting for the secretariat.
+async fn seed_pool(db: &Db) -> anyhow::Result<()> {
+    use crate::pool::{self, NeedInput, OfferInput, runs};
+    let admin = actor_for(db, "admin@secretariat.demo").await?;
+    let khair = actor_for(db, "staff@khair.demo").await?;
+    let tanmia = actor_for(db, "staff@tanmia.demo").await?;
+    let amal = actor_for(db, "staff@amal.demo").await?;
+    let offer =
+        |kind: &str, quantity: &str, governorate: &str, district: &str, reach: &str| OfferInput {
+            category: kind.into(),
+            quantity: quantity.into(),
+            governorate: governorate.into(),
+            district: district.into(),
+            reach: reach.into(),
+            ..Default::default()
+        };
+    let blankets = |quantity: &str, district: &str, reach: &str| OfferInput {
+        unit: "بطانية".into(),
+        conditions: "تُسلَّم من مخزن الجمعية".into(),
+        ..offer("blankets", quantity, "24", district, reach)
+    };
+    pool::create_offer(db, &khair, &blankets("40", "ملوي", "governorate"))
+        .await
+        .map_err(e)?;
+    pool::create_offer(db, &tanmia, &blankets("25", "سمالوط", "district"))
+        .await
+        .map_err(e)?;
+    pool::create_offer(db, &khair, &offer("food_box", "3", "01", "", "national"))
+        .await
+        .map_err(e)?;
+    let need = |kind: &str, quantity: &str, district: &str, priority: &str, note: &str| NeedInput {
+        category: kind.into(),
+        quantity: quantity.into(),
+        governorate: "24".into(),
+        district: district.into(),
+        priority: priority.into(),
+        note: note.into(),
+        ..Default::default()
+    };
+    for (who, n) in [
+        (
+            &tanmia,
+            need("blankets", "30", "سمالوط", "85", "أسر في بيوت غير مسقوفة"),
+        ),
+        (&tanmia, need("blankets", "20", "مركز ملوى", "70", "")),
+        (&khair, need("blankets", "15", "مغاغة", "60", "")),
+        (
+            &admin,
+            need("blankets", "10", "ملوي", "40", "مدارس مجتمعية"),
+        ),
+    ] {
+        pool::create_need(db, who, &n).await.map_err(e)?;
+    }
+    pool::create_need(
+        db,
+        &amal,
+        &NeedInput {
+            governorate: "01".into(),
+            ..need("food_box", "1", "", "90", "")
+        },
+    )
+    .await
+    .map_err(e)?;
+    pool::draw::draw(
+        db,
+        &admin,
+        &pool::draw::DrawInput {
+            category: "food_box".into(),
+            governorate: "01".into(),
+            households: "3".into(),
+            quantity: "1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(e)?;
+    let food = runs::RunInput {
+        categories: vec!["food_box".into()],
+        governorates: vec!["01".into()],
+        deliver_by: (time::OffsetDateTime::now_utc().date() + time::Duration::days(14)).to_string(),
+    };
+    let published = runs::run(db, &admin, &food, &[]).await.map_err(e)?;
+    runs::publish(db, &admin, published).await.map_err(e)?;
+    // Al-Khair accepts its pair for a household drawn from the registry (its delivery is left to
+    // record: recording it would change that household's standing in the registry's ranking,
+    // which the demo's other pages show as they are); its other pairs wait for its answer.
+    let (drawn,): (i64,) = sqlx::query_as(
+        "SELECT MIN(a.id) FROM pool_allocations a JOIN pool_needs n ON n.id = a.need_id \
+         WHERE a.run_id = $1 AND n.record_id IS NOT NULL",
+    )
+    .bind(published)
+    .fetch_one(&db.pool)
+    .await?;
+    runs::respond(db, &khair, drawn, true).await.map_err(e)?;
+    runs::run(
+        db,
+        &admin,
+        &runs::RunInput {
+            categories: vec!["blankets".into()],
+            governorates: vec!["24".into()],
+            ..Default::default()
+        },
+        &[],
+    )
+    .await
+    .map_err(e)?;
+    Ok(())
 }
 
 /// A request answered by one member of two, an announcement read by one member, and a request

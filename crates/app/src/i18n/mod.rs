@@ -186,6 +186,7 @@ impl Locale {
             "waiting",
             "listed",
             "offer",
+            "member",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

@@ -6,6 +6,8 @@
 //! Who sees what: the secretariat (admins and staff) sees and allocates everything; auditors read
 //! everything; a member sees its own offers and needs, and the allocations that concern them.
 
+pub mod deliveries;
+pub mod draw;
 pub mod places;
 pub mod routes;
 pub mod runs;
@@ -62,6 +64,10 @@ pub struct Need {
     pub created_at: String,
     /// Units in published allocations not declined.
     pub committed: i64,
+    /// For a need drawn from the registry: the member that registered the household, shown to
+    /// the secretariat only (blank for everyone else).
+    pub registered_by_ar: String,
+    pub registered_by_en: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -99,6 +105,15 @@ pub struct NeedInput {
 pub struct Filter {
     pub category: String,
     pub governorate: String,
+}
+
+/// What a draw from the registry did, shown on the needs page it leads to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DrawnQuery {
+    pub drawn: Option<i64>,
+    pub assisted: Option<i64>,
+    pub already: Option<i64>,
 }
 
 /// A text as typed: trimmed, at most `max` characters, no control characters but line breaks.
@@ -285,6 +300,8 @@ const OFFER_COLUMNS: &str = "o.id, o.org_id, g.name_ar AS org_name_ar, g.name_en
 
 const NEED_COLUMNS: &str = "n.id, n.org_id, g.name_ar AS org_name_ar, g.name_en AS org_name_en, \
     n.category, n.quantity, n.governorate, n.district, n.priority, n.note, n.status, n.created_at, \
+    COALESCE((SELECT x.name_ar FROM orgs x WHERE x.id = n.registered_by), '') AS registered_by_ar, \
+    COALESCE((SELECT x.name_en FROM orgs x WHERE x.id = n.registered_by), '') AS registered_by_en, \
     CAST(COALESCE((SELECT SUM(a.quantity) FROM pool_allocations a \
               WHERE a.need_id = n.id AND a.status IN ('published', 'accepted')), 0) AS BIGINT) AS committed";
 
@@ -373,7 +390,14 @@ pub async fn needs(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(Ve
     for v in &values {
         q = q.bind(v.clone());
     }
-    Ok((q.fetch_all(&db.pool).await?, total))
+    let mut needs = q.fetch_all(&db.pool).await?;
+    if !actor.sees_all() {
+        for n in &mut needs {
+            n.registered_by_ar.clear();
+            n.registered_by_en.clear();
+        }
+    }
+    Ok((needs, total))
 }
 
 /// Withdraws an offer, or reduces it to `quantity` units: never below what published allocations
@@ -553,4 +577,78 @@ pub async fn withdraw_need(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// One line of the pool's view: a kind in a governorate.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SummaryLine {
+    pub category: String,
+    pub governorate: String,
+    /// Open offers there, and their units.
+    pub offers: i64,
+    pub units_offered: i64,
+    /// Open needs there, and their units.
+    pub needs: i64,
+    pub units_needed: i64,
+    /// Units of published allocations (not declined) to the needs there, and those delivered.
+    pub units_allocated: i64,
+    pub units_delivered: i64,
+    /// Needed, not allocated.
+    pub unmet: i64,
+}
+
+/// Offers, needs and allocations by kind and governorate, with what is unmet: every member's
+/// for the secretariat and auditors, the member's own offers and needs for a member.
+pub async fn summary(db: &Db, actor: &Actor) -> Result<Vec<SummaryLine>> {
+    let own = if actor.sees_all() {
+        "($1 = $1)"
+    } else {
+        "t.org_id = $1"
+    };
+    let offers: Vec<(String, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT t.category, t.governorate, COUNT(*), CAST(SUM(t.quantity) AS BIGINT) \
+         FROM pool_offers t WHERE t.status = 'open' AND {own} GROUP BY t.category, t.governorate"
+    )))
+    .bind(actor.org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let needs: Vec<(String, String, i64, i64, i64, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT t.category, t.governorate, COUNT(*), CAST(SUM(t.quantity) AS BIGINT), \
+             CAST(COALESCE(SUM((SELECT SUM(a.quantity) FROM pool_allocations a \
+                 WHERE a.need_id = t.id AND a.status IN ('published', 'accepted'))), 0) AS BIGINT), \
+             CAST(COALESCE(SUM((SELECT SUM(a.delivered) FROM pool_allocations a \
+                 WHERE a.need_id = t.id AND a.status = 'accepted')), 0) AS BIGINT) \
+             FROM pool_needs t WHERE t.status = 'open' AND {own} GROUP BY t.category, t.governorate"
+        )))
+        .bind(actor.org_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut lines: std::collections::BTreeMap<(String, String), SummaryLine> = Default::default();
+    for (category, governorate, n, units) in offers {
+        let line = lines
+            .entry((category.clone(), governorate.clone()))
+            .or_insert_with(|| SummaryLine {
+                category,
+                governorate,
+                ..Default::default()
+            });
+        line.offers = n;
+        line.units_offered = units;
+    }
+    for (category, governorate, n, units, allocated, delivered) in needs {
+        let line = lines
+            .entry((category.clone(), governorate.clone()))
+            .or_insert_with(|| SummaryLine {
+                category,
+                governorate,
+                ..Default::default()
+            });
+        line.needs = n;
+        line.units_needed = units;
+        line.units_allocated = allocated;
+        line.units_delivered = delivered;
+        line.unmet = (units - allocated).max(0);
+    }
+    Ok(lines.into_values().collect())
 }

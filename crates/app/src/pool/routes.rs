@@ -1,8 +1,10 @@
 //! Pages of the resource pool (`/pool`): offers, needs, allocation runs and their proposals, and
 //! each member's share of published allocations.
 
+use super::deliveries::{self, DeliveryInput};
+use super::draw::{self, DrawInput};
 use super::runs::{self, Choice, RunInput};
-use super::{Filter, NeedInput, OfferInput};
+use super::{DrawnQuery, Filter, NeedInput, OfferInput};
 use crate::error::{Error, FieldErrors, Result};
 use crate::paging::Page;
 use crate::table::export::Value;
@@ -16,6 +18,7 @@ use serde::Deserialize;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/pool", view_index_get)
+        .get("/pool/summary", view_summary_get)
         .get("/pool/offers", view_offers_get)
         .get("/pool/offers/new", view_offer_new_get)
         .post("/pool/offers", view_offer_create_post)
@@ -25,12 +28,15 @@ pub fn routes() -> Routes {
         .get("/pool/needs/new", view_need_new_get)
         .post("/pool/needs", view_need_create_post)
         .post("/pool/needs/{id}/withdraw", view_need_withdraw_post)
+        .post("/pool/needs/draw", view_draw_post)
         .post("/pool/runs", view_run_create_post)
         .get("/pool/runs/{id}", view_run_get)
         .post("/pool/runs/{id}/choices", view_run_choice_post)
         .post("/pool/runs/{id}/publish", view_run_publish_post)
         .post("/pool/allocations/{id}/accept", view_accept_post)
         .post("/pool/allocations/{id}/decline", view_decline_post)
+        .get("/pool/allocations/{id}/deliver", view_deliver_get)
+        .post("/pool/allocations/{id}/deliver", view_deliver_post)
 }
 
 async fn index_page(
@@ -61,6 +67,68 @@ async fn index_page(
 
 async fn view_index_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
     index_page(&app, &ctx, &RunInput::default(), None).await
+}
+
+async fn view_summary_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(ex): Query<ExportQuery>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let lines = super::summary(&app.db, actor).await?;
+    let categories = crate::kinds::ASSISTANCE.all(&app.db).await?;
+    if !ex.format.is_empty() {
+        let name = |code: &str| {
+            categories
+                .iter()
+                .find(|c| c.code == code)
+                .map_or(code.to_owned(), |c| {
+                    ctx.locale.pick(&c.name_ar, &c.name_en).to_owned()
+                })
+        };
+        let governorate = |code: &str| {
+            link::normalize::place::by_code(code).map_or(code.to_owned(), |g| {
+                ctx.locale.pick(g.name_ar, g.name_en).to_owned()
+            })
+        };
+        let header = [
+            "pool-summary-kind",
+            "field-governorate",
+            "pool-summary-offers",
+            "pool-units-offered",
+            "pool-summary-needs",
+            "pool-units-needed",
+            "pool-units-allocated",
+            "pool-delivered",
+            "pool-units-unmet",
+        ]
+        .map(|k| ctx.locale.t(k));
+        let n = |x: i64| Value::Number(x as f64);
+        let rows = lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Value::Text(name(&l.category)),
+                    Value::Text(governorate(&l.governorate)),
+                    n(l.offers),
+                    n(l.units_offered),
+                    n(l.needs),
+                    n(l.units_needed),
+                    n(l.units_allocated),
+                    n(l.units_delivered),
+                    n(l.unmet),
+                ]
+            })
+            .collect();
+        return table_download(ctx.locale, &ex.format, "pool-summary", &header, rows);
+    }
+    ctx.page(
+        "pool/summary.html",
+        minijinja::context! {
+            lines => lines, secretariat => actor.sees_all(), categories => categories,
+            governorates => crate::coordination::governorate_choices(),
+        },
+    )
 }
 
 fn offer_row(o: &super::Offer) -> Vec<Value> {
@@ -193,10 +261,25 @@ async fn view_needs_get(
     Query(f): Query<Filter>,
     Query(pq): Query<PageQuery>,
     Query(ex): Query<ExportQuery>,
+    Query(drawn): Query<DrawnQuery>,
+) -> Result<Response> {
+    needs_page(&app, &ctx, &f, pq, ex, drawn, &DrawInput::default(), None).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn needs_page(
+    app: &AppState,
+    ctx: &Ctx,
+    f: &Filter,
+    pq: PageQuery,
+    ex: ExportQuery,
+    drawn: DrawnQuery,
+    draw_input: &DrawInput,
+    errors: Option<&FieldErrors>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     if !ex.format.is_empty() {
-        let (needs, _) = super::needs(&app.db, actor, &f, Page::export()).await?;
+        let (needs, _) = super::needs(&app.db, actor, f, Page::export()).await?;
         let header = [
             "need_id",
             "org",
@@ -228,18 +311,112 @@ async fn view_needs_get(
         return table_download(ctx.locale, &ex.format, "pool-needs", &header, rows);
     }
     let page = Page::new(pq.page, super::PAGE_SIZE);
-    let (needs, total) = super::needs(&app.db, actor, &f, page).await?;
-    ctx.page(
-        "pool/needs.html",
-        minijinja::context! {
-            needs => needs, total => total, f => f,
-            pager => Pager::new(&ctx.path, page, total),
-            secretariat => actor.sees_all(), can_write => actor.can_write(),
-            own_org => actor.org_id,
-            categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
-            governorates => crate::coordination::governorate_choices(),
-        },
-    )
+    let (needs, total) = super::needs(&app.db, actor, f, page).await?;
+    let c = minijinja::context! {
+        needs => needs, total => total, f => f,
+        pager => Pager::new(&ctx.path, page, total),
+        secretariat => actor.sees_all(), can_write => actor.can_write(),
+        coordinates => actor.coordinates(), own_org => actor.org_id,
+        drawn => drawn, draw => draw_input, max_households => draw::MAX_HOUSEHOLDS,
+        categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+        governorates => crate::coordination::governorate_choices(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("pool/needs.html", e, c),
+        None => ctx.page("pool/needs.html", c),
+    }
+}
+
+async fn view_draw_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    HtmlForm(input): HtmlForm<DrawInput>,
+) -> Result<Response> {
+    match draw::draw(&app.db, ctx.actor()?, &input).await {
+        Ok(d) => Ok(Redirect::to(&format!(
+            "/pool/needs?category={}&governorate={}&drawn={}&assisted={}&already={}",
+            input.category.trim(),
+            input.governorate.trim(),
+            d.needs,
+            d.recently_assisted,
+            d.already_needs
+        ))
+        .into_response()),
+        Err(Error::Validation(e)) => {
+            let f = Filter::default();
+            let (pq, ex) = (PageQuery { page: None }, ExportQuery::default());
+            needs_page(
+                &app,
+                &ctx,
+                &f,
+                pq,
+                ex,
+                DrawnQuery::default(),
+                &input,
+                Some(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn deliver_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &DeliveryInput,
+    recorded: Option<Vec<crate::assistance::Recorded>>,
+    errors: Option<&FieldErrors>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let allocation = deliveries::to_deliver(&app.db, actor, id).await?;
+    let c = minijinja::context! {
+        a => allocation, input => input, recorded => recorded,
+        can_write => actor.can_write(),
+        submission => crate::users::random_token(),
+        categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+        governorates => crate::coordination::governorate_choices(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("pool/deliver.html", e, c),
+        None => ctx.page("pool/deliver.html", c),
+    }
+}
+
+async fn view_deliver_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let input = DeliveryInput {
+        given_on: crate::db::today(),
+        ..Default::default()
+    };
+    deliver_page(&app, &ctx, id, &input, None, None).await
+}
+
+async fn view_deliver_post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    HtmlForm(input): HtmlForm<DeliveryInput>,
+) -> Result<Response> {
+    match deliveries::deliver(&app.db, ctx.actor()?, id, &input).await {
+        Ok(recorded) => {
+            deliver_page(
+                &app,
+                &ctx,
+                id,
+                &DeliveryInput::default(),
+                Some(recorded),
+                None,
+            )
+            .await
+        }
+        Err(Error::Validation(e)) => deliver_page(&app, &ctx, id, &input, None, Some(&e)).await,
+        Err(e) => Err(e),
+    }
 }
 
 async fn need_form(

@@ -75,6 +75,24 @@ pub struct Line {
     pub pinned: i64,
     pub status: String,
     pub responded_at: Option<String>,
+    pub delivered: i64,
+    pub deliver_by: Option<String>,
+    /// Set for a need drawn from the registry (the household's registration).
+    pub record_id: Option<i64>,
+    /// Accepted, not delivered in full, and past the run's delivery date.
+    #[sqlx(skip)]
+    pub overdue: bool,
+}
+
+/// Flags the lines undelivered after their date.
+fn flag_overdue(mut lines: Vec<Line>) -> Vec<Line> {
+    let today = db::today();
+    for l in &mut lines {
+        l.overdue = l.status == "accepted"
+            && l.delivered < l.quantity
+            && l.deliver_by.as_deref().is_some_and(|d| d < today.as_str());
+    }
+    lines
 }
 
 const RUN_COLUMNS: &str = "id, categories, governorates, status, deliver_by, score, units_offered, \
@@ -440,8 +458,9 @@ const LINE_FROM: &str = "SELECT a.id, a.offer_id, o.org_id AS offer_org_id, og.n
     o.district AS offer_district, o.reach, a.need_id, n.org_id AS need_org_id, \
     ng.name_ar AS need_org_ar, ng.name_en AS need_org_en, n.governorate AS need_governorate, \
     n.district AS need_district, a.quantity, a.priority, a.transport_cost, a.limit_reason, \
-    a.pinned, a.status, a.responded_at \
-    FROM pool_allocations a JOIN pool_offers o ON o.id = a.offer_id \
+    a.pinned, a.status, a.responded_at, a.delivered, r.deliver_by, n.record_id \
+    FROM pool_allocations a JOIN pool_runs r ON r.id = a.run_id \
+    JOIN pool_offers o ON o.id = a.offer_id \
     JOIN orgs og ON og.id = o.org_id JOIN pool_needs n ON n.id = a.need_id \
     JOIN orgs ng ON ng.id = n.org_id";
 
@@ -470,7 +489,7 @@ pub async fn lines(
         .bind(run)
         .fetch_all(&db.pool)
         .await?;
-    Ok((lines, total))
+    Ok((flag_overdue(lines), total))
 }
 
 /// The run's unmet units by kind and governorate of the need.
@@ -601,21 +620,25 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
 /// so that they can arrange the delivery; nothing of any household is.
 pub async fn mine(db: &Db, actor: &Actor) -> Result<(Vec<Line>, Vec<Line>)> {
     let sql = format!(
-        "{LINE_FROM} JOIN pool_runs r ON r.id = a.run_id WHERE r.status = 'published' \
+        "{LINE_FROM} WHERE r.status = 'published' \
          AND o.org_id = $1 ORDER BY a.status DESC, a.id DESC LIMIT 500"
     );
-    let deliver = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(actor.org_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let deliver = flag_overdue(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(actor.org_id)
+            .fetch_all(&db.pool)
+            .await?,
+    );
     let sql = format!(
-        "{LINE_FROM} JOIN pool_runs r ON r.id = a.run_id WHERE r.status = 'published' \
+        "{LINE_FROM} WHERE r.status = 'published' \
          AND n.org_id = $1 ORDER BY a.status DESC, a.id DESC LIMIT 500"
     );
-    let receive = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(actor.org_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let receive = flag_overdue(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(actor.org_id)
+            .fetch_all(&db.pool)
+            .await?,
+    );
     Ok((deliver, receive))
 }
 

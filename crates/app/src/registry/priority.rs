@@ -92,6 +92,14 @@ pub struct Ranked {
     pub income_per_person: Option<i64>,
     pub recent_assistance: i64,
     pub score: f64,
+    /// The registration shown (its id and member), its markaz as typed: for the resource pool,
+    /// never shown to another member.
+    #[serde(skip)]
+    pub record_id: i64,
+    #[serde(skip)]
+    pub org_id: i64,
+    #[serde(skip)]
+    pub district: String,
 }
 
 /// Whether a list's disability cell says the person has one: any answer but an empty or a "no".
@@ -239,6 +247,9 @@ fn score(rows: &[Stored], recent: &HashMap<i64, i64>, weights: &Weights) -> Vec<
                 income_per_person: per_person.map(|x| x.round() as i64),
                 recent_assistance: received,
                 score: (score * 100.0).round() / 100.0,
+                record_id: shown.id,
+                org_id: shown.org_id,
+                district: shown.raw.district.clone(),
             })
         })
         .collect();
@@ -319,9 +330,9 @@ pub async fn by_governorate(db: &Db, actor: &Actor, weights: &Weights) -> Result
     Ok(out)
 }
 
-/// The households in the top quarter of the whole registry by the default weights: the "most
-/// in need" of the coverage map. Only counts of them leave the coordination pages.
-pub async fn neediest(db: &Db) -> Result<HashSet<i64>> {
+/// Every household of the registry, whoever registered it, scored by the default weights,
+/// highest first: the resource pool draws needs from it (`pool::draw`, the secretariat's).
+pub async fn whole_registry(db: &Db) -> Result<Vec<Ranked>> {
     let weights = Weights::default();
     let rows: Vec<Stored> = read_stored(
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -331,7 +342,17 @@ pub async fn neediest(db: &Db) -> Result<HashSet<i64>> {
         .fetch_all(&db.pool)
         .await?,
     )?;
-    let ranked = score(&rows, &recent_assistance(db, &weights).await?, &weights);
+    Ok(score(
+        &rows,
+        &recent_assistance(db, &weights).await?,
+        &weights,
+    ))
+}
+
+/// The households in the top quarter of the whole registry by the default weights: the "most
+/// in need" of the coverage map. Only counts of them leave the coordination pages.
+pub async fn neediest(db: &Db) -> Result<HashSet<i64>> {
+    let ranked = whole_registry(db).await?;
     let quarter = ranked.len().div_ceil(4);
     Ok(ranked
         .iter()

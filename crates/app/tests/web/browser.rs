@@ -634,3 +634,75 @@ async fn the_secretariat_sends_a_request_and_a_member_answers_it() {
     b.close().await.ok();
     result.expect("browser steps");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_allocates_the_pool_and_reads_the_proposal_in_arabic() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let b = browser(&webdriver).await;
+    let result = async {
+        sign_in(&b, &app, "staff@secretariat.demo").await?;
+        b.goto(&app.url("/pool")).await?;
+        b.wait()
+            .for_element(Locator::Css("input[name=categories][value='blankets']"))
+            .await?
+            .click()
+            .await?;
+        b.find(Locator::Css("input[name=governorates][value='24']"))
+            .await?
+            .click()
+            .await?;
+        follow(
+            &b,
+            b.find(Locator::Css(
+                "form[action='/pool/runs'] button[type=submit]",
+            ))
+            .await?,
+        )
+        .await?;
+        assert!(b.current_url().await?.path().starts_with("/pool/runs/"));
+        let dir = b
+            .find(Locator::Css("html"))
+            .await?
+            .attr("dir")
+            .await?
+            .unwrap_or_default();
+        assert_eq!(dir, "rtl");
+        let table = b.find(Locator::Id("proposal")).await?.text().await?;
+        assert!(table.contains("لماذا لم يذهب أكثر"), "{table}");
+        assert!(
+            table.contains("لُبّي الاحتياج كله") || table.contains("وُزّع العرض كله"),
+            "{table}"
+        );
+        // Pin the first pair: a new run, with the pair marked pinned.
+        let before = b.current_url().await?.path().to_owned();
+        follow(
+            &b,
+            b.find(Locator::Css("#proposal form input[value='pin'] ~ button"))
+                .await?,
+        )
+        .await?;
+        let after = b.current_url().await?.path().to_owned();
+        assert_ne!(before, after, "the pin ran the allocation again");
+        let table = b.find(Locator::Id("proposal")).await?.text().await?;
+        assert!(table.contains("مثبّت"), "{table}");
+        let png = b.screenshot().await?;
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("pool-proposal-ar.png"), png).unwrap();
+        follow(
+            &b,
+            b.find(Locator::Css("form[action$='/publish'] button"))
+                .await?,
+        )
+        .await?;
+        let status = b.find(Locator::Css("h1 .badge")).await?.text().await?;
+        assert_eq!(status.trim(), "منشور");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    result.expect("browser steps");
+}

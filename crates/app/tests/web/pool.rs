@@ -52,7 +52,7 @@ async fn score(app: &TestApp, run: i64) -> i64 {
     s
 }
 
-/// Posts a need of blankets and returns its id.
+/// Posts a need of clothing (a kind the demo's pool does not use) and returns its id.
 async fn post_need(
     app: &TestApp,
     who: &Session,
@@ -62,7 +62,7 @@ async fn post_need(
     priority: &str,
 ) -> i64 {
     let fields = [
-        ("category", "blankets"),
+        ("category", "clothing"),
         ("quantity", quantity),
         ("governorate", governorate),
         ("district", district),
@@ -88,7 +88,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
     // Two members offer blankets in Minya: Al-Khair's stay in Mallawi, Tanmia's travel within
     // the governorate. A double click saves one offer.
     let khair_offer = [
-        ("category", "blankets"),
+        ("category", "clothing"),
         ("quantity", "١٠"),
         ("unit", "بطانية"),
         ("governorate", minya),
@@ -106,7 +106,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
         &tanmia,
         "/pool/offers",
         &[
-            ("category", "blankets"),
+            ("category", "clothing"),
             ("quantity", "6"),
             ("governorate", minya),
             ("district", "سمالوط"),
@@ -121,7 +121,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
         &tanmia,
         "/pool/offers",
         &[
-            ("category", "blankets"),
+            ("category", "clothing"),
             ("quantity", "99999999999999999999"),
             ("governorate", "99"),
             ("district", ""),
@@ -144,7 +144,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
         &amal,
         "/pool/needs",
         &[
-            ("category", "blankets"),
+            ("category", "clothing"),
             ("quantity", "3"),
             ("governorate", minya),
             ("priority", "101"),
@@ -154,7 +154,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
     assert_eq!(res.status(), 422);
 
     // A member neither allocates nor sees a run.
-    let res = post(&app, &amal, "/pool/runs", &[("categories", "blankets")]).await;
+    let res = post(&app, &amal, "/pool/runs", &[("categories", "clothing")]).await;
     assert_eq!(res.status(), 403);
 
     // The secretariat allocates blankets in Minya. Al-Khair (Mallawi only) can serve n1 alone:
@@ -164,7 +164,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
         &app,
         &admin,
         "/pool/runs",
-        &[("categories", "blankets"), ("governorates", minya)],
+        &[("categories", "clothing"), ("governorates", minya)],
     )
     .await;
     assert_eq!(res.status(), 303);
@@ -340,7 +340,7 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
         &app,
         &admin,
         "/pool/runs",
-        &[("categories", "blankets"), ("governorates", minya)],
+        &[("categories", "clothing"), ("governorates", minya)],
     )
     .await;
     assert_eq!(res.status(), 303);
@@ -365,6 +365,25 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
                 .unwrap();
         assert!(n > 0, "{entity} {action} audited");
     }
+    // The pool by kind and place: the secretariat's counts every member's; Al-Amal's its own.
+    let all = admin.page(&app, "/pool/summary?format=csv&lang=en").await;
+    assert!(all.contains("Clothing"), "{all}");
+    let own = amal.page(&app, "/pool/summary?format=csv&lang=en").await;
+    let (amal_units,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(n.quantity) AS BIGINT) FROM pool_needs n JOIN orgs g ON g.id = n.org_id \
+         WHERE g.code = 'amal' AND n.category = 'clothing' AND n.status = 'open'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        own.contains(&format!(",{amal_units},")),
+        "Al-Amal's own needs: {own}"
+    );
+    assert!(
+        !own.contains(",4,"),
+        "the secretariat's need is not in a member's view: {own}"
+    );
     // The pages open in English too.
     let page = admin
         .page(&app, &format!("/pool/runs/{second}?lang=en"))
@@ -372,3 +391,308 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
     assert!(page.contains("Why no more?"), "{page}");
 }
 on_both_backends!(pool_whole_path, offers_needs_allocation_and_answers);
+
+/// The registry supplies needs, and deliveries land in the ledger with the overlap rules applied.
+async fn registry_needs_and_deliveries(app: TestApp) {
+    let cairo = "01";
+    let amal = app.login("staff@amal.demo").await;
+    let khair = app.login("staff@khair.demo").await;
+    let admin = app.login("admin@secretariat.demo").await;
+    // Al-Amal offers food boxes in Cairo and posts a need of its own families there.
+    // The demo's pool already has food boxes in Cairo: count from what is there.
+    let (baseline,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM pool_needs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let res = post(
+        &app,
+        &amal,
+        "/pool/offers",
+        &[
+            ("category", "food_box"),
+            ("quantity", "20"),
+            ("governorate", cairo),
+            ("reach", "governorate"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let posted = post_need_of(&app, &amal, "food_box", cairo, "2", "95").await;
+
+    // The secretariat draws the households most in need in Cairo. The demo's family A1 had a
+    // food box from Al-Nour ten days ago (the rule's window is thirty): it is left out.
+    let res = post(
+        &app,
+        &admin,
+        "/pool/needs/draw",
+        &[
+            ("category", "food_box"),
+            ("governorate", cairo),
+            ("households", "2"),
+            ("quantity", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = admin.page(&app, &location).await;
+    assert!(page.contains("سُحب"), "{page}");
+    let drawn: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, household_id, record_id, priority FROM pool_needs \
+         WHERE household_id IS NOT NULL AND id > $1 ORDER BY priority DESC, id",
+    )
+    .bind(baseline)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    // The demo drew three of Cairo's households already: at least one is left to draw.
+    assert!(
+        (1..=2).contains(&drawn.len()),
+        "at most the two households asked for: {drawn:?}"
+    );
+    let (a1,): (i64,) =
+        sqlx::query_as("SELECT household_id FROM registry_records WHERE member_key = 'NOUR-001'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        drawn.iter().all(|d| d.1 != a1),
+        "a household assisted within the window is not drawn"
+    );
+    assert!(drawn.iter().all(|d| (1..=100).contains(&d.3)));
+    // The secretariat sees who registered a drawn household; no member does.
+    let secretariat_needs = admin.page(&app, "/pool/needs?category=food_box").await;
+    assert!(secretariat_needs.contains("من السجل الموحد، سجّلها"));
+    // Drawing again takes other households (those drawn are open needs already).
+    let res = post(
+        &app,
+        &admin,
+        "/pool/needs/draw",
+        &[
+            ("category", "food_box"),
+            ("governorate", cairo),
+            ("households", "9"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT household_id) - COUNT(household_id) FROM pool_needs \
+         WHERE household_id IS NOT NULL",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "no household drawn twice");
+    let res = post(
+        &app,
+        &amal,
+        "/pool/needs/draw",
+        &[
+            ("category", "food_box"),
+            ("governorate", cairo),
+            ("households", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        403,
+        "only the secretariat draws from the registry"
+    );
+
+    // Allocate food boxes in Cairo and publish: Al-Amal's five go to its own need (95) and to
+    // the drawn households.
+    let res = post(
+        &app,
+        &admin,
+        "/pool/runs",
+        &[
+            ("categories", "food_box"),
+            ("governorates", cairo),
+            ("deliver_by", "31/12/2099"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let run = newest_run(&app).await;
+    let res = post(&app, &admin, &format!("/pool/runs/{run}/publish"), &[]).await;
+    assert_eq!(res.status(), 303);
+    let ids: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, need_id FROM pool_allocations WHERE run_id = $1 ORDER BY id")
+            .bind(run)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        ids.iter().any(|(_, n)| *n == posted),
+        "the posted need is served"
+    );
+    let (to_posted, _) = *ids.iter().find(|(_, n)| *n == posted).unwrap();
+    let (to_drawn, _) = *ids.iter().find(|(_, n)| *n != posted).unwrap();
+    // Al-Amal's page names no registering member of a drawn household.
+    let amal_page = amal.page(&app, "/pool").await;
+    assert!(amal_page.contains("أسرة من السجل الموحد"));
+    assert!(
+        !amal_page.contains("سجّلها"),
+        "who registered a household is not told"
+    );
+
+    // Delivering before accepting is refused; Al-Khair cannot deliver Al-Amal's allocation.
+    let deliver = |who: &Session, id: i64, fields: Vec<(&'static str, String)>| {
+        let mut form: Vec<(String, String)> = vec![("_csrf".into(), who.csrf.clone())];
+        form.extend(fields.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        who.client
+            .post(app.url(&format!("/pool/allocations/{id}/deliver")))
+            .form(&form)
+            .send()
+    };
+    let today = mizalla::db::today();
+    let res = deliver(
+        &amal,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "AMAL-001".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 409, "accept first");
+    let res = deliver(
+        &khair,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "AMAL-001".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 404);
+    for id in [to_posted, to_drawn] {
+        let res = post(&app, &amal, &format!("/pool/allocations/{id}/accept"), &[]).await;
+        assert_eq!(res.status(), 303);
+    }
+    // A record id that is not Al-Amal's is refused, and nothing is recorded.
+    let before = app.count("assistance").await;
+    let res = deliver(
+        &amal,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "NOUR-001".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("ليس رقم سجل في كشوفكم"));
+    assert_eq!(app.count("assistance").await, before);
+    // Family A1, Al-Amal's AMAL-001, had a food box from Al-Nour ten days ago: the delivery is
+    // recorded with the overlap warning. Partial: one of two units.
+    let res = deliver(
+        &amal,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "AMAL-001".into()),
+            ("submission", "deliver-1".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("overlap-warning"),
+        "the overlap is warned of: {page}"
+    );
+    assert_eq!(app.count("assistance").await, before + 1);
+    // The same form again records nothing more.
+    let res = deliver(
+        &amal,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "AMAL-001".into()),
+            ("submission", "deliver-1".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.count("assistance").await, before + 1);
+    let (delivered,): (i64,) =
+        sqlx::query_as("SELECT delivered FROM pool_allocations WHERE id = $1")
+            .bind(to_posted)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(delivered, 1, "a partial delivery");
+    // The drawn household: recorded under Al-Amal on the registration the pool drew.
+    let res = deliver(&amal, to_drawn, vec![("given_on", today.clone())])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (org, record): (i64, i64) = sqlx::query_as(
+        "SELECT a.org_id, a.record_id FROM assistance a JOIN pool_deliveries d ON d.assistance_id = a.id \
+         WHERE d.allocation_id = $1",
+    )
+    .bind(to_drawn)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(org, app.org_id("amal").await);
+    let need_record: (i64,) = sqlx::query_as(
+        "SELECT n.record_id FROM pool_allocations a JOIN pool_needs n ON n.id = a.need_id WHERE a.id = $1",
+    )
+    .bind(to_drawn)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(record, need_record.0);
+    // More than allocated is refused.
+    let res = deliver(
+        &amal,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "AMAL-002,5".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    // The ledger still verifies after the deliveries.
+    let ledger = amal.page(&app, "/assistance").await;
+    assert!(
+        ledger.contains("pool"),
+        "the entries are in the member's ledger"
+    );
+}
+on_both_backends!(pool_registry_and_deliveries, registry_needs_and_deliveries);
+
+/// Posts a need of `category` and returns its id.
+async fn post_need_of(
+    app: &TestApp,
+    who: &Session,
+    category: &str,
+    governorate: &str,
+    quantity: &str,
+    priority: &str,
+) -> i64 {
+    let fields = [
+        ("category", category),
+        ("quantity", quantity),
+        ("governorate", governorate),
+        ("priority", priority),
+    ];
+    let res = post(app, who, "/pool/needs", &fields).await;
+    assert_eq!(res.status(), 303);
+    let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM pool_needs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}

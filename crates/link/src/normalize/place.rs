@@ -19,7 +19,12 @@ macro_rules! gov {
 
 /// The 27 governorates, in the order of their codes.
 pub const GOVERNORATES: [Governorate; 27] = [
-    gov!("01", "القاهرة", "Cairo", ["kairo", "el qahira", "qahira"]),
+    gov!(
+        "01",
+        "القاهرة",
+        "Cairo",
+        ["kairo", "el qahira", "qahira", "qahirah"]
+    ),
     gov!(
         "02",
         "الإسكندرية",
@@ -51,7 +56,13 @@ pub const GOVERNORATES: [Governorate; 27] = [
         "15",
         "كفر الشيخ",
         "Kafr El Sheikh",
-        ["kafr el-sheikh", "kafrelsheikh", "kafr elsheikh"]
+        [
+            "kafr el-sheikh",
+            "kafrelsheikh",
+            "kafr elsheikh",
+            "kafr el shikh",
+            "kafr ash shaykh"
+        ]
     ),
     gov!(
         "16",
@@ -72,12 +83,23 @@ pub const GOVERNORATES: [Governorate; 27] = [
         ["behera", "buhayrah", "beheria", "el beheira"]
     ),
     gov!("19", "الإسماعيلية", "Ismailia", ["ismailiya", "esmailia"]),
-    gov!("21", "الجيزة", "Giza", ["gizah", "el giza", "geeza"]),
+    gov!(
+        "21",
+        "الجيزة",
+        "Giza",
+        ["gizah", "el giza", "geeza", "jizah"]
+    ),
     gov!(
         "22",
         "بني سويف",
         "Beni Suef",
-        ["bani sweif", "beni sweif", "benisuef"]
+        [
+            "bani sweif",
+            "beni sweif",
+            "benisuef",
+            "bani suwayf",
+            "beni suef"
+        ]
     ),
     gov!("23", "الفيوم", "Faiyum", ["fayoum", "fayum", "el fayoum"]),
     gov!(
@@ -92,7 +114,7 @@ pub const GOVERNORATES: [Governorate; 27] = [
         "Assiut",
         ["asyut", "assiout", "asiut", "assuit"]
     ),
-    gov!("26", "سوهاج", "Sohag", ["suhag", "sohaj"]),
+    gov!("26", "سوهاج", "Sohag", ["suhag", "sohaj", "suhaj"]),
     gov!("27", "قنا", "Qena", ["kena", "qina"]),
     gov!("28", "أسوان", "Aswan", ["assuan"]),
     gov!("29", "الأقصر", "Luxor", ["el uqsur", "uqsur"]),
@@ -142,6 +164,8 @@ fn word_key(w: &str) -> &str {
 /// ```
 /// assert_eq!(link::normalize::place::governorate_code("محافظه القاهره"), Some("01"));
 /// assert_eq!(link::normalize::place::governorate_code("Menia"), Some("24"));
+/// assert_eq!(link::normalize::place::governorate_code("Al-Minya"), Some("24"));
+/// assert_eq!(link::normalize::place::governorate_code("كفرالشيخ"), Some("15"));
 /// ```
 pub fn governorate_code(raw: &str) -> Option<&'static str> {
     let folded = fold(raw);
@@ -161,8 +185,39 @@ pub fn governorate_code(raw: &str) -> Option<&'static str> {
     if let Some(g) = GOVERNORATES.iter().find(|g| g.code == stripped) {
         return Some(g.code);
     }
-    NAME_KEYS.get(&key(&stripped)).copied()
+    NAME_KEYS
+        .get(&key(&stripped))
+        .or_else(|| LOOSE_KEYS.get(&loose_key(&stripped)))
+        .copied()
 }
+
+/// A looser key for governorate names written in transliterations the list has no alias for:
+/// Latin articles as words of their own (`Al Minya`, `Ad Daqahliyah`) or joined by a hyphen
+/// (`Al-Jizah`), and an Arabic article written inside a name without its space (`كفرالشيخ`).
+fn loose_key(folded: &str) -> String {
+    const ARTICLES: [&str; 10] = ["al", "el", "ad", "as", "ash", "an", "ar", "az", "at", "ath"];
+    let spaced = folded.replace(['-', '_', '.'], " ");
+    let mut out = String::new();
+    for word in spaced.split(' ').filter(|w| !w.is_empty()) {
+        if ARTICLES.contains(&word) {
+            continue;
+        }
+        out.push_str(word_key(word));
+    }
+    out.replace("ال", "")
+}
+
+/// Every governorate's names and aliases by [`loose_key`], computed once.
+static LOOSE_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut keys = std::collections::HashMap::new();
+        for g in &GOVERNORATES {
+            for name in [g.name_ar, g.name_en].iter().chain(g.aliases) {
+                keys.entry(loose_key(&fold(name))).or_insert(g.code);
+            }
+        }
+        keys
+    });
 
 /// Every governorate's names and aliases as keys, computed once.
 static NAME_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
