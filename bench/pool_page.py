@@ -86,8 +86,10 @@ def main():
     # gives them.
     import csv
     import io
+    page = admin.get("/pool/needs")
+    code_of = {name.strip(): code for code, name in re.findall(r'<option value="(\d\d)"[^>]*>([^<]+)</option>', page)}
     rows = list(csv.reader(io.StringIO(admin.get("/pool/needs?format=csv").lstrip("\ufeff"))))[1:]
-    places = [(r[5], r[6]) for r in rows if r[6]]
+    places = [(code_of[r[5]], r[6]) for r in rows if r[6] and r[5] in code_of]
     started = time.perf_counter()
     for i in range(n_offers):
         who = members[i % len(members)]

@@ -94,7 +94,8 @@ CREATE TABLE pool_run_choices (
 );
 
 -- A run's result: units of an offer for a need, with the figures that explain it. After
--- publishing, the offering member accepts or declines, then records deliveries.
+-- publishing, the offering member accepts or declines, then records deliveries (pool_deliveries;
+-- what is delivered is counted from them, so a reversed ledger entry is undelivered again).
 CREATE TABLE pool_allocations (
     id              INTEGER PRIMARY KEY,
     run_id          INTEGER NOT NULL REFERENCES pool_runs(id),
@@ -110,7 +111,6 @@ CREATE TABLE pool_allocations (
                     CHECK (status IN ('proposed', 'published', 'accepted', 'declined', 'superseded')),
     responded_by    INTEGER REFERENCES users(id),
     responded_at    TEXT,
-    delivered       INTEGER NOT NULL DEFAULT 0,
     UNIQUE (run_id, offer_id, need_id)
 );
 CREATE INDEX pool_allocations_offer ON pool_allocations(offer_id, status);

@@ -42,14 +42,23 @@ pub struct ToDeliver {
     /// Set for a need drawn from the registry: the household's registration.
     pub record_id: Option<i64>,
     pub deliver_by: Option<String>,
+    pub published_at: Option<String>,
 }
+
+/// Deliveries are checked against what is left and then recorded one at a time, so that two at
+/// once (two tabs, a double click with fresh keys) cannot both take the last units. The ledger's
+/// own appends are serialised the same way, in the server process.
+static DELIVERY_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// An accepted allocation of the actor's organisation, to deliver.
 pub async fn to_deliver(db: &Db, actor: &Actor, allocation: i64) -> Result<ToDeliver> {
     let row: Option<ToDeliver> = sqlx::query_as(
-        "SELECT a.id, a.run_id, o.org_id AS offer_org_id, o.category, a.quantity, a.delivered, \
+        "SELECT a.id, a.run_id, o.org_id AS offer_org_id, o.category, a.quantity, \
+         CAST((SELECT COALESCE(SUM(d.quantity), 0) FROM pool_deliveries d \
+               WHERE d.allocation_id = a.id AND NOT EXISTS \
+               (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id)) AS BIGINT) AS delivered, \
          a.status, n.governorate AS need_governorate, n.district AS need_district, n.record_id, \
-         r.deliver_by FROM pool_allocations a JOIN pool_offers o ON o.id = a.offer_id \
+         r.deliver_by, r.published_at FROM pool_allocations a JOIN pool_offers o ON o.id = a.offer_id \
          JOIN pool_needs n ON n.id = a.need_id JOIN pool_runs r ON r.id = a.run_id \
          WHERE a.id = $1 AND r.status = 'published'",
     )
@@ -67,6 +76,7 @@ async fn households(
     db: &Db,
     actor: &Actor,
     raw: &str,
+    governorate: &str,
     errs: &mut FieldErrors,
 ) -> Result<Vec<(i64, i64)>> {
     let mut out = Vec::new();
@@ -92,14 +102,27 @@ async fn households(
             .parse::<i64>()
             .ok()
             .filter(|u| (1..=allocate::MAX_QUANTITY as i64).contains(u));
-        let record: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM registry_records WHERE org_id = $1 AND member_key = $2")
-                .bind(actor.org_id)
-                .bind(key)
-                .fetch_optional(&db.pool)
-                .await?;
+        let record: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, governorate FROM registry_records WHERE org_id = $1 AND member_key = $2",
+        )
+        .bind(actor.org_id)
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+        // A household registered in another governorate than the need's is not this need's.
+        let elsewhere = record.as_ref().is_some_and(|(_, g)| {
+            link::normalize::place::governorate_code(g).is_some_and(|code| code != governorate)
+        });
         match (record, units) {
-            (Some((id,)), Some(u)) => out.push((id, u)),
+            (Some((id, _)), _) if out.iter().any(|(r, _)| *r == id) => {
+                errs.add("households", "err-pool-household-twice");
+                break;
+            }
+            (Some(_), _) if elsewhere => {
+                errs.add("households", "err-pool-household-elsewhere");
+                break;
+            }
+            (Some((id, _)), Some(u)) => out.push((id, u)),
             (None, _) => {
                 errs.add("households", "err-pool-unknown-household");
                 break;
@@ -123,13 +146,20 @@ pub async fn deliver(
     if !actor.can_write() || actor.sees_all() {
         return Err(Error::Forbidden);
     }
+    let _one_at_a_time = DELIVERY_LOCK.lock().await;
     let a = to_deliver(db, actor, allocation).await?;
     if a.status != "accepted" {
         return Err(Error::Conflict("err-pool-accept-first"));
     }
     let mut errs = FieldErrors::default();
+    // Not before the allocation was published, nor after today.
+    let published = a.published_at.as_deref().map_or("2000-01-01", |t| &t[..10]);
     let given_on = match form_date(input.given_on.trim()) {
-        Some(d) if d <= crate::db::today() && d.as_str() >= "2000-01-01" => d,
+        Some(d) if d <= crate::db::today() && d.as_str() >= published => d,
+        Some(d) if d.as_str() < published => {
+            errs.add("given_on", "err-pool-before-published");
+            String::new()
+        }
         Some(_) => {
             errs.add("given_on", "err-date-range");
             String::new()
@@ -154,7 +184,7 @@ pub async fn deliver(
             }
             vec![(record, units)]
         }
-        None => households(db, actor, &input.households, &mut errs).await?,
+        None => households(db, actor, &input.households, &a.need_governorate, &mut errs).await?,
     };
     let total: i64 = lines.iter().map(|(_, u)| u).sum();
     if errs.is_empty() && total > left {
@@ -178,7 +208,7 @@ pub async fn deliver(
             quantity: units.to_string(),
             value: String::new(),
             given_on: given_on.clone(),
-            programme: format!("pool {}", a.run_id),
+            programme: format!("حوكمة الموارد #{}", a.run_id),
             // One key per line of one form: the form sent twice records each household once.
             submission: if submission.is_empty() {
                 String::new()
@@ -200,11 +230,6 @@ pub async fn deliver(
             .bind(crate::db::now())
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE pool_allocations SET delivered = delivered + $1 WHERE id = $2")
-                .bind(*units)
-                .bind(allocation)
-                .execute(&mut *tx)
-                .await?;
             crate::audit::record(
                 &mut tx,
                 Some(actor),

@@ -77,6 +77,9 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
     } else {
         whole(&input.quantity, "quantity", 1000, &mut errs)
     };
+    if input.district.chars().count() > 100 {
+        errs.add("district", "err-too-long");
+    }
     errs.check()?;
     let area = link::normalize::place::area_key(&input.district);
 

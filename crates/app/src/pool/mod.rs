@@ -617,8 +617,10 @@ pub async fn summary(db: &Db, actor: &Actor) -> Result<Vec<SummaryLine>> {
             "SELECT t.category, t.governorate, COUNT(*), CAST(SUM(t.quantity) AS BIGINT), \
              CAST(COALESCE(SUM((SELECT SUM(a.quantity) FROM pool_allocations a \
                  WHERE a.need_id = t.id AND a.status IN ('published', 'accepted'))), 0) AS BIGINT), \
-             CAST(COALESCE(SUM((SELECT SUM(a.delivered) FROM pool_allocations a \
-                 WHERE a.need_id = t.id AND a.status = 'accepted')), 0) AS BIGINT) \
+             CAST(COALESCE(SUM((SELECT SUM(d.quantity) FROM pool_allocations a \
+                 JOIN pool_deliveries d ON d.allocation_id = a.id \
+                 WHERE a.need_id = t.id AND a.status = 'accepted' AND NOT EXISTS \
+                 (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id))), 0) AS BIGINT) \
              FROM pool_needs t WHERE t.status = 'open' AND {own} GROUP BY t.category, t.governorate"
         )))
         .bind(actor.org_id)

@@ -78,20 +78,11 @@ async fn view_summary_get(
     let lines = super::summary(&app.db, actor).await?;
     let categories = crate::kinds::ASSISTANCE.all(&app.db).await?;
     if !ex.format.is_empty() {
-        let name = |code: &str| {
-            categories
-                .iter()
-                .find(|c| c.code == code)
-                .map_or(code.to_owned(), |c| {
-                    ctx.locale.pick(&c.name_ar, &c.name_en).to_owned()
-                })
+        let w = Words {
+            locale: ctx.locale,
+            categories: categories.clone(),
         };
-        let governorate = |code: &str| {
-            link::normalize::place::by_code(code).map_or(code.to_owned(), |g| {
-                ctx.locale.pick(g.name_ar, g.name_en).to_owned()
-            })
-        };
-        let header = [
+        let header = w.header(&[
             "pool-summary-kind",
             "field-governorate",
             "pool-summary-offers",
@@ -101,15 +92,14 @@ async fn view_summary_get(
             "pool-units-allocated",
             "pool-delivered",
             "pool-units-unmet",
-        ]
-        .map(|k| ctx.locale.t(k));
+        ]);
         let n = |x: i64| Value::Number(x as f64);
         let rows = lines
             .iter()
             .map(|l| {
                 vec![
-                    Value::Text(name(&l.category)),
-                    Value::Text(governorate(&l.governorate)),
+                    w.kind(&l.category),
+                    w.governorate(&l.governorate),
                     n(l.offers),
                     n(l.units_offered),
                     n(l.needs),
@@ -131,20 +121,32 @@ async fn view_summary_get(
     )
 }
 
-fn offer_row(o: &super::Offer) -> Vec<Value> {
-    vec![
-        Value::Text(o.id.to_string()),
-        Value::Text(o.org_name_ar.clone()),
-        Value::Text(o.category.clone()),
-        Value::Number(o.quantity as f64),
-        Value::Number(o.committed as f64),
-        Value::Text(o.unit.clone()),
-        Value::Text(o.governorate.clone()),
-        Value::Text(o.district.clone()),
-        Value::Text(o.reach.clone()),
-        Value::Text(o.available_until.clone().unwrap_or_default()),
-        Value::Text(o.status.clone()),
-    ]
+/// Words for a download in the reader's language: kinds and governorates by name.
+struct Words {
+    locale: crate::i18n::Locale,
+    categories: Vec<crate::kinds::Category>,
+}
+
+impl Words {
+    fn kind(&self, code: &str) -> Value {
+        let name = self.categories.iter().find(|c| c.code == code);
+        Value::Text(name.map_or(code.to_owned(), |c| {
+            self.locale.pick(&c.name_ar, &c.name_en).to_owned()
+        }))
+    }
+    fn governorate(&self, code: &str) -> Value {
+        Value::Text(
+            link::normalize::place::by_code(code).map_or(code.to_owned(), |g| {
+                self.locale.pick(g.name_ar, g.name_en).to_owned()
+            }),
+        )
+    }
+    fn t(&self, key: &str) -> Value {
+        Value::Text(self.locale.t(key))
+    }
+    fn header(&self, keys: &[&str]) -> Vec<String> {
+        keys.iter().map(|k| self.locale.t(k)).collect()
+    }
 }
 
 async fn view_offers_get(
@@ -157,21 +159,41 @@ async fn view_offers_get(
     let actor = ctx.actor()?;
     if !ex.format.is_empty() {
         let (offers, _) = super::offers(&app.db, actor, &f, Page::export()).await?;
-        let header = [
-            "offer_id",
-            "org",
-            "category",
-            "quantity",
-            "committed",
-            "unit",
-            "governorate",
-            "district",
-            "reach",
-            "available_until",
-            "status",
-        ]
-        .map(String::from);
-        let rows = offers.iter().map(offer_row).collect();
+        let w = Words {
+            locale: ctx.locale,
+            categories: crate::kinds::ASSISTANCE.all(&app.db).await?,
+        };
+        let header = w.header(&[
+            "pool-offer",
+            "pool-member",
+            "field-category",
+            "pool-quantity",
+            "pool-committed",
+            "pool-unit",
+            "field-governorate",
+            "pool-district",
+            "pool-reach",
+            "pool-available-until",
+            "field-status",
+        ]);
+        let rows = offers
+            .iter()
+            .map(|o| {
+                vec![
+                    Value::Number(o.id as f64),
+                    Value::Text(ctx.locale.pick(&o.org_name_ar, &o.org_name_en).to_owned()),
+                    w.kind(&o.category),
+                    Value::Number(o.quantity as f64),
+                    Value::Number(o.committed as f64),
+                    Value::Text(o.unit.clone()),
+                    w.governorate(&o.governorate),
+                    Value::Text(o.district.clone()),
+                    w.t(&format!("pool-reach-{}", o.reach)),
+                    Value::Text(o.available_until.clone().unwrap_or_default()),
+                    w.t(&format!("pool-offer-status-{}", o.status)),
+                ]
+            })
+            .collect();
         return table_download(ctx.locale, &ex.format, "pool-offers", &header, rows);
     }
     let page = Page::new(pq.page, super::PAGE_SIZE);
@@ -280,31 +302,34 @@ async fn needs_page(
     let actor = ctx.actor()?;
     if !ex.format.is_empty() {
         let (needs, _) = super::needs(&app.db, actor, f, Page::export()).await?;
-        let header = [
-            "need_id",
-            "org",
-            "category",
-            "quantity",
-            "committed",
-            "governorate",
-            "district",
-            "priority",
-            "status",
-        ]
-        .map(String::from);
+        let w = Words {
+            locale: ctx.locale,
+            categories: crate::kinds::ASSISTANCE.all(&app.db).await?,
+        };
+        let header = w.header(&[
+            "pool-need",
+            "pool-posted-by",
+            "field-category",
+            "pool-quantity",
+            "pool-committed",
+            "field-governorate",
+            "pool-district",
+            "pool-priority",
+            "field-status",
+        ]);
         let rows = needs
             .iter()
             .map(|n| {
                 vec![
-                    Value::Text(n.id.to_string()),
-                    Value::Text(n.org_name_ar.clone()),
-                    Value::Text(n.category.clone()),
+                    Value::Number(n.id as f64),
+                    Value::Text(ctx.locale.pick(&n.org_name_ar, &n.org_name_en).to_owned()),
+                    w.kind(&n.category),
                     Value::Number(n.quantity as f64),
                     Value::Number(n.committed as f64),
-                    Value::Text(n.governorate.clone()),
+                    w.governorate(&n.governorate),
                     Value::Text(n.district.clone()),
                     Value::Number(n.priority as f64),
-                    Value::Text(n.status.clone()),
+                    w.t(&format!("pool-offer-status-{}", n.status)),
                 ]
             })
             .collect();
@@ -477,35 +502,47 @@ async fn view_run_create_post(
     }
 }
 
+async fn run_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    pq: PageQuery,
+    errors: Option<&FieldErrors>,
+) -> Result<Response> {
+    let actor = ctx.actor()?;
+    let run = runs::get(&app.db, actor, id).await?;
+    let page = Page::new(pq.page, super::PAGE_SIZE);
+    let (lines, total) = runs::lines(&app.db, actor, id, page).await?;
+    let c = minijinja::context! {
+        successor => runs::successor(&app.db, actor, &run).await?,
+        run => run, lines => lines, total => total,
+        pager => Pager::new(&ctx.path, page, total),
+        unmet => runs::unmet(&app.db, actor, id).await?,
+        choices => runs::choices(&app.db, actor, id).await?,
+        coordinates => actor.coordinates(),
+        categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
+        governorates => crate::coordination::governorate_choices(),
+    };
+    match errors {
+        Some(e) => ctx.form_errors("pool/run.html", e, c),
+        None => ctx.page("pool/run.html", c),
+    }
+}
+
 async fn view_run_get(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(pq): Query<PageQuery>,
 ) -> Result<Response> {
-    let actor = ctx.actor()?;
-    let run = runs::get(&app.db, actor, id).await?;
-    let page = Page::new(pq.page, super::PAGE_SIZE);
-    let (lines, total) = runs::lines(&app.db, actor, id, page).await?;
-    ctx.page(
-        "pool/run.html",
-        minijinja::context! {
-            run => run, lines => lines, total => total,
-            pager => Pager::new(&ctx.path, page, total),
-            unmet => runs::unmet(&app.db, actor, id).await?,
-            choices => runs::choices(&app.db, actor, id).await?,
-            coordinates => actor.coordinates(),
-            categories => crate::kinds::ASSISTANCE.all(&app.db).await?,
-            governorates => crate::coordination::governorate_choices(),
-        },
-    )
+    run_page(&app, &ctx, id, pq, None).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ChoiceForm {
-    offer_id: i64,
-    need_id: i64,
+    offer_id: String,
+    need_id: String,
     choice: String,
     quantity: String,
 }
@@ -516,17 +553,39 @@ async fn view_run_choice_post(
     Path(id): Path<i64>,
     HtmlForm(form): HtmlForm<ChoiceForm>,
 ) -> Result<Response> {
-    let quantity = link::normalize::arabic::western_digits(form.quantity.trim())
-        .parse::<i64>()
-        .unwrap_or(0);
+    let number = |raw: &str| {
+        link::normalize::arabic::western_digits(raw.trim())
+            .parse::<i64>()
+            .ok()
+    };
+    let (Some(offer_id), Some(need_id)) = (number(&form.offer_id), number(&form.need_id)) else {
+        let mut errs = FieldErrors::default();
+        errs.add("choice", "err-pool-pair-not-in-run");
+        return run_page(&app, &ctx, id, PageQuery::default(), Some(&errs)).await;
+    };
+    let quantity = if form.choice == "pin" {
+        match number(&form.quantity) {
+            Some(q) => q,
+            None => {
+                let mut errs = FieldErrors::default();
+                errs.add("quantity", "err-pool-pin-quantity");
+                return run_page(&app, &ctx, id, PageQuery::default(), Some(&errs)).await;
+            }
+        }
+    } else {
+        0
+    };
     let change = Choice {
-        offer_id: form.offer_id,
-        need_id: form.need_id,
+        offer_id,
+        need_id,
         choice: form.choice,
         quantity,
     };
-    let new = runs::rerun(&app.db, ctx.actor()?, id, Some(change)).await?;
-    Ok(Redirect::to(&format!("/pool/runs/{new}")).into_response())
+    match runs::rerun(&app.db, ctx.actor()?, id, Some(change)).await {
+        Ok(new) => Ok(Redirect::to(&format!("/pool/runs/{new}")).into_response()),
+        Err(Error::Validation(e)) => run_page(&app, &ctx, id, PageQuery::default(), Some(&e)).await,
+        Err(e) => Err(e),
+    }
 }
 
 async fn view_run_publish_post(

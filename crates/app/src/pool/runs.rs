@@ -440,6 +440,22 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Run> {
     .await?)
 }
 
+/// The newest run of the same choice as `run`, when a newer one replaced it.
+pub async fn successor(db: &Db, actor: &Actor, run: &Run) -> Result<Option<i64>> {
+    if !actor.sees_all() || run.status != "superseded" {
+        return Ok(None);
+    }
+    let (id,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MAX(id) FROM pool_runs WHERE categories = $1 AND governorates = $2 AND id > $3",
+    )
+    .bind(&run.categories)
+    .bind(&run.governorates)
+    .bind(run.id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(id)
+}
+
 /// The latest runs, newest first.
 pub async fn list(db: &Db, actor: &Actor, limit: i64) -> Result<Vec<Run>> {
     if !actor.sees_all() {
@@ -458,7 +474,10 @@ const LINE_FROM: &str = "SELECT a.id, a.offer_id, o.org_id AS offer_org_id, og.n
     o.district AS offer_district, o.reach, a.need_id, n.org_id AS need_org_id, \
     ng.name_ar AS need_org_ar, ng.name_en AS need_org_en, n.governorate AS need_governorate, \
     n.district AS need_district, a.quantity, a.priority, a.transport_cost, a.limit_reason, \
-    a.pinned, a.status, a.responded_at, a.delivered, r.deliver_by, n.record_id \
+    a.pinned, a.status, a.responded_at, r.deliver_by, n.record_id, \
+    CAST((SELECT COALESCE(SUM(d.quantity), 0) FROM pool_deliveries d WHERE d.allocation_id = a.id \
+      AND NOT EXISTS (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id)) AS BIGINT) \
+      AS delivered \
     FROM pool_allocations a JOIN pool_runs r ON r.id = a.run_id \
     JOIN pool_offers o ON o.id = a.offer_id \
     JOIN orgs og ON og.id = o.org_id JOIN pool_needs n ON n.id = a.need_id \
@@ -517,20 +536,37 @@ pub async fn choices(db: &Db, actor: &Actor, run: i64) -> Result<Vec<Choice>> {
     .await?)
 }
 
-/// Runs the choice of run `run` again, with its pins and exclusions and one more added (or, with
-/// `choice` `clear`, removed): a new proposal, with the units left now. Returns its id.
+/// Runs the choice of proposal `run` again with its pins and exclusions and one more added (or,
+/// with `choice` `clear`, removed): a new proposal, with the units left now. The pair must be one
+/// of the run's own offers and needs; a pin gives at most what both had in the run. Returns the
+/// new run's id.
 pub async fn rerun(db: &Db, actor: &Actor, run: i64, change: Option<Choice>) -> Result<i64> {
     if !actor.coordinates() {
         return Err(Error::Forbidden);
     }
     let old = get(db, actor, run).await?;
+    if old.status != "proposal" {
+        return Err(Error::Conflict("err-pool-run-not-proposal"));
+    }
     let mut kept = choices(db, actor, run).await?;
     if let Some(c) = change {
         if !["pin", "exclude", "clear"].contains(&c.choice.as_str()) {
             return Err(Error::field("choice", "err-choice"));
         }
-        if c.choice == "pin" && c.quantity < 1 {
-            return Err(Error::field("quantity", "err-pool-quantity"));
+        let units: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT o.quantity, n.quantity FROM pool_run_offers o, pool_run_needs n \
+             WHERE o.run_id = $1 AND n.run_id = $1 AND o.offer_id = $2 AND n.need_id = $3",
+        )
+        .bind(run)
+        .bind(c.offer_id)
+        .bind(c.need_id)
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some((offered, needed)) = units else {
+            return Err(Error::field("choice", "err-pool-pair-not-in-run"));
+        };
+        if c.choice == "pin" && (c.quantity < 1 || c.quantity > offered.min(needed)) {
+            return Err(Error::field("quantity", "err-pool-pin-quantity"));
         }
         kept.retain(|k| (k.offer_id, k.need_id) != (c.offer_id, c.need_id));
         if c.choice != "clear" {

@@ -690,9 +690,9 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/pool/runs/{proposal}/publish", Form(""), "AADDD"),
         row(
             M::POST,
-            "/pool/runs/{proposal}/choices",
+            "/pool/runs/{proposal_b}/choices",
             Form("offer_id={own_offer}&need_id={other_need}&choice=exclude"),
-            "AADDD",
+            "VVDDD",
         ),
         row(
             M::POST,
@@ -721,13 +721,13 @@ fn matrix() -> Vec<Row> {
         row(
             M::POST,
             "/pool/allocations/{own_allocation}/deliver",
-            Form("given_on=01/01/2026&households=AMAL-004"),
+            Form("given_on={today}&households=AMAL-004"),
             "DDDAA",
         ),
         row(
             M::POST,
             "/pool/allocations/{other_allocation}/deliver",
-            Form("given_on=01/01/2026&households=NOUR-001"),
+            Form("given_on={today}&households=NOUR-001"),
             "DDDDD",
         ),
         row(
@@ -986,13 +986,15 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         };
         async move { mizalla::pool::create_need(&db, &who, &input).await.unwrap() }
     };
-    let own_offer = offer(&amal, "blankets", "26").await;
+    // Al-Amal's in Cairo, where its registrations are (a delivery goes to households of the
+    // need's governorate); Al-Nour's in Giza.
+    let own_offer = offer(&amal, "blankets", "01").await;
     offer(&amal, "clothing", "26").await;
-    let other_offer = offer(&nour, "blankets", "01").await;
+    let other_offer = offer(&nour, "blankets", "21").await;
     let own_spare_offer = offer(&amal, "rent", "26").await;
-    need(&amal, "blankets", "26").await;
+    need(&amal, "blankets", "01").await;
     need(&amal, "clothing", "26").await;
-    let other_need = need(&nour, "blankets", "01").await;
+    let other_need = need(&nour, "blankets", "21").await;
     let own_spare_need = need(&amal, "cash", "25").await;
     let published = mizalla::pool::runs::run(
         &app.db,
@@ -1030,6 +1032,17 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     let proposal = mizalla::pool::runs::run(&app.db, &admin, &Default::default(), &[])
         .await
         .unwrap();
+    let proposal_b = mizalla::pool::runs::run(
+        &app.db,
+        &admin,
+        &mizalla::pool::runs::RunInput {
+            categories: vec!["rent".into()],
+            ..Default::default()
+        },
+        &[],
+    )
+    .await
+    .unwrap();
     vec![
         ("{own_offer}", own_offer.to_string()),
         ("{other_offer}", other_offer.to_string()),
@@ -1037,6 +1050,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{other_need}", other_need.to_string()),
         ("{own_spare_need}", own_spare_need.to_string()),
         ("{published}", published.to_string()),
+        ("{proposal_b}", proposal_b.to_string()),
+        ("{today}", mizalla::db::today()),
         ("{proposal}", proposal.to_string()),
         ("{own_allocation_b}", own_allocation_b.to_string()),
         ("{own_allocation}", own_allocation.to_string()),

@@ -623,13 +623,40 @@ async fn registry_needs_and_deliveries(app: TestApp) {
     .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(app.count("assistance").await, before + 1);
-    let (delivered,): (i64,) =
-        sqlx::query_as("SELECT delivered FROM pool_allocations WHERE id = $1")
+    let amal_actor = app.actor("staff@amal.demo").await;
+    let delivered = |id: i64| {
+        let (db, actor) = (app.db.clone(), amal_actor.clone());
+        async move {
+            mizalla::pool::deliveries::to_deliver(&db, &actor, id)
+                .await
+                .unwrap()
+                .delivered
+        }
+    };
+    assert_eq!(delivered(to_posted).await, 1, "a partial delivery");
+    // The same household twice, or one of another governorate, is refused.
+    let res = deliver(
+        &amal,
+        to_posted,
+        vec![
+            ("given_on", today.clone()),
+            ("households", "AMAL-002\nAMAL-002".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    // A reversed delivery is undelivered again.
+    let (entry,): (i64,) =
+        sqlx::query_as("SELECT assistance_id FROM pool_deliveries WHERE allocation_id = $1")
             .bind(to_posted)
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    assert_eq!(delivered, 1, "a partial delivery");
+    mizalla::assistance::reverse(&app.db, &amal_actor, entry)
+        .await
+        .unwrap();
+    assert_eq!(delivered(to_posted).await, 0, "reversed, undelivered");
     // The drawn household: recorded under Al-Amal on the registration the pool drew.
     let res = deliver(&amal, to_drawn, vec![("given_on", today.clone())])
         .await
