@@ -72,8 +72,9 @@ def main():
 
     # Needs from the registry, kind by kind, governorate by governorate, until NEEDS.
     drawn, started = 0, time.perf_counter()
+    codes = sorted(set(re.findall(r'<option value="(\d\d)"', admin.get("/pool/needs"))))
     for kind in KINDS:
-        for code in [f"{i:02d}" for i in range(1, 28)]:
+        for code in codes:
             if drawn >= n_needs:
                 break
             status, location, _ = admin.post("/pool/needs/draw", {

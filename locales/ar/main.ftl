@@ -1131,7 +1131,6 @@ pool-status-proposed = مقترح
 pool-status-published = بانتظار ردّكم
 pool-status-accepted = مقبول
 pool-status-declined = معتذر عنه
-pool-status-superseded = مُلغى
 entity-pool_offer = عرض موارد
 entity-pool_need = احتياج
 entity-pool_run = توزيع موارد

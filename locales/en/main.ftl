@@ -1100,7 +1100,6 @@ pool-status-proposed = Proposed
 pool-status-published = Awaiting your answer
 pool-status-accepted = Accepted
 pool-status-declined = Declined
-pool-status-superseded = Cancelled
 entity-pool_offer = Resource offer
 entity-pool_need = Need
 entity-pool_run = Resource allocation

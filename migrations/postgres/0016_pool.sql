@@ -11,7 +11,7 @@ CREATE TABLE pool_offers (
     district        TEXT NOT NULL DEFAULT '',
     reach           TEXT NOT NULL CHECK (reach IN ('district', 'governorate', 'national')),
     available_from  TEXT,
-    available_until TEXT,
+    available_until TEXT COLLATE "C",
     conditions      TEXT NOT NULL DEFAULT '',
     -- `open` until withdrawn; a withdrawn offer takes no part in later runs.
     status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'withdrawn')),
@@ -53,7 +53,7 @@ CREATE TABLE pool_runs (
     governorates    TEXT NOT NULL DEFAULT '',
     -- `proposal` until published; a newer run of the same choice supersedes an unpublished one.
     status          TEXT NOT NULL DEFAULT 'proposal' CHECK (status IN ('proposal', 'published', 'superseded')),
-    deliver_by      TEXT COLLATE "C",
+    deliver_by      TEXT,
     score           BIGINT NOT NULL,
     units_offered   BIGINT NOT NULL,
     units_needed    BIGINT NOT NULL,
@@ -108,7 +108,7 @@ CREATE TABLE pool_allocations (
     limit_reason    TEXT NOT NULL,
     pinned          BIGINT NOT NULL DEFAULT 0,
     status          TEXT NOT NULL DEFAULT 'proposed'
-                    CHECK (status IN ('proposed', 'published', 'accepted', 'declined', 'superseded')),
+                    CHECK (status IN ('proposed', 'published', 'accepted', 'declined')),
     responded_by    BIGINT REFERENCES users(id),
     responded_at    TEXT,
     UNIQUE (run_id, offer_id, need_id)

@@ -108,7 +108,7 @@ CREATE TABLE pool_allocations (
     limit_reason    TEXT NOT NULL,
     pinned          INTEGER NOT NULL DEFAULT 0,
     status          TEXT NOT NULL DEFAULT 'proposed'
-                    CHECK (status IN ('proposed', 'published', 'accepted', 'declined', 'superseded')),
+                    CHECK (status IN ('proposed', 'published', 'accepted', 'declined')),
     responded_by    INTEGER REFERENCES users(id),
     responded_at    TEXT,
     UNIQUE (run_id, offer_id, need_id)

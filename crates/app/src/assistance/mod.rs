@@ -160,6 +160,9 @@ impl Entry {
     }
 }
 
+/// The most units one ledger entry records.
+pub const MAX_ENTRY_QUANTITY: i64 = 100_000;
+
 /// What recording assistance did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
@@ -220,7 +223,10 @@ fn check_values(input: &AssistanceInput) -> std::result::Result<Valid, FieldErro
     }
     let quantity = match input.quantity.trim() {
         "" => Some(1),
-        q => q.parse::<i64>().ok().filter(|q| (1..=100_000).contains(q)),
+        q => q
+            .parse::<i64>()
+            .ok()
+            .filter(|q| (1..=MAX_ENTRY_QUANTITY).contains(q)),
     };
     if quantity.is_none() {
         errs.add("quantity", "err-quantity");

@@ -45,23 +45,16 @@ pub struct ToDeliver {
     pub published_at: Option<String>,
 }
 
-/// Deliveries are checked against what is left and then recorded one at a time, so that two at
-/// once (two tabs, a double click with fresh keys) cannot both take the last units. The ledger's
-/// own appends are serialised the same way, in the server process.
-static DELIVERY_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 /// An accepted allocation of the actor's organisation, to deliver.
 pub async fn to_deliver(db: &Db, actor: &Actor, allocation: i64) -> Result<ToDeliver> {
-    let row: Option<ToDeliver> = sqlx::query_as(
-        "SELECT a.id, a.run_id, o.org_id AS offer_org_id, o.category, a.quantity, \
-         CAST((SELECT COALESCE(SUM(d.quantity), 0) FROM pool_deliveries d \
-               WHERE d.allocation_id = a.id AND NOT EXISTS \
-               (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id)) AS BIGINT) AS delivered, \
+    let row: Option<ToDeliver> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.run_id, o.org_id AS offer_org_id, o.category, a.quantity, {} AS delivered, \
          a.status, n.governorate AS need_governorate, n.district AS need_district, n.record_id, \
          r.deliver_by, r.published_at FROM pool_allocations a JOIN pool_offers o ON o.id = a.offer_id \
          JOIN pool_needs n ON n.id = a.need_id JOIN pool_runs r ON r.id = a.run_id \
          WHERE a.id = $1 AND r.status = 'published'",
-    )
+        super::delivered_sql("a.id")
+    )))
     .bind(allocation)
     .fetch_optional(&db.pool)
     .await?;
@@ -101,7 +94,7 @@ async fn households(
         let units = link::normalize::arabic::western_digits(units)
             .parse::<i64>()
             .ok()
-            .filter(|u| (1..=allocate::MAX_QUANTITY as i64).contains(u));
+            .filter(|u| (1..=assistance::MAX_ENTRY_QUANTITY).contains(u));
         let record: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, governorate FROM registry_records WHERE org_id = $1 AND member_key = $2",
         )
@@ -146,7 +139,23 @@ pub async fn deliver(
     if !actor.can_write() || actor.sees_all() {
         return Err(Error::Forbidden);
     }
-    let _one_at_a_time = DELIVERY_LOCK.lock().await;
+    let _one_at_a_time = super::POOL_LOCK.lock().await;
+    // The same form sent again (its first line already recorded) records nothing more and is
+    // not held to what is left, which the first sending took.
+    let submission = crate::submissions::key(&input.submission)?.unwrap_or_default();
+    if submission.len() > 59 {
+        return Err(Error::field("submission", "err-choice"));
+    }
+    let replay = if submission.is_empty() {
+        false
+    } else {
+        let mut tx = db.begin_read().await?;
+        let first = format!("{submission}-0");
+        let earlier =
+            crate::submissions::earlier(&mut tx, actor.org_id, "assistance", &first).await?;
+        tx.rollback().await?;
+        earlier.is_some()
+    };
     let a = to_deliver(db, actor, allocation).await?;
     if a.status != "accepted" {
         return Err(Error::Conflict("err-pool-accept-first"));
@@ -179,7 +188,7 @@ pub async fn deliver(
                     .parse::<i64>()
                     .unwrap_or(0)
             };
-            if units < 1 {
+            if !(1..=assistance::MAX_ENTRY_QUANTITY).contains(&units) {
                 errs.add("quantity", "err-pool-quantity");
             }
             vec![(record, units)]
@@ -187,7 +196,7 @@ pub async fn deliver(
         None => households(db, actor, &input.households, &a.need_governorate, &mut errs).await?,
     };
     let total: i64 = lines.iter().map(|(_, u)| u).sum();
-    if errs.is_empty() && total > left {
+    if errs.is_empty() && total > left && !replay {
         errs.add(
             if a.record_id.is_some() {
                 "quantity"
@@ -198,7 +207,6 @@ pub async fn deliver(
         );
     }
     errs.check()?;
-    let submission = crate::submissions::key(&input.submission)?.unwrap_or_default();
     let mut recorded = Vec::with_capacity(lines.len());
     for (i, (record, units)) in lines.iter().enumerate() {
         let entry = AssistanceInput {
@@ -217,19 +225,22 @@ pub async fn deliver(
             },
         };
         let r = assistance::record_delivery(db, actor, &entry, a.record_id).await?;
-        if !r.repeated {
-            let mut tx = db.begin().await?;
-            sqlx::query(
-                "INSERT INTO pool_deliveries (allocation_id, assistance_id, quantity, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(allocation)
-            .bind(r.id)
-            .bind(*units)
-            .bind(actor.user_id)
-            .bind(crate::db::now())
-            .execute(&mut *tx)
-            .await?;
+        // Tied to the allocation in a second transaction: when a first sending stopped between
+        // the two, sending the form again ties it (the ledger entry is not written twice).
+        let mut tx = db.begin().await?;
+        let tied = sqlx::query(
+            "INSERT INTO pool_deliveries (allocation_id, assistance_id, quantity, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assistance_id) DO NOTHING",
+        )
+        .bind(allocation)
+        .bind(r.id)
+        .bind(*units)
+        .bind(actor.user_id)
+        .bind(crate::db::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if tied > 0 {
             crate::audit::record(
                 &mut tx,
                 Some(actor),
@@ -240,8 +251,8 @@ pub async fn deliver(
                 Some(serde_json::json!({ "assistance_id": r.id, "quantity": units })),
             )
             .await?;
-            tx.commit().await?;
         }
+        tx.commit().await?;
         recorded.push(r);
     }
     Ok(recorded)

@@ -39,19 +39,21 @@ pub struct Drawn {
     pub window_days: Option<i64>,
 }
 
+/// A whole number from 1 to `high`; the message says which range (households, or units).
 fn whole(raw: &str, field: &'static str, high: i64, errs: &mut FieldErrors) -> i64 {
     let digits = link::normalize::arabic::western_digits(raw.trim());
     match digits.parse::<i64>() {
         Ok(n) if (1..=high).contains(&n) => n,
+        _ if digits.is_empty() => {
+            errs.add(field, "err-required");
+            0
+        }
+        _ if field == "households" => {
+            errs.add(field, "err-pool-households");
+            0
+        }
         _ => {
-            errs.add(
-                field,
-                if digits.is_empty() {
-                    "err-required"
-                } else {
-                    "err-pool-households"
-                },
-            );
+            errs.add(field, "err-pool-per-household");
             0
         }
     }
@@ -82,6 +84,7 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
     }
     errs.check()?;
     let area = link::normalize::place::area_key(&input.district);
+    let _one_at_a_time = super::POOL_LOCK.lock().await;
 
     // The kind's overlap window: the longest active rule for it.
     let (window,): (Option<i64>,) = sqlx::query_as(
@@ -108,10 +111,14 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
             rows.into_iter().map(|(h,)| h).collect()
         }
     };
-    let open: Vec<(i64,)> = sqlx::query_as(
-        "SELECT household_id FROM pool_needs WHERE category = $1 AND status = 'open' \
-         AND household_id IS NOT NULL",
-    )
+    // Households already an open need of the kind not yet delivered in full (once delivered,
+    // the ledger's entries and the overlap window decide).
+    let open: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT n.household_id FROM pool_needs n WHERE n.category = $1 AND n.status = 'open' \
+         AND n.household_id IS NOT NULL AND n.quantity > COALESCE((SELECT SUM({}) \
+         FROM pool_allocations a WHERE a.need_id = n.id AND a.status = 'accepted'), 0)",
+        super::delivered_sql("a.id")
+    )))
     .bind(&category)
     .fetch_all(&db.pool)
     .await?;
@@ -138,6 +145,10 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
         {
             continue;
         }
+        // Registrations not yet linked into a household share the id 0: not one family.
+        if r.household_id == 0 {
+            continue;
+        }
         if assisted.contains(&r.household_id) {
             drawn.recently_assisted += 1;
             continue;
@@ -151,11 +162,12 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
     }
     let now = db::now();
     let mut tx = db.begin().await?;
+    let mut ids = Vec::with_capacity(chosen.len());
     for (r, priority) in &chosen {
-        sqlx::query(
+        let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO pool_needs (org_id, category, quantity, governorate, district, priority, \
              household_id, record_id, registered_by, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
         .bind(actor.org_id)
         .bind(&category)
@@ -168,8 +180,9 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
         .bind(r.org_id)
         .bind(actor.user_id)
         .bind(&now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        ids.push(id);
     }
     drawn.needs = chosen.len();
     audit::record(
@@ -182,6 +195,7 @@ pub async fn draw(db: &Db, actor: &Actor, input: &DrawInput) -> Result<Drawn> {
         Some(serde_json::json!({
             "category": category, "governorate": governorate, "needs": drawn.needs,
             "quantity": quantity, "window_days": window,
+            "first_need": ids.first(), "last_need": ids.last(),
         })),
     )
     .await?;

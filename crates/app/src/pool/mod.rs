@@ -20,6 +20,30 @@ use crate::paging::Page;
 use serde::{Deserialize, Serialize};
 
 pub const REACHES: [&str; 3] = ["district", "governorate", "national"];
+
+/// The pool's writes that check what is left before they take it — publishing, reducing or
+/// withdrawing, answering, drawing, delivering — run one at a time in the server process, so two
+/// at once cannot both take the same units (the ledger's appends are serialised the same way).
+pub(crate) static POOL_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// SQL for the units published allocations (not declined) take, of the allocations matching
+/// `condition` (`a.offer_id = o.id`, `a.need_id = n.id`).
+pub(crate) fn committed_sql(condition: &str) -> String {
+    format!(
+        "CAST(COALESCE((SELECT SUM(a.quantity) FROM pool_allocations a WHERE {condition} \
+         AND a.status IN ('published', 'accepted')), 0) AS BIGINT)"
+    )
+}
+
+/// SQL for the units delivered of allocation `allocation` (a column), ledger entries reversed
+/// since not counted.
+pub(crate) fn delivered_sql(allocation: &str) -> String {
+    format!(
+        "CAST((SELECT COALESCE(SUM(d.quantity), 0) FROM pool_deliveries d \
+         WHERE d.allocation_id = {allocation} AND NOT EXISTS \
+         (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id)) AS BIGINT)"
+    )
+}
 pub const PAGE_SIZE: i64 = 25;
 const MAX_TEXT: usize = 1000;
 const MAX_SHORT: usize = 100;
@@ -238,9 +262,10 @@ async fn check_offer(db: &Db, input: &OfferInput) -> Result<CheckedOffer> {
     })
 }
 
-/// Records an offer of the actor's organisation.
+/// Records an offer of the actor's organisation (a member's: the secretariat allocates, members
+/// deliver).
 pub async fn create_offer(db: &Db, actor: &Actor, input: &OfferInput) -> Result<i64> {
-    if !actor.can_write() {
+    if !actor.can_write() || actor.sees_all() {
         return Err(Error::Forbidden);
     }
     let submission = crate::submissions::key(&input.submission)?;
@@ -292,23 +317,31 @@ pub async fn create_offer(db: &Db, actor: &Actor, input: &OfferInput) -> Result<
     Ok(id)
 }
 
-const OFFER_COLUMNS: &str = "o.id, o.org_id, g.name_ar AS org_name_ar, g.name_en AS org_name_en, \
-    o.category, o.unit, o.quantity, o.governorate, o.district, o.reach, o.available_from, \
-    o.available_until, o.conditions, o.status, o.created_at, \
-    CAST(COALESCE((SELECT SUM(a.quantity) FROM pool_allocations a \
-              WHERE a.offer_id = o.id AND a.status IN ('published', 'accepted')), 0) AS BIGINT) AS committed";
+fn offer_columns() -> String {
+    format!(
+        "o.id, o.org_id, g.name_ar AS org_name_ar, g.name_en AS org_name_en, o.category, o.unit, \
+         o.quantity, o.governorate, o.district, o.reach, o.available_from, o.available_until, \
+         o.conditions, o.status, o.created_at, {} AS committed",
+        committed_sql("a.offer_id = o.id")
+    )
+}
 
-const NEED_COLUMNS: &str = "n.id, n.org_id, g.name_ar AS org_name_ar, g.name_en AS org_name_en, \
-    n.category, n.quantity, n.governorate, n.district, n.priority, n.note, n.status, n.created_at, \
-    COALESCE((SELECT x.name_ar FROM orgs x WHERE x.id = n.registered_by), '') AS registered_by_ar, \
-    COALESCE((SELECT x.name_en FROM orgs x WHERE x.id = n.registered_by), '') AS registered_by_en, \
-    CAST(COALESCE((SELECT SUM(a.quantity) FROM pool_allocations a \
-              WHERE a.need_id = n.id AND a.status IN ('published', 'accepted')), 0) AS BIGINT) AS committed";
+fn need_columns() -> String {
+    format!(
+        "n.id, n.org_id, g.name_ar AS org_name_ar, g.name_en AS org_name_en, n.category, \
+         n.quantity, n.governorate, n.district, n.priority, n.note, n.status, n.created_at, \
+         COALESCE((SELECT x.name_ar FROM orgs x WHERE x.id = n.registered_by), '') AS registered_by_ar, \
+         COALESCE((SELECT x.name_en FROM orgs x WHERE x.id = n.registered_by), '') AS registered_by_en, \
+         {} AS committed",
+        committed_sql("a.need_id = n.id")
+    )
+}
 
 /// One offer, if the actor may see it (its own organisation's, or everything).
 pub async fn offer(db: &Db, actor: &Actor, id: i64) -> Result<Offer> {
     let offer: Offer = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {OFFER_COLUMNS} FROM pool_offers o JOIN orgs g ON g.id = o.org_id WHERE o.id = $1"
+        "SELECT {} FROM pool_offers o JOIN orgs g ON g.id = o.org_id WHERE o.id = $1",
+        offer_columns()
     )))
     .bind(id)
     .fetch_one(&db.pool)
@@ -350,8 +383,9 @@ pub async fn offers(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(V
     let (total,) = count.fetch_one(&db.pool).await?;
     let page = page.within(total);
     let sql = format!(
-        "SELECT {OFFER_COLUMNS} FROM pool_offers o JOIN orgs g ON g.id = o.org_id \
+        "SELECT {} FROM pool_offers o JOIN orgs g ON g.id = o.org_id \
          WHERE o.id IN (SELECT t.id {from}) ORDER BY o.id DESC LIMIT {} OFFSET {}",
+        offer_columns(),
         page.size(),
         page.offset()
     );
@@ -380,9 +414,10 @@ pub async fn needs(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(Ve
     let (total,) = count.fetch_one(&db.pool).await?;
     let page = page.within(total);
     let sql = format!(
-        "SELECT {NEED_COLUMNS} FROM pool_needs n JOIN orgs g ON g.id = n.org_id \
+        "SELECT {} FROM pool_needs n JOIN orgs g ON g.id = n.org_id \
          WHERE n.id IN (SELECT t.id {from}) ORDER BY n.status, n.priority DESC, n.id \
          LIMIT {} OFFSET {}",
+        need_columns(),
         page.size(),
         page.offset()
     );
@@ -406,6 +441,7 @@ pub async fn change_offer(db: &Db, actor: &Actor, id: i64, quantity: Option<&str
     if !actor.can_write() {
         return Err(Error::Forbidden);
     }
+    let _one_at_a_time = POOL_LOCK.lock().await;
     let before = offer(db, actor, id).await?;
     if before.org_id != actor.org_id {
         return Err(Error::Forbidden);
@@ -540,8 +576,10 @@ pub async fn withdraw_need(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if !actor.can_write() {
         return Err(Error::Forbidden);
     }
+    let _one_at_a_time = POOL_LOCK.lock().await;
     let need: Need = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {NEED_COLUMNS} FROM pool_needs n JOIN orgs g ON g.id = n.org_id WHERE n.id = $1"
+        "SELECT {} FROM pool_needs n JOIN orgs g ON g.id = n.org_id WHERE n.id = $1",
+        need_columns()
     )))
     .bind(id)
     .fetch_one(&db.pool)
@@ -560,7 +598,9 @@ pub async fn withdraw_need(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         return Err(Error::Conflict("err-pool-need-committed"));
     }
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE pool_needs SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
+    sqlx::query(
+        "UPDATE pool_needs SET status = 'withdrawn', updated_at = $1 WHERE id = $2 AND status = 'open'",
+    )
         .bind(db::now())
         .bind(id)
         .execute(&mut *tx)
@@ -615,13 +655,12 @@ pub async fn summary(db: &Db, actor: &Actor) -> Result<Vec<SummaryLine>> {
     let needs: Vec<(String, String, i64, i64, i64, i64)> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT t.category, t.governorate, COUNT(*), CAST(SUM(t.quantity) AS BIGINT), \
-             CAST(COALESCE(SUM((SELECT SUM(a.quantity) FROM pool_allocations a \
-                 WHERE a.need_id = t.id AND a.status IN ('published', 'accepted'))), 0) AS BIGINT), \
-             CAST(COALESCE(SUM((SELECT SUM(d.quantity) FROM pool_allocations a \
-                 JOIN pool_deliveries d ON d.allocation_id = a.id \
-                 WHERE a.need_id = t.id AND a.status = 'accepted' AND NOT EXISTS \
-                 (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id))), 0) AS BIGINT) \
-             FROM pool_needs t WHERE t.status = 'open' AND {own} GROUP BY t.category, t.governorate"
+             CAST(COALESCE(SUM({committed}), 0) AS BIGINT), \
+             CAST(COALESCE(SUM((SELECT SUM({delivered}) FROM pool_allocations a2 \
+                 WHERE a2.need_id = t.id AND a2.status = 'accepted')), 0) AS BIGINT) \
+             FROM pool_needs t WHERE t.status = 'open' AND {own} GROUP BY t.category, t.governorate",
+            committed = committed_sql("a.need_id = t.id"),
+            delivered = delivered_sql("a2.id"),
         )))
         .bind(actor.org_id)
         .fetch_all(&db.pool)

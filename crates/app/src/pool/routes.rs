@@ -217,7 +217,8 @@ async fn offer_form(
     input: &OfferInput,
     errors: Option<&FieldErrors>,
 ) -> Result<Response> {
-    if !ctx.actor()?.can_write() {
+    let actor = ctx.actor()?;
+    if !actor.can_write() || actor.sees_all() {
         return Err(Error::Forbidden);
     }
     let c = minijinja::context! {

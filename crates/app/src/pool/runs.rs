@@ -213,31 +213,34 @@ pub async fn run(db: &Db, actor: &Actor, input: &RunInput, choices: &[Choice]) -
             db::placeholders(1 + categories.len(), governorates.len())
         )
     };
+    // Of active members only: a suspended or departed member could not answer or deliver.
     let sql = format!(
-        "SELECT o.id, o.category, o.governorate, o.district, o.reach, o.quantity, \
-         CAST(COALESCE((SELECT SUM(a.quantity) FROM pool_allocations a \
-                   WHERE a.offer_id = o.id AND a.status IN ('published', 'accepted')), 0) AS BIGINT) AS committed \
-         FROM pool_offers o WHERE o.status = 'open' \
-         AND (o.available_until IS NULL OR o.available_until >= $1){kinds_in}{places_in} ORDER BY o.id"
+        "SELECT o.id, o.category, o.governorate, o.district, o.reach, o.quantity, {} AS committed \
+         FROM pool_offers o JOIN orgs g ON g.id = o.org_id WHERE o.status = 'open' AND g.status = 'active' \
+         AND (o.available_until IS NULL OR o.available_until >= $1){kinds_in}{places_in} ORDER BY o.id",
+        super::committed_sql("a.offer_id = o.id")
     );
     let mut q = sqlx::query_as::<_, OfferRow>(sqlx::AssertSqlSafe(sql)).bind(&today);
     for v in categories.iter().chain(&governorates) {
         q = q.bind(v.clone());
     }
-    let offer_rows: Vec<OfferRow> = q.fetch_all(&mut *tx).await?;
+    let mut offer_rows: Vec<OfferRow> = q.fetch_all(&mut *tx).await?;
     let kinds_in = within("n.category", &categories, 1);
     let places_in = within("n.governorate", &governorates, 1 + categories.len());
     let sql = format!(
-        "SELECT n.id, n.category, n.governorate, n.district, n.priority, n.quantity, \
-         CAST(COALESCE((SELECT SUM(a.quantity) FROM pool_allocations a \
-                   WHERE a.need_id = n.id AND a.status IN ('published', 'accepted')), 0) AS BIGINT) AS committed \
-         FROM pool_needs n WHERE n.status = 'open'{kinds_in}{places_in} ORDER BY n.id"
+        "SELECT n.id, n.category, n.governorate, n.district, n.priority, n.quantity, {} AS committed \
+         FROM pool_needs n JOIN orgs g ON g.id = n.org_id WHERE n.status = 'open' AND g.status = 'active'\
+         {kinds_in}{places_in} ORDER BY n.id",
+        super::committed_sql("a.need_id = n.id")
     );
     let mut q = sqlx::query_as::<_, NeedRow>(sqlx::AssertSqlSafe(sql));
     for v in categories.iter().chain(&governorates) {
         q = q.bind(v.clone());
     }
-    let need_rows: Vec<NeedRow> = q.fetch_all(&mut *tx).await?;
+    let mut need_rows: Vec<NeedRow> = q.fetch_all(&mut *tx).await?;
+    // Offers given out and needs met in full take no part (nor a place in the run's inputs).
+    offer_rows.retain(|o| o.quantity > o.committed);
+    need_rows.retain(|n| n.quantity > n.committed);
 
     let mut places = PlaceIndex::default();
     let mut kind_ids: HashMap<String, u32> = HashMap::new();
@@ -313,7 +316,7 @@ pub async fn run(db: &Db, actor: &Actor, input: &RunInput, choices: &[Choice]) -
     // ask more than it has: then the run is refused with the reason, and nothing is kept.
     let allocation = allocate::solve(&problem).map_err(|e| match e {
         allocate::Error::PinsExceedOffer { .. } | allocate::Error::PinsExceedNeed { .. } => {
-            Error::Conflict("err-pool-pins-exceed")
+            Error::field("choice", "err-pool-pins-exceed")
         }
         other => Error::Internal(anyhow::anyhow!("allocation: {other}")),
     })?;
@@ -347,44 +350,61 @@ pub async fn run(db: &Db, actor: &Actor, input: &RunInput, choices: &[Choice]) -
     .bind(db::now())
     .fetch_one(&mut *tx)
     .await?;
-    for (row, offer) in offer_rows.iter().zip(&offers) {
-        sqlx::query(
-            "INSERT INTO pool_run_offers (run_id, offer_id, quantity, units_left) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(run_id)
-        .bind(row.id)
-        .bind(offer.quantity as i64)
-        .bind(allocation.offer_left[offer_index[&row.id]] as i64)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for (row, need) in need_rows.iter().zip(&needs) {
-        sqlx::query(
-            "INSERT INTO pool_run_needs (run_id, need_id, quantity, priority, units_left) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(run_id)
-        .bind(row.id)
-        .bind(need.quantity as i64)
-        .bind(row.priority)
-        .bind(allocation.need_left[need_index[&row.id]] as i64)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for c in &kept {
-        sqlx::query(
-            "INSERT INTO pool_run_choices (run_id, offer_id, need_id, choice, quantity) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(run_id)
-        .bind(c.offer_id)
-        .bind(c.need_id)
-        .bind(&c.choice)
-        .bind(c.quantity)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for pair in &allocation.pairs {
+    use crate::db::BindValue;
+    let int = |v: i64| BindValue::from(v);
+    let inputs = offer_rows
+        .iter()
+        .zip(&offers)
+        .enumerate()
+        .map(|(i, (row, offer))| {
+            vec![
+                int(run_id),
+                int(row.id),
+                int(offer.quantity as i64),
+                int(allocation.offer_left[i] as i64),
+            ]
+        });
+    db::insert_rows(
+        &mut tx,
+        "pool_run_offers (run_id, offer_id, quantity, units_left)",
+        inputs.collect(),
+    )
+    .await?;
+    let inputs = need_rows
+        .iter()
+        .zip(&needs)
+        .enumerate()
+        .map(|(j, (row, need))| {
+            vec![
+                int(run_id),
+                int(row.id),
+                int(need.quantity as i64),
+                int(row.priority),
+                int(allocation.need_left[j] as i64),
+            ]
+        });
+    db::insert_rows(
+        &mut tx,
+        "pool_run_needs (run_id, need_id, quantity, priority, units_left)",
+        inputs.collect(),
+    )
+    .await?;
+    let choices = kept.iter().map(|c| {
+        vec![
+            int(run_id),
+            int(c.offer_id),
+            int(c.need_id),
+            BindValue::from(c.choice.as_str()),
+            int(c.quantity),
+        ]
+    });
+    db::insert_rows(
+        &mut tx,
+        "pool_run_choices (run_id, offer_id, need_id, choice, quantity)",
+        choices.collect(),
+    )
+    .await?;
+    let pairs = allocation.pairs.iter().map(|pair| {
         let (offer, need) = (&offers[pair.offer], &needs[pair.need]);
         let pinned = pins
             .iter()
@@ -394,21 +414,24 @@ pub async fn run(db: &Db, actor: &Actor, input: &RunInput, choices: &[Choice]) -
             allocate::Limit::OfferSpent => "offer_spent",
             _ => "pinned",
         };
-        sqlx::query(
-            "INSERT INTO pool_allocations (run_id, offer_id, need_id, quantity, priority, \
-             transport_cost, limit_reason, pinned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(run_id)
-        .bind(offer_rows[pair.offer].id)
-        .bind(need_rows[pair.need].id)
-        .bind(pair.quantity as i64)
-        .bind(i64::from(need.priority))
-        .bind(allocate::transport_cost(offer, need).expect("an allowed pair"))
-        .bind(limit)
-        .bind(i64::from(pinned))
-        .execute(&mut *tx)
-        .await?;
-    }
+        vec![
+            int(run_id),
+            int(offer_rows[pair.offer].id),
+            int(need_rows[pair.need].id),
+            int(pair.quantity as i64),
+            int(i64::from(need.priority)),
+            int(allocate::transport_cost(offer, need).expect("an allowed pair")),
+            BindValue::from(limit),
+            int(i64::from(pinned)),
+        ]
+    });
+    db::insert_rows(
+        &mut tx,
+        "pool_allocations (run_id, offer_id, need_id, quantity, priority, transport_cost, \
+         limit_reason, pinned)",
+        pairs.collect(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         Some(actor),
@@ -469,19 +492,21 @@ pub async fn list(db: &Db, actor: &Actor, limit: i64) -> Result<Vec<Run>> {
     .await?)
 }
 
-const LINE_FROM: &str = "SELECT a.id, a.offer_id, o.org_id AS offer_org_id, og.name_ar AS offer_org_ar, \
+fn line_from() -> String {
+    format!(
+        "SELECT a.id, a.offer_id, o.org_id AS offer_org_id, og.name_ar AS offer_org_ar, \
     og.name_en AS offer_org_en, o.category, o.governorate AS offer_governorate, \
     o.district AS offer_district, o.reach, a.need_id, n.org_id AS need_org_id, \
     ng.name_ar AS need_org_ar, ng.name_en AS need_org_en, n.governorate AS need_governorate, \
     n.district AS need_district, a.quantity, a.priority, a.transport_cost, a.limit_reason, \
-    a.pinned, a.status, a.responded_at, r.deliver_by, n.record_id, \
-    CAST((SELECT COALESCE(SUM(d.quantity), 0) FROM pool_deliveries d WHERE d.allocation_id = a.id \
-      AND NOT EXISTS (SELECT 1 FROM assistance x WHERE x.reverses_id = d.assistance_id)) AS BIGINT) \
-      AS delivered \
+    a.pinned, a.status, a.responded_at, r.deliver_by, n.record_id, {delivered} AS delivered \
     FROM pool_allocations a JOIN pool_runs r ON r.id = a.run_id \
     JOIN pool_offers o ON o.id = a.offer_id \
     JOIN orgs og ON og.id = o.org_id JOIN pool_needs n ON n.id = a.need_id \
-    JOIN orgs ng ON ng.id = n.org_id";
+    JOIN orgs ng ON ng.id = n.org_id",
+        delivered = super::delivered_sql("a.id")
+    )
+}
 
 /// A run's pairs, by offer, one page of offers.
 pub async fn lines(
@@ -498,9 +523,10 @@ pub async fn lines(
             .await?;
     let page = page.within(total);
     let sql = format!(
-        "{LINE_FROM} WHERE a.run_id = $1 AND a.offer_id IN (SELECT DISTINCT offer_id FROM \
+        "{} WHERE a.run_id = $1 AND a.offer_id IN (SELECT DISTINCT offer_id FROM \
          pool_allocations WHERE run_id = $1 ORDER BY offer_id LIMIT {} OFFSET {}) \
          ORDER BY a.offer_id, a.priority DESC, a.need_id",
+        line_from(),
         page.size(),
         page.offset()
     );
@@ -582,7 +608,12 @@ pub async fn rerun(db: &Db, actor: &Actor, run: i64, change: Option<Choice>) -> 
     let input = RunInput {
         categories: split(&old.categories),
         governorates: split(&old.governorates),
-        deliver_by: old.deliver_by.clone().unwrap_or_default(),
+        // A delivery date that has passed since is not carried into the new run.
+        deliver_by: old
+            .deliver_by
+            .clone()
+            .filter(|d| *d >= db::today())
+            .unwrap_or_default(),
     };
     self::run(db, actor, &input, &kept).await
 }
@@ -593,6 +624,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if !actor.coordinates() {
         return Err(Error::Forbidden);
     }
+    let _one_at_a_time = super::POOL_LOCK.lock().await;
     let run = get(db, actor, id).await?;
     if run.status == "published" {
         return Ok(());
@@ -656,8 +688,10 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
 /// so that they can arrange the delivery; nothing of any household is.
 pub async fn mine(db: &Db, actor: &Actor) -> Result<(Vec<Line>, Vec<Line>)> {
     let sql = format!(
-        "{LINE_FROM} WHERE r.status = 'published' \
-         AND o.org_id = $1 ORDER BY a.status DESC, a.id DESC LIMIT 500"
+        "{} WHERE r.status = 'published' AND o.org_id = $1 \
+         ORDER BY CASE WHEN a.status IN ('published', 'accepted') THEN 0 ELSE 1 END, a.id DESC \
+         LIMIT 2000",
+        line_from()
     );
     let deliver = flag_overdue(
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -666,8 +700,10 @@ pub async fn mine(db: &Db, actor: &Actor) -> Result<(Vec<Line>, Vec<Line>)> {
             .await?,
     );
     let sql = format!(
-        "{LINE_FROM} WHERE r.status = 'published' \
-         AND n.org_id = $1 ORDER BY a.status DESC, a.id DESC LIMIT 500"
+        "{} WHERE r.status = 'published' AND n.org_id = $1 \
+         ORDER BY CASE WHEN a.status IN ('published', 'accepted') THEN 0 ELSE 1 END, a.id DESC \
+         LIMIT 2000",
+        line_from()
     );
     let receive = flag_overdue(
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -683,6 +719,7 @@ pub async fn respond(db: &Db, actor: &Actor, allocation: i64, accept: bool) -> R
     if !actor.can_write() {
         return Err(Error::Forbidden);
     }
+    let _one_at_a_time = super::POOL_LOCK.lock().await;
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT o.org_id, a.status, r.status FROM pool_allocations a \
          JOIN pool_offers o ON o.id = a.offer_id JOIN pool_runs r ON r.id = a.run_id WHERE a.id = $1",

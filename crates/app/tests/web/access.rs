@@ -625,18 +625,18 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/pool/summary?format=xlsx", None, "AAAAA"),
         row(M::GET, "/pool/offers", None, "AAAAA"),
         row(M::GET, "/pool/offers?format=csv", None, "AAAAA"),
-        row(M::GET, "/pool/offers/new", None, "AADAA"),
+        row(M::GET, "/pool/offers/new", None, "DDDAA"),
         row(
             M::POST,
             "/pool/offers",
             Form("category=blankets&quantity={n}&governorate=26&district=سوهاج&reach=governorate"),
-            "AADAA",
+            "DDDAA",
         ),
         row(
             M::POST,
             "/pool/offers",
             Form("category=blankets&quantity=0&governorate=26&reach=district"),
-            "VVDVV",
+            "DDDVV",
         ),
         row(
             M::POST,

@@ -657,6 +657,25 @@ async fn registry_needs_and_deliveries(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(delivered(to_posted).await, 0, "reversed, undelivered");
+    // Three deliveries of the whole at once (fresh keys, two tabs): one is recorded.
+    let whole = |key: &'static str| {
+        deliver(
+            &amal,
+            to_posted,
+            vec![
+                ("given_on", today.clone()),
+                ("households", "AMAL-002,2".into()),
+                ("submission", key.into()),
+            ],
+        )
+    };
+    let (a, b, c) = tokio::join!(whole("race-a"), whole("race-b"), whole("race-c"));
+    let ok = [a, b, c]
+        .iter()
+        .filter(|r| r.as_ref().unwrap().status() == 200)
+        .count();
+    assert_eq!(ok, 1, "one of three at once");
+    assert_eq!(delivered(to_posted).await, 2, "never more than allocated");
     // The drawn household: recorded under Al-Amal on the registration the pool drew.
     let res = deliver(&amal, to_drawn, vec![("given_on", today.clone())])
         .await
