@@ -214,11 +214,16 @@ pub async fn run(db: &Db, actor: &Actor, input: &RunInput, choices: &[Choice]) -
         )
     };
     // Of active members only: a suspended or departed member could not answer or deliver.
+    // What published allocations took, summed once for all (a correlated sum per row let
+    // PostgreSQL, with stale statistics, scan the allocations once per need).
     let sql = format!(
-        "SELECT o.id, o.category, o.governorate, o.district, o.reach, o.quantity, {} AS committed \
-         FROM pool_offers o JOIN orgs g ON g.id = o.org_id WHERE o.status = 'open' AND g.status = 'active' \
-         AND (o.available_until IS NULL OR o.available_until >= $1){kinds_in}{places_in} ORDER BY o.id",
-        super::committed_sql("a.offer_id = o.id")
+        "SELECT o.id, o.category, o.governorate, o.district, o.reach, o.quantity, \
+         CAST(COALESCE(c.units, 0) AS BIGINT) AS committed \
+         FROM pool_offers o JOIN orgs g ON g.id = o.org_id \
+         LEFT JOIN (SELECT offer_id, SUM(quantity) AS units FROM pool_allocations \
+                    WHERE status IN ('published', 'accepted') GROUP BY offer_id) c ON c.offer_id = o.id \
+         WHERE o.status = 'open' AND g.status = 'active' \
+         AND (o.available_until IS NULL OR o.available_until >= $1){kinds_in}{places_in} ORDER BY o.id"
     );
     let mut q = sqlx::query_as::<_, OfferRow>(sqlx::AssertSqlSafe(sql)).bind(&today);
     for v in categories.iter().chain(&governorates) {
@@ -228,10 +233,12 @@ pub async fn run(db: &Db, actor: &Actor, input: &RunInput, choices: &[Choice]) -
     let kinds_in = within("n.category", &categories, 1);
     let places_in = within("n.governorate", &governorates, 1 + categories.len());
     let sql = format!(
-        "SELECT n.id, n.category, n.governorate, n.district, n.priority, n.quantity, {} AS committed \
-         FROM pool_needs n JOIN orgs g ON g.id = n.org_id WHERE n.status = 'open' AND g.status = 'active'\
-         {kinds_in}{places_in} ORDER BY n.id",
-        super::committed_sql("a.need_id = n.id")
+        "SELECT n.id, n.category, n.governorate, n.district, n.priority, n.quantity, \
+         CAST(COALESCE(c.units, 0) AS BIGINT) AS committed \
+         FROM pool_needs n JOIN orgs g ON g.id = n.org_id \
+         LEFT JOIN (SELECT need_id, SUM(quantity) AS units FROM pool_allocations \
+                    WHERE status IN ('published', 'accepted') GROUP BY need_id) c ON c.need_id = n.id \
+         WHERE n.status = 'open' AND g.status = 'active'{kinds_in}{places_in} ORDER BY n.id"
     );
     let mut q = sqlx::query_as::<_, NeedRow>(sqlx::AssertSqlSafe(sql));
     for v in categories.iter().chain(&governorates) {
@@ -638,14 +645,14 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     let (stale,): (i64,) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM (SELECT offer_id, SUM(quantity) AS q FROM pool_allocations \
                   WHERE run_id = $1 GROUP BY offer_id) x JOIN pool_offers o ON o.id = x.offer_id \
-                 WHERE o.status <> 'open' OR x.q + COALESCE((SELECT SUM(b.quantity) \
-                   FROM pool_allocations b WHERE b.offer_id = o.id \
-                   AND b.status IN ('published', 'accepted')), 0) > o.quantity) \
+                 LEFT JOIN (SELECT offer_id, SUM(quantity) AS units FROM pool_allocations \
+                   WHERE status IN ('published', 'accepted') GROUP BY offer_id) c ON c.offer_id = o.id \
+                 WHERE o.status <> 'open' OR x.q + COALESCE(c.units, 0) > o.quantity) \
               + (SELECT COUNT(*) FROM (SELECT need_id, SUM(quantity) AS q FROM pool_allocations \
                   WHERE run_id = $1 GROUP BY need_id) y JOIN pool_needs n ON n.id = y.need_id \
-                 WHERE n.status <> 'open' OR y.q + COALESCE((SELECT SUM(b.quantity) \
-                   FROM pool_allocations b WHERE b.need_id = n.id \
-                   AND b.status IN ('published', 'accepted')), 0) > n.quantity)",
+                 LEFT JOIN (SELECT need_id, SUM(quantity) AS units FROM pool_allocations \
+                   WHERE status IN ('published', 'accepted') GROUP BY need_id) c ON c.need_id = n.id \
+                 WHERE n.status <> 'open' OR y.q + COALESCE(c.units, 0) > n.quantity)",
     )
     .bind(id)
     .fetch_one(&mut *tx)
