@@ -392,7 +392,10 @@ async fn offers_needs_allocation_and_answers(app: TestApp) {
 }
 on_both_backends!(pool_whole_path, offers_needs_allocation_and_answers);
 
-/// The registry supplies needs, and deliveries land in the ledger with the overlap rules applied.
+/// The whole path with the registry: two members offer, a member posts a need and the registry
+/// supplies others, the secretariat allocates, pins pairs and publishes; one member declines and
+/// the units are allocated again; the other delivers, and the ledger has the entries with the
+/// overlap warning where one applies.
 async fn registry_needs_and_deliveries(app: TestApp) {
     let cairo = "01";
     let amal = app.login("staff@amal.demo").await;
@@ -410,7 +413,7 @@ async fn registry_needs_and_deliveries(app: TestApp) {
         "/pool/offers",
         &[
             ("category", "food_box"),
-            ("quantity", "20"),
+            ("quantity", "3"),
             ("governorate", cairo),
             ("reach", "governorate"),
         ],
@@ -501,8 +504,36 @@ async fn registry_needs_and_deliveries(app: TestApp) {
         "only the secretariat draws from the registry"
     );
 
-    // Allocate food boxes in Cairo and publish: Al-Amal's five go to its own need (95) and to
-    // the drawn households.
+    // A second member offers food boxes in Cairo too.
+    let res = post(
+        &app,
+        &khair,
+        "/pool/offers",
+        &[
+            ("category", "food_box"),
+            ("quantity", "20"),
+            ("governorate", cairo),
+            ("reach", "governorate"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let offer_of = |code: &'static str| {
+        let app = &app;
+        async move {
+            let (id,): (i64,) = sqlx::query_as(
+                "SELECT MAX(o.id) FROM pool_offers o JOIN orgs g ON g.id = o.org_id \
+                 WHERE g.code = $1 AND o.category = 'food_box'",
+            )
+            .bind(code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let (amal_offer, khair_offer) = (offer_of("amal").await, offer_of("khair").await);
+    // Allocate food boxes in Cairo; pin Al-Amal's offer to its own need (two units), publish.
     let res = post(
         &app,
         &admin,
@@ -515,21 +546,111 @@ async fn registry_needs_and_deliveries(app: TestApp) {
     )
     .await;
     assert_eq!(res.status(), 303);
+    let first = newest_run(&app).await;
+    let (offer, need) = (amal_offer.to_string(), posted.to_string());
+    let res = post(
+        &app,
+        &admin,
+        &format!("/pool/runs/{first}/choices"),
+        &[
+            ("offer_id", offer.as_str()),
+            ("need_id", need.as_str()),
+            ("choice", "pin"),
+            ("quantity", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let pinned = newest_run(&app).await;
+    assert!(pinned > first);
+    // And its third unit to the first household drawn (a second pin, a third run).
+    let household = drawn[0].0.to_string();
+    let res = post(
+        &app,
+        &admin,
+        &format!("/pool/runs/{pinned}/choices"),
+        &[
+            ("offer_id", offer.as_str()),
+            ("need_id", household.as_str()),
+            ("choice", "pin"),
+            ("quantity", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
     let run = newest_run(&app).await;
+    let page = admin.page(&app, &format!("/pool/runs/{run}")).await;
+    assert_eq!(page.matches("pool-pinned-pair").count(), 0);
+    assert!(
+        page.contains("وحدة على الأقل"),
+        "both pins are listed: {page}"
+    );
     let res = post(&app, &admin, &format!("/pool/runs/{run}/publish"), &[]).await;
     assert_eq!(res.status(), 303);
-    let ids: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT id, need_id FROM pool_allocations WHERE run_id = $1 ORDER BY id")
+    let of = |offer: i64| {
+        let app = &app;
+        async move {
+            let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT id, need_id, quantity FROM pool_allocations \
+                 WHERE run_id = $1 AND offer_id = $2 ORDER BY id",
+            )
             .bind(run)
+            .bind(offer)
             .fetch_all(&app.db.pool)
             .await
             .unwrap();
+            rows
+        }
+    };
+    let ids: Vec<(i64, i64)> = of(amal_offer).await.iter().map(|r| (r.0, r.1)).collect();
     assert!(
-        ids.iter().any(|(_, n)| *n == posted),
-        "the posted need is served"
+        of(amal_offer)
+            .await
+            .iter()
+            .any(|r| r.1 == posted && r.2 >= 2),
+        "the pinned pair is in the published allocation"
     );
     let (to_posted, _) = *ids.iter().find(|(_, n)| *n == posted).unwrap();
-    let (to_drawn, _) = *ids.iter().find(|(_, n)| *n != posted).unwrap();
+    let (to_drawn, _) = *ids
+        .iter()
+        .find(|(_, n)| *n != posted && *n > baseline)
+        .expect("Al-Amal's offer serves a drawn household");
+    // Al-Khair declines its pairs; run again, and its units are offered again.
+    let khair_pairs = of(khair_offer).await;
+    assert!(!khair_pairs.is_empty(), "Al-Khair's offer serves someone");
+    for (id, _, _) in &khair_pairs {
+        let res = post(
+            &app,
+            &khair,
+            &format!("/pool/allocations/{id}/decline"),
+            &[],
+        )
+        .await;
+        assert_eq!(res.status(), 303);
+    }
+    let res = post(
+        &app,
+        &admin,
+        "/pool/runs",
+        &[("categories", "food_box"), ("governorates", cairo)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let again = newest_run(&app).await;
+    let (khair_again,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM pool_allocations \
+         WHERE run_id = $1 AND offer_id = $2",
+    )
+    .bind(again)
+    .bind(khair_offer)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let declined: i64 = khair_pairs.iter().map(|p| p.2).sum();
+    assert_eq!(
+        khair_again, declined,
+        "the declined units are allocated again"
+    );
     // Al-Amal's page names no registering member of a drawn household.
     let amal_page = amal.page(&app, "/pool").await;
     assert!(amal_page.contains("أسرة من السجل الموحد"));
