@@ -334,6 +334,18 @@ async fn seed_pool(db: &Db) -> anyhow::Result<()> {
     pool::create_offer(db, &khair, &offer("food_box", "3", "01", "", "national"))
         .await
         .map_err(e)?;
+    // A service: a clinic's free visits in Minya.
+    pool::create_offer(
+        db,
+        &tanmia,
+        &OfferInput {
+            unit: "كشف".into(),
+            conditions: "عيادة الجمعية بسمالوط، أيام السبت".into(),
+            ..offer("medical_visit", "60", "24", "سمالوط", "governorate")
+        },
+    )
+    .await
+    .map_err(e)?;
     let need = |kind: &str, quantity: &str, district: &str, priority: &str, note: &str| NeedInput {
         category: kind.into(),
         quantity: quantity.into(),
