@@ -1148,3 +1148,5 @@ pool-published-pairs = The published allocation
 pool-pin-hint = "Pin" keeps this pair with its quantity in the next run whatever else changes; "Exclude" forbids it. Either computes the allocation again at once and keeps a new proposal.
 pool-status-published-theirs = Awaiting the offering member's answer
 pool-decline-hint = A decline is final: the units go back to the secretariat for a new run.
+pool-bad-line = (line { $line })
+pool-pages-of-offers = Pages count offers: each page has 25 offers with everything each one serves.

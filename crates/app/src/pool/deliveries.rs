@@ -64,29 +64,32 @@ pub async fn to_deliver(db: &Db, actor: &Actor, allocation: i64) -> Result<ToDel
     }
 }
 
-/// Parses the households of a posted need: the member's record ids with their units.
+/// Parses the households of a posted need: the member's record ids with their units, and the
+/// number of the first line that could not be used (as the form's box counts its lines).
 async fn households(
     db: &Db,
     actor: &Actor,
     raw: &str,
     governorate: &str,
     errs: &mut FieldErrors,
-) -> Result<Vec<(i64, i64)>> {
+) -> Result<(Vec<(i64, i64)>, Option<usize>)> {
     let mut out = Vec::new();
-    let lines: Vec<&str> = raw
+    let lines: Vec<(usize, &str)> = raw
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, l)| (i + 1, l))
         .collect();
     if lines.is_empty() {
         errs.add("households", "err-required");
-        return Ok(out);
+        return Ok((out, None));
     }
     if lines.len() > MAX_LINES {
         errs.add("households", "err-pool-too-many-lines");
-        return Ok(out);
+        return Ok((out, None));
     }
-    for line in lines {
+    for (number, line) in lines {
         let (key, units) = match line.rsplit_once([',', '،', '\t', ';', '؛']) {
             Some((k, u)) => (k.trim(), u.trim()),
             None => (line, "1"),
@@ -109,24 +112,33 @@ async fn households(
         match (record, units) {
             (Some((id, _)), _) if out.iter().any(|(r, _)| *r == id) => {
                 errs.add("households", "err-pool-household-twice");
-                break;
+                return Ok((out, Some(number)));
             }
             (Some(_), _) if elsewhere => {
                 errs.add("households", "err-pool-household-elsewhere");
-                break;
+                return Ok((out, Some(number)));
             }
             (Some((id, _)), Some(u)) => out.push((id, u)),
             (None, _) => {
                 errs.add("households", "err-pool-unknown-household");
-                break;
+                return Ok((out, Some(number)));
             }
             (_, None) => {
                 errs.add("households", "err-pool-quantity");
-                break;
+                return Ok((out, Some(number)));
             }
         }
     }
-    Ok(out)
+    Ok((out, None))
+}
+
+/// The first line of a delivery's households that could not be used, for the form to point at.
+pub async fn bad_line(db: &Db, actor: &Actor, allocation: i64, raw: &str) -> Result<Option<usize>> {
+    let a = to_deliver(db, actor, allocation).await?;
+    let mut errs = FieldErrors::default();
+    Ok(households(db, actor, raw, &a.need_governorate, &mut errs)
+        .await?
+        .1)
 }
 
 /// Records a delivery of an accepted allocation; returns what each ledger entry overlaps.
@@ -193,7 +205,11 @@ pub async fn deliver(
             }
             vec![(record, units)]
         }
-        None => households(db, actor, &input.households, &a.need_governorate, &mut errs).await?,
+        None => {
+            households(db, actor, &input.households, &a.need_governorate, &mut errs)
+                .await?
+                .0
+        }
     };
     let total: i64 = lines.iter().map(|(_, u)| u).sum();
     if errs.is_empty() && total > left && !replay {

@@ -397,8 +397,14 @@ async fn deliver_page(
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let allocation = deliveries::to_deliver(&app.db, actor, id).await?;
+    let bad_line = match errors {
+        Some(e) if e.get("households").is_some() && allocation.record_id.is_none() => {
+            deliveries::bad_line(&app.db, actor, id, &input.households).await?
+        }
+        _ => None,
+    };
     let c = minijinja::context! {
-        a => allocation, input => input, recorded => recorded,
+        a => allocation, input => input, recorded => recorded, bad_line => bad_line,
         can_write => actor.can_write(),
         submission => crate::users::random_token(),
         categories => crate::kinds::ASSISTANCE.all(&app.db).await?,

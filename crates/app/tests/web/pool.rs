@@ -708,7 +708,9 @@ async fn registry_needs_and_deliveries(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("ليس رقم سجل في كشوفكم"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("ليس رقم سجل في كشوفكم"), "{page}");
+    assert!(page.contains("السطر"), "the bad line is named: {page}");
     assert_eq!(app.count("assistance").await, before);
     // Family A1, Al-Amal's AMAL-001, had a food box from Al-Nour ten days ago: the delivery is
     // recorded with the overlap warning. Partial: one of two units.
