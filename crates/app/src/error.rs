@@ -56,6 +56,27 @@ impl FieldErrors {
         }
     }
     /// `Ok(())` when nothing was added, else the validation error.
+    /// The codes a form sent for a list field (checkboxes): trimmed, empty ones dropped, sorted,
+    /// each once; `err-choice` on `field` when one is not `known`.
+    pub fn codes(
+        &mut self,
+        field: &'static str,
+        raw: &[String],
+        known: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
+        let mut codes: Vec<String> = raw
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if codes.iter().any(|c| !known(c)) {
+            self.add(field, "err-choice");
+        }
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+
     pub fn check(self) -> Result<(), Error> {
         if self.0.is_empty() {
             Ok(())

@@ -222,34 +222,12 @@ fn check(input: &AnnouncementInput, file: Option<&File>) -> Result<Checked> {
         // An announcement asks for no answer: a date given with it is dropped.
         _ => None,
     };
-    let mut governorates: Vec<String> = input
-        .governorates
-        .iter()
-        .map(|g| g.trim().to_owned())
-        .filter(|g| !g.is_empty())
-        .collect();
-    if governorates
-        .iter()
-        .any(|g| crate::orgs::governorates::by_code(g).is_none())
-    {
-        errs.add("governorates", "err-choice");
-    }
-    governorates.sort();
-    governorates.dedup();
-    let mut sectors: Vec<String> = input
-        .sectors
-        .iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if sectors
-        .iter()
-        .any(|s| !crate::orgs::SECTORS.contains(&s.as_str()))
-    {
-        errs.add("sectors", "err-choice");
-    }
-    sectors.sort();
-    sectors.dedup();
+    let governorates = errs.codes("governorates", &input.governorates, |g| {
+        crate::orgs::governorates::by_code(g).is_some()
+    });
+    let sectors = errs.codes("sectors", &input.sectors, |s| {
+        crate::orgs::SECTORS.contains(&s)
+    });
     if let Some(f) = file {
         check_file(f, "file", &mut errs);
     }

@@ -365,15 +365,25 @@ fn narrowed(f: &Filter, first: usize) -> (String, Vec<String>) {
     (sql, values)
 }
 
-/// Offers the actor may see, newest first, one page.
-pub async fn offers(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(Vec<Offer>, i64)> {
+/// One page of `table` (aliased `t` for the filter, `alias` for `columns`) that the actor may
+/// see — its own organisation's rows, or every row for who sees all — and how many there are.
+async fn page_of<T>(
+    db: &Db,
+    actor: &Actor,
+    f: &Filter,
+    page: Page,
+    (table, alias, columns, order): (&str, &str, String, &str),
+) -> Result<(Vec<T>, i64)>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let (cond, values) = narrowed(f, 2);
     let own = if actor.sees_all() {
         "1 = 1 OR $1 = 0"
     } else {
         "t.org_id = $1"
     };
-    let from = format!("FROM pool_offers t WHERE ({own}){cond}");
+    let from = format!("FROM {table} t WHERE ({own}){cond}");
     let mut count =
         sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
             .bind(actor.org_id);
@@ -383,49 +393,33 @@ pub async fn offers(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(V
     let (total,) = count.fetch_one(&db.pool).await?;
     let page = page.within(total);
     let sql = format!(
-        "SELECT {} FROM pool_offers o JOIN orgs g ON g.id = o.org_id \
-         WHERE o.id IN (SELECT t.id {from}) ORDER BY o.id DESC LIMIT {} OFFSET {}",
-        offer_columns(),
+        "SELECT {columns} FROM {table} {alias} JOIN orgs g ON g.id = {alias}.org_id \
+         WHERE {alias}.id IN (SELECT t.id {from}) ORDER BY {order} LIMIT {} OFFSET {}",
         page.size(),
         page.offset()
     );
-    let mut q = sqlx::query_as::<_, Offer>(sqlx::AssertSqlSafe(sql)).bind(actor.org_id);
+    let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)).bind(actor.org_id);
     for v in &values {
         q = q.bind(v.clone());
     }
     Ok((q.fetch_all(&db.pool).await?, total))
 }
 
+/// Offers the actor may see, newest first, one page.
+pub async fn offers(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(Vec<Offer>, i64)> {
+    let of = ("pool_offers", "o", offer_columns(), "o.id DESC");
+    page_of(db, actor, f, page, of).await
+}
+
 /// Needs the actor may see, most in need first, one page.
 pub async fn needs(db: &Db, actor: &Actor, f: &Filter, page: Page) -> Result<(Vec<Need>, i64)> {
-    let (cond, values) = narrowed(f, 2);
-    let own = if actor.sees_all() {
-        "1 = 1 OR $1 = 0"
-    } else {
-        "t.org_id = $1"
-    };
-    let from = format!("FROM pool_needs t WHERE ({own}){cond}");
-    let mut count =
-        sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
-            .bind(actor.org_id);
-    for v in &values {
-        count = count.bind(v.clone());
-    }
-    let (total,) = count.fetch_one(&db.pool).await?;
-    let page = page.within(total);
-    let sql = format!(
-        "SELECT {} FROM pool_needs n JOIN orgs g ON g.id = n.org_id \
-         WHERE n.id IN (SELECT t.id {from}) ORDER BY n.status, n.priority DESC, n.id \
-         LIMIT {} OFFSET {}",
+    let of = (
+        "pool_needs",
+        "n",
         need_columns(),
-        page.size(),
-        page.offset()
+        "n.status, n.priority DESC, n.id",
     );
-    let mut q = sqlx::query_as::<_, Need>(sqlx::AssertSqlSafe(sql)).bind(actor.org_id);
-    for v in &values {
-        q = q.bind(v.clone());
-    }
-    let mut needs = q.fetch_all(&db.pool).await?;
+    let (mut needs, total) = page_of::<Need>(db, actor, f, page, of).await?;
     if !actor.sees_all() {
         for n in &mut needs {
             n.registered_by_ar.clear();

@@ -104,34 +104,12 @@ fn checked(
     kinds: &[crate::kinds::Category],
 ) -> Result<(Vec<String>, Vec<String>, Option<String>)> {
     let mut errs = FieldErrors::default();
-    let mut categories: Vec<String> = input
-        .categories
-        .iter()
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if categories
-        .iter()
-        .any(|c| !kinds.iter().any(|k| k.active && &k.code == c))
-    {
-        errs.add("categories", "err-choice");
-    }
-    categories.sort();
-    categories.dedup();
-    let mut governorates: Vec<String> = input
-        .governorates
-        .iter()
-        .map(|g| g.trim().to_owned())
-        .filter(|g| !g.is_empty())
-        .collect();
-    if governorates
-        .iter()
-        .any(|g| link::normalize::place::by_code(g).is_none())
-    {
-        errs.add("governorates", "err-choice");
-    }
-    governorates.sort();
-    governorates.dedup();
+    let categories = errs.codes("categories", &input.categories, |c| {
+        kinds.iter().any(|k| k.active && k.code == c)
+    });
+    let governorates = errs.codes("governorates", &input.governorates, |g| {
+        link::normalize::place::by_code(g).is_some()
+    });
     let deliver_by = match input.deliver_by.trim() {
         "" => None,
         raw => match form_date(raw) {
