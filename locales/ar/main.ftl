@@ -1181,3 +1181,84 @@ pool-status-published-theirs = بانتظار ردّ العضو المانح
 pool-decline-hint = الاعتذار نهائي: تعود الكمية إلى الأمانة لتوزيع جديد.
 pool-bad-line = (السطر { $line })
 pool-pages-of-offers = الصفحات تُعدّ بالعروض: في كل صفحة 25 عرضًا بكل ما يخدمه كل منها.
+
+## The knowledge library
+nav-library = المكتبة
+library-title = مكتبة المعرفة
+library-hint = أدلة وتقارير ومواد تدريب ونماذج يشاركها الأعضاء والأمانة الفنية. ابحث بالكلمات كما تكتبها: بهمزة أو بدونها، بالتاء المربوطة أو بالهاء، بالمفرد أو بالجمع.
+library-public-link = ما يراه الجميع في المكتبة العامة
+library-public-title = المكتبة العامة
+library-public-hint = وثائق التحالف المتاحة للجميع، دون تسجيل دخول.
+library-search-label = ابحث في المكتبة
+library-search-example = مثال: تدريب المعلمين في أسوان
+library-search-hint = تظهر أولًا الوثائق التي فيها كلماتك متتالية كما كتبتها. ضع عبارة بين علامتي تنصيص "…" لتكون شرطًا.
+library-search = بحث
+library-added-by = أضافها
+library-file-type = نوع الملف
+library-access = من يطّلع عليها
+library-tag = وسم
+library-language = لغة الوثيقة
+library-no-words = لم نجد في بحثك كلمة يُبحث بها (حروف الجر وحدها لا تكفي). هذه أحدث الوثائق.
+library-some-words = لا توجد وثيقة فيها كل كلماتك؛ هذه وثائق فيها بعضها.
+library-found = { $n ->
+    [one] وُجدت وثيقة واحدة.
+    [two] وُجدت وثيقتان.
+    [few] وُجدت { $n } وثائق.
+   *[other] وُجدت { $n } وثيقة.
+}
+library-count = { $n ->
+    [one] في المكتبة وثيقة واحدة، الأحدث أولًا.
+    [two] في المكتبة وثيقتان، الأحدث أولًا.
+    [few] في المكتبة { $n } وثائق، الأحدث أولًا.
+   *[other] في المكتبة { $n } وثيقة، الأحدث أولًا.
+}
+library-exact-phrase = العبارة كما كتبتها
+library-version-n = الإصدار { $n }
+library-nothing-found = لم نجد وثيقة بهذه الكلمات. جرّب كلمة أقل أو أزل أحد الاختيارات.
+library-empty = لا توجد وثائق بعد.
+library-access-public = للجميع
+library-access-members = للأعضاء
+library-access-secretariat = للأمانة الفنية
+library-access-public-hint = يراها أي شخص، ومنها المكتبة العامة دون تسجيل دخول.
+library-access-members-hint = يراها كل مستخدمي التحالف بعد تسجيل الدخول.
+library-access-secretariat-hint = تراها الأمانة الفنية والجهة التي أضافتها فقط.
+library-language-ar = العربية
+library-language-en = الإنجليزية
+library-language-both = العربية والإنجليزية
+library-language-auto = تُعرف من نص الملف
+library-language-hint = اتركها لتُعرف من حروف الملف.
+library-title-hint = إن تركته فارغًا صار اسم الملف عنوانًا.
+library-summary = نبذة
+library-tags = وسوم
+library-tags-hint = كلمات تصف الوثيقة تفصلها فاصلة، مثل: تدريب، صحة الأم، ورشة أسوان.
+library-none = بلا
+library-all-governorates = كل المحافظات
+library-add = إضافة وثيقة
+library-add-hint = يُستخرج نص الملف عند رفعه ليُبحث فيه. ملفات PDF الممسوحة ضوئيًا بلا نص يُبحث فيها بعنوانها ونبذتها ووسومها فقط.
+library-file = الملف
+library-file-hint = { $types }، حتى { $mb } ميجابايت.
+library-for-member = الجهة صاحبة الوثيقة
+library-add-button = إضافة إلى المكتبة
+library-edit = تعديل البيانات
+library-back-to-results = العودة إلى نتائج البحث
+library-added = أُضيفت الوثيقة إلى المكتبة.
+library-updated = حُفظت بيانات الوثيقة.
+library-version-added = رُفع الإصدار { $n }. الإصدارات السابقة محفوظة أدناه.
+library-download = تنزيل { $name }
+library-kb = { $n } ك.ب
+library-updated-on = آخر تحديث
+library-versions = الإصدارات
+library-version = الإصدار
+library-note = ما الجديد فيه
+library-uploaded = رُفع في
+library-current = الحالي
+library-new-version = رفع إصدار جديد
+library-new-version-hint = يصبح الإصدار الجديد هو المعروض والمبحوث فيه، ويبقى القديم للتنزيل. حتى { $mb } ميجابايت.
+library-upload-version = رفع الإصدار
+library-remove-confirm = الحذف يُخرج الوثيقة من المكتبة والبحث، ويبقى أثرها في سجل التدقيق.
+library-remove = حذف من المكتبة
+entity-library_document = وثيقة في المكتبة
+audit-ev-library_document-create = أضاف وثيقة إلى المكتبة
+audit-ev-library_document-add_version = رفع إصدارًا جديدًا من وثيقة
+audit-ev-library_document-update = عدّل بيانات وثيقة
+audit-ev-library_document-remove = حذف وثيقة من المكتبة

@@ -1150,3 +1150,80 @@ pool-status-published-theirs = Awaiting the offering member's answer
 pool-decline-hint = A decline is final: the units go back to the secretariat for a new run.
 pool-bad-line = (line { $line })
 pool-pages-of-offers = Pages count offers: each page has 25 offers with everything each one serves.
+
+## The knowledge library
+nav-library = Library
+library-title = Knowledge library
+library-hint = Guides, reports, training material and templates shared by members and the secretariat. Search with words as you type them: with or without hamza, ة or ه, singular or plural.
+library-public-link = What everyone sees in the public library
+library-public-title = Public library
+library-public-hint = The alliance's documents open to everyone, without signing in.
+library-search-label = Search the library
+library-search-example = e.g. teacher training in Aswan
+library-search-hint = Documents holding your words one after another, as typed, come first. Put a phrase in quotes "…" to require it.
+library-search = Search
+library-added-by = Added by
+library-file-type = File type
+library-access = Who can read it
+library-tag = Tag
+library-language = Document language
+library-no-words = Your search has no word to look for (prepositions alone are not enough). Here are the newest documents.
+library-some-words = No document holds all your words; these hold some of them.
+library-found = { $n ->
+    [one] One document found.
+   *[other] { $n } documents found.
+}
+library-count = { $n ->
+    [one] One document in the library, newest first.
+   *[other] { $n } documents in the library, newest first.
+}
+library-exact-phrase = Your words as typed
+library-version-n = Version { $n }
+library-nothing-found = No document has these words. Try fewer words or clear a filter.
+library-empty = No documents yet.
+library-access-public = Everyone
+library-access-members = Members
+library-access-secretariat = Secretariat
+library-access-public-hint = Anyone can read it, also on the public library without signing in.
+library-access-members-hint = Every signed-in user of the alliance can read it.
+library-access-secretariat-hint = Only the secretariat and the organisation that added it can read it.
+library-language-ar = Arabic
+library-language-en = English
+library-language-both = Arabic and English
+library-language-auto = Told from the file's text
+library-language-hint = Leave it to be told from the file's letters.
+library-title-hint = Left empty, the file's name becomes the title.
+library-summary = Summary
+library-tags = Tags
+library-tags-hint = Words describing the document, separated by commas, e.g. training, maternal health, Aswan workshop.
+library-none = None
+library-all-governorates = All governorates
+library-add = Add a document
+library-add-hint = The file's text is extracted on upload to be searched. A scanned PDF without text is found by its title, summary and tags only.
+library-file = File
+library-file-hint = { $types }, up to { $mb } MB.
+library-for-member = Organisation the document belongs to
+library-add-button = Add to the library
+library-edit = Edit details
+library-back-to-results = Back to the results
+library-added = The document was added to the library.
+library-updated = The document's details were saved.
+library-version-added = Version { $n } uploaded. Earlier versions are kept below.
+library-download = Download { $name }
+library-kb = { $n } KB
+library-updated-on = Last updated
+library-versions = Versions
+library-version = Version
+library-note = What is new in it
+library-uploaded = Uploaded
+library-current = Current
+library-new-version = Upload a new version
+library-new-version-hint = The new version becomes the one shown and searched; older ones stay downloadable. Up to { $mb } MB.
+library-upload-version = Upload the version
+library-remove-confirm = Removing takes the document out of the library and its search; the audit trail keeps a record.
+library-remove = Remove from the library
+entity-library_document = Library document
+audit-ev-library_document-create = Added a document to the library
+audit-ev-library_document-add_version = Uploaded a new version of a document
+audit-ev-library_document-update = Edited a document's details
+audit-ev-library_document-remove = Removed a document from the library

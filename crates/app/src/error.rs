@@ -47,6 +47,33 @@ impl FieldErrors {
             self.add(field, "err-email");
         }
     }
+    /// A text as typed: trimmed, its line breaks `\n`, at most `max` characters, without
+    /// control characters (but line breaks and tabs) or characters that reorder what follows
+    /// ([`reorders`]). A `required` one without a letter or digit counts as empty (invisible
+    /// characters alone).
+    pub fn text(&mut self, field: &'static str, raw: &str, max: usize, required: bool) -> String {
+        let t = raw.trim().replace("\r\n", "\n");
+        if required && !t.chars().any(char::is_alphanumeric) {
+            self.add(field, "err-required");
+        } else if t.chars().count() > max {
+            self.add(field, "err-too-long");
+        } else if t
+            .chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || reorders(c))
+        {
+            self.add(field, "err-control-character");
+        }
+        t
+    }
+    /// A one-line text (a title, an e-mail's subject): as [`FieldErrors::text`], and no line
+    /// break or tab.
+    pub fn line(&mut self, field: &'static str, raw: &str, max: usize, required: bool) -> String {
+        let t = self.text(field, raw, max, required);
+        if t.contains(['\n', '\t']) && self.get(field).is_none() {
+            self.add(field, "err-one-line");
+        }
+        t
+    }
     /// A required name of at most 200 characters.
     pub fn name(&mut self, field: &'static str, name: &str) {
         if name.is_empty() {
@@ -84,6 +111,12 @@ impl FieldErrors {
             Err(Error::Validation(self))
         }
     }
+}
+
+/// Characters that reorder what follows them (right-to-left overrides and embeddings, and the
+/// isolates): in a title or file name they make `report\u{202e}fdp.exe` read as a PDF.
+pub fn reorders(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[derive(Debug, thiserror::Error)]

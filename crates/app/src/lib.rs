@@ -2,10 +2,10 @@
 //! its member foundations — coordinates its work.
 //!
 //! Rooms in layers (docs/ARCHITECTURE.md draws them): the features (`agreements`,
-//! `announcements`, `assistance`, `coordination`, `kinds`, `pool`, `registry`), each with its types,
+//! `announcements`, `assistance`, `coordination`, `kinds`, `library`, `pool`, `registry`), each with its types,
 //! rules and queries and a `routes.rs` for its pages and API; the core they stand on (`orgs`,
 //! `users`, `audit`); the web layer (`web`, `jobs`, `mail`); the shared
-//! rooms below everything (`access`, `db`, `table`, `paging`, `cache`, `error`, `i18n`, `config`,
+//! rooms below everything (`access`, `db`, `files`, `table`, `paging`, `cache`, `error`, `i18n`, `config`,
 //! `telemetry`); and at the top `router`, the one place that lists every feature's routes.
 
 pub mod access;
@@ -19,9 +19,11 @@ pub mod coordination;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod jobs;
 pub mod kinds;
+pub mod library;
 pub mod mail;
 pub mod orgs;
 pub mod paging;

@@ -17,6 +17,7 @@ pub fn routes() -> Routes {
         .merge(crate::kinds::routes::routes())
         .merge(crate::coordination::routes::routes())
         .merge(crate::pool::routes::routes())
+        .merge(crate::library::routes::routes())
 }
 
 /// The whole application: every route inside the web layer's middleware.

@@ -3,6 +3,7 @@
 mod allocate;
 mod dedup;
 mod ledger;
+mod library;
 mod registry;
 
 // glibc's allocator spent a fifth of a loaded server's time in malloc and its locks (measured
@@ -92,6 +93,11 @@ enum Command {
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
+    },
+    /// The knowledge library: add documents, search them.
+    Library {
+        #[command(subcommand)]
+        command: library::LibraryCommand,
     },
     /// Seed the demo alliance, optionally with many agreements for load tests.
     Demo {
@@ -433,6 +439,10 @@ async fn main() -> anyhow::Result<()> {
                 PeriodArg::All => mizalla::coordination::Period::All,
             };
             registry::export_fourw(&db, out, level, period, from.as_deref(), to.as_deref()).await?;
+        }
+        Command::Library { command } => {
+            let db = mizalla::open(&settings).await?;
+            library::run(&db, command).await?;
         }
         Command::Demo { agreements } => {
             let db = mizalla::open(&settings).await?;

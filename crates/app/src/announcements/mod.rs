@@ -111,12 +111,7 @@ pub struct AnnouncementInput {
     pub submission: String,
 }
 
-/// A file as uploaded: its name and bytes.
-#[derive(Debug, Clone)]
-pub struct File {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::files::File;
 
 /// Checks an attached file: its kind by its name, and its size.
 pub fn check_file(file: &File, field: &'static str, errs: &mut FieldErrors) {
@@ -130,56 +125,6 @@ pub fn check_file(file: &File, field: &'static str, errs: &mut FieldErrors) {
     } else if file.bytes.len() > MAX_FILE_BYTES {
         errs.add(field, "err-file-too-large");
     }
-}
-
-/// Characters that reorder what follows them (right-to-left overrides and embeddings, and the
-/// isolates): in a title or file name they make `report\u{202e}fdp.exe` read as a PDF.
-fn reorders(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// A text as typed: trimmed, with control characters other than line breaks and tabs refused,
-/// and one without a letter or digit counted as empty (invisible characters alone).
-fn text(raw: &str, field: &'static str, max: usize, errs: &mut FieldErrors) -> String {
-    let t = raw.trim().replace("\r\n", "\n");
-    if !t.chars().any(char::is_alphanumeric) {
-        errs.add(field, "err-required");
-    } else if t.chars().count() > max {
-        errs.add(field, "err-too-long");
-    } else if t
-        .chars()
-        .any(|c| (c.is_control() && c != '\n' && c != '\t') || reorders(c))
-    {
-        errs.add(field, "err-control-character");
-    }
-    t
-}
-
-/// A one-line text (a title, which is also an e-mail's subject): as [`text`], and no line break.
-fn line(raw: &str, field: &'static str, max: usize, errs: &mut FieldErrors) -> String {
-    let t = text(raw, field, max, errs);
-    if t.contains(['\n', '\t']) && errs.get(field).is_none() {
-        errs.add(field, "err-one-line");
-    }
-    t
-}
-
-/// A file's name as uploaded, made safe to show and to send back: no control or reordering
-/// characters, no path, at most 120 characters before its extension.
-pub fn clean_file_name(raw: &str) -> String {
-    let clean: String = raw
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control() && !reorders(*c) && *c != '"')
-        .collect();
-    let (stem, ext) = match clean.rsplit_once('.') {
-        Some((stem, ext)) if ext.chars().count() <= 8 => (stem.to_owned(), format!(".{ext}")),
-        _ => (clean.clone(), String::new()),
-    };
-    let stem: String = stem.chars().take(120).collect();
-    format!("{}{ext}", if stem.is_empty() { "file" } else { &stem })
 }
 
 /// What was checked of an input: ready to store.
@@ -201,8 +146,8 @@ fn check(input: &AnnouncementInput, file: Option<&File>) -> Result<Checked> {
             "announcement"
         }
     };
-    let title = line(&input.title, "title", MAX_TITLE, &mut errs);
-    let body = text(&input.body, "body", MAX_TEXT, &mut errs);
+    let title = errs.line("title", &input.title, MAX_TITLE, true);
+    let body = errs.text("body", &input.body, MAX_TEXT, true);
     let answer_by = match (kind, input.answer_by.trim()) {
         ("request", "") => {
             errs.add("answer_by", "err-answer-by-required");
@@ -766,7 +711,7 @@ pub async fn answer(
     file: Option<&File>,
 ) -> Result<()> {
     let mut errs = FieldErrors::default();
-    let answer = text(&input.answer, "answer", MAX_TEXT, &mut errs);
+    let answer = errs.text("answer", &input.answer, MAX_TEXT, true);
     if let Some(f) = file {
         check_file(f, "file", &mut errs);
     }

@@ -105,7 +105,7 @@ async fn read_form<T: serde::de::DeserializeOwned>(
         upload::FormFile::File { name, bytes } => (
             input,
             Some(File {
-                name: super::clean_file_name(&name),
+                name: crate::files::clean_file_name(&name),
                 bytes,
             }),
             None,

@@ -109,6 +109,10 @@ pub const EVENTS: &[(&str, &[&str])] = &[
     ("pool_need", &["create", "withdraw", "draw"]),
     ("pool_run", &["create", "publish"]),
     ("pool_allocation", &["accept", "decline", "deliver"]),
+    (
+        "library_document",
+        &["create", "add_version", "update", "remove"],
+    ),
 ];
 
 /// An entry as the log shows it: a sentence in the reader's language, the local time, and what

@@ -2,6 +2,7 @@
 //! user of every role and agreements with points in every status. Also bulk agreements for
 //! load tests (`mizalla demo --agreements N`).
 
+mod library;
 pub mod picture;
 
 use crate::access::{Actor, Role};
@@ -298,6 +299,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     seed_announcements(db).await?;
     seed_registry(db).await?;
     seed_pool(db).await?;
+    library::seed(db).await?;
     Ok(true)
 }
 

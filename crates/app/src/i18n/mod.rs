@@ -187,6 +187,7 @@ impl Locale {
             "listed",
             "offer",
             "member",
+            "name",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

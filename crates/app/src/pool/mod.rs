@@ -140,17 +140,6 @@ pub struct DrawnQuery {
     pub already: Option<i64>,
 }
 
-/// A text as typed: trimmed, at most `max` characters, no control characters but line breaks.
-fn text(raw: &str, field: &'static str, max: usize, errs: &mut FieldErrors) -> String {
-    let t = raw.trim().replace("\r\n", "\n");
-    if t.chars().count() > max {
-        errs.add(field, "err-too-long");
-    } else if t.chars().any(|c| c.is_control() && c != '\n') {
-        errs.add(field, "err-control-character");
-    }
-    t
-}
-
 /// A whole number of units, 1 to the solver's bound, digits in either script.
 fn units(raw: &str, field: &'static str, errs: &mut FieldErrors) -> i64 {
     let digits = link::normalize::arabic::western_digits(raw.trim());
@@ -219,11 +208,11 @@ async fn check_offer(db: &Db, input: &OfferInput) -> Result<CheckedOffer> {
     let mut errs = FieldErrors::default();
     let category = input.category.trim().to_owned();
     check_kind(db, &category, &mut errs).await;
-    let unit = text(&input.unit, "unit", MAX_SHORT, &mut errs);
+    let unit = errs.text("unit", &input.unit, MAX_SHORT, false);
     let quantity = units(&input.quantity, "quantity", &mut errs);
     let governorate = input.governorate.trim().to_owned();
     check_governorate(&governorate, &mut errs);
-    let district = text(&input.district, "district", MAX_SHORT, &mut errs);
+    let district = errs.text("district", &input.district, MAX_SHORT, false);
     let reach = match REACHES.iter().find(|r| **r == input.reach.trim()) {
         Some(r) => *r,
         None => {
@@ -247,7 +236,7 @@ async fn check_offer(db: &Db, input: &OfferInput) -> Result<CheckedOffer> {
     {
         errs.add("available_until", "err-pool-until-past");
     }
-    let conditions = text(&input.conditions, "conditions", MAX_TEXT, &mut errs);
+    let conditions = errs.text("conditions", &input.conditions, MAX_TEXT, false);
     errs.check()?;
     Ok(CheckedOffer {
         category,
@@ -506,7 +495,7 @@ pub async fn create_need(db: &Db, actor: &Actor, input: &NeedInput) -> Result<i6
     let quantity = units(&input.quantity, "quantity", &mut errs);
     let governorate = input.governorate.trim().to_owned();
     check_governorate(&governorate, &mut errs);
-    let district = text(&input.district, "district", MAX_SHORT, &mut errs);
+    let district = errs.text("district", &input.district, MAX_SHORT, false);
     let digits = link::normalize::arabic::western_digits(input.priority.trim());
     let priority = match digits.parse::<i64>() {
         Ok(p) if (1..=i64::from(allocate::MAX_PRIORITY)).contains(&p) => p,
@@ -519,7 +508,7 @@ pub async fn create_need(db: &Db, actor: &Actor, input: &NeedInput) -> Result<i6
             0
         }
     };
-    let note = text(&input.note, "note", MAX_TEXT, &mut errs);
+    let note = errs.text("note", &input.note, MAX_TEXT, false);
     errs.check()?;
     let submission = crate::submissions::key(&input.submission)?;
     let now = db::now();

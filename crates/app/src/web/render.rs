@@ -378,7 +378,7 @@ fn disposition(stem: &str, ext: &str) -> String {
 }
 
 /// The header's sections, by the path each one opens.
-const SECTIONS: [&str; 15] = [
+const SECTIONS: [&str; 16] = [
     "/",
     "/announcements",
     "/goals",
@@ -394,6 +394,7 @@ const SECTIONS: [&str; 15] = [
     "/assistance/overlaps",
     "/audit",
     "/pool",
+    "/library",
 ];
 
 /// The section of the header a page at `path` belongs to (the longest section path it starts

@@ -22,6 +22,8 @@ enum Body {
     Multipart(&'static str),
     /// A multipart form of fields (written `a=b&c=d`) and a file named `note.pdf` of this content.
     MultipartForm(&'static str, &'static str),
+    /// A multipart form of fields and a file of this name and content.
+    MultipartFile(&'static str, &'static str, &'static str),
 }
 
 /// `A`: allowed (2xx or a redirect); `V`: reached, and the input refused as invalid (422);
@@ -754,8 +756,67 @@ fn matrix() -> Vec<Row> {
             Form(""),
             "DDDDD",
         ),
+        // The knowledge library: Al-Amal's document only the secretariat may read (and Al-Amal),
+        // Al-Nour's likewise, and Al-Nour's for every member.
+        row(M::GET, "/library", None, "AAAAA"),
+        row(M::GET, "/library?q=دليل&sector=health", None, "AAAAA"),
+        row(M::GET, "/library/new", None, "AADAA"),
+        row(
+            M::POST,
+            "/library",
+            MultipartFile("title=دليل {n}&access=members", "guide.txt", GUIDE),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/library",
+            MultipartFile("title=دليل {n}&access=everyone", "guide.txt", GUIDE),
+            "VVDVV",
+        ),
+        row(M::GET, "/library/{own_doc}", None, "AAAAA"),
+        row(M::GET, "/library/{other_doc}", None, "AAADD"),
+        row(M::GET, "/library/{members_doc}", None, "AAAAA"),
+        row(M::GET, "/library/{own_doc}/edit", None, "AADAA"),
+        row(M::GET, "/library/{other_doc}/edit", None, "AADDD"),
+        row(M::GET, "/library/{members_doc}/edit", None, "AADDD"),
+        row(
+            M::POST,
+            "/library/{own_doc}",
+            Form("title=تقرير&access=secretariat"),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/library/{members_doc}",
+            Form("title=دليل&access=members"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/library/{own_doc}/versions",
+            MultipartFile("note=v{n}", "guide.md", GUIDE),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/library/{members_doc}/versions",
+            MultipartFile("note=v{n}", "guide.md", GUIDE),
+            "AADDD",
+        ),
+        row(M::GET, "/library/{own_doc}/file", None, "AAAAA"),
+        row(M::GET, "/library/{other_doc}/file?version=1", None, "AAADD"),
+        row(M::GET, "/library/{members_doc}/file", None, "AAAAA"),
+        // Removing another's document is refused to every member; the secretariat's admin removes
+        // Al-Nour's first, so it is gone for those after (the library's tests check who may).
+        row(M::POST, "/library/{other_doc_b}/remove", Form(""), "ADDDD"),
+        row(M::GET, "/api/v1/library?q=دليل", None, "AAAAA"),
+        row(M::GET, "/api/v1/library/{other_doc}", None, "AAADD"),
+        row(M::GET, "/api/v1/library/{members_doc}", None, "AAAAA"),
     ]
 }
+
+/// A guide's text, as a library document's file (PDF extraction is tested in `library`).
+const GUIDE: &str = "دليل العمل الميداني للمتطوعين";
 
 /// A valid activity, as the form sends it.
 const ACTIVITY: &str = "type_code=training&title=تدريب على الخياطة&governorate=26&district=أخميم&starts_on=01/03/2026&status=done&reached_total=40&reached_women=30&reached_children=0";
@@ -1043,7 +1104,33 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     )
     .await
     .unwrap();
+    // Library documents: Al-Amal's and Al-Nour's for the secretariat only, Al-Nour's for members.
+    let document = |org: i64, access: &str| {
+        let db = app.db.clone();
+        let input = mizalla::library::DocumentInput {
+            title: "وثيقة".into(),
+            access: access.into(),
+            ..Default::default()
+        };
+        async move {
+            let file = mizalla::library::File {
+                name: "doc.txt".into(),
+                bytes: "نص الوثيقة".as_bytes().to_vec(),
+            };
+            mizalla::library::add(&db, None, org, &input, &file)
+                .await
+                .unwrap()
+        }
+    };
+    let own_doc = document(own, "secretariat").await;
+    let other_doc = document(other, "secretariat").await;
+    let other_doc_b = document(other, "members").await;
+    let members_doc = document(other, "members").await;
     vec![
+        ("{own_doc}", own_doc.to_string()),
+        ("{other_doc_b}", other_doc_b.to_string()),
+        ("{other_doc}", other_doc.to_string()),
+        ("{members_doc}", members_doc.to_string()),
         ("{own_offer}", own_offer.to_string()),
         ("{other_offer}", other_offer.to_string()),
         ("{own_spare_offer}", own_spare_offer.to_string()),
@@ -1136,13 +1223,17 @@ async fn violations(
                 Body::Json(j) => req
                     .header("content-type", "application/json")
                     .body(fill(j, &ids)),
-                Body::MultipartForm(fields, content) => {
+                Body::MultipartForm(fields, content) | Body::MultipartFile(fields, _, content) => {
+                    let name = match row.body {
+                        Body::MultipartFile(_, name, _) => name,
+                        _ => "note.pdf",
+                    };
                     let fields = fill(fields, &ids);
                     let pairs: Vec<(&str, &str)> = fields
                         .split('&')
                         .filter_map(|kv| kv.split_once('='))
                         .collect();
-                    let file = (!content.is_empty()).then_some(("note.pdf", content.as_bytes()));
+                    let file = (!content.is_empty()).then_some((name, content.as_bytes()));
                     req.header("content-type", "multipart/form-data; boundary=XyZ")
                         .body(crate::helpers::multipart_body(&pairs, file))
                 }
@@ -1269,7 +1360,16 @@ on_both_backends!(
 /// The routes anyone may call signed out, with the status a signed-out visitor gets once the
 /// platform has its first administrator (`/setup` is then gone; signing out without a session
 /// just goes to the sign-in page; an empty sign-in form is refused).
-const PUBLIC: [(&str, &str, &str, u16); 10] = [
+const PUBLIC: [(&str, &str, &str, u16); 12] = [
+    ("GET", "/public/library", "/public/library?q=دليل", 200),
+    // A document that is not there, or not public, is not found (the library's tests download
+    // a public one signed out).
+    (
+        "GET",
+        "/public/library/{id}/file",
+        "/public/library/999999/file",
+        404,
+    ),
     ("GET", "/observatory", "/observatory", 200),
     ("GET", "/api/v1/observatory", "/api/v1/observatory", 200),
     ("GET", "/health", "/health", 200),

@@ -706,11 +706,11 @@ async fn concurrent_writes_large_files_and_suspended_members(app: TestApp) {
     }
     // A name that reorders itself to look like a PDF is kept in its true order.
     assert_eq!(
-        mizalla::announcements::clean_file_name("report\u{202e}fdp.exe"),
+        mizalla::files::clean_file_name("report\u{202e}fdp.exe"),
         "reportfdp.exe"
     );
     assert_eq!(
-        mizalla::announcements::clean_file_name(&format!("{}.pdf", "أ".repeat(300))),
+        mizalla::files::clean_file_name(&format!("{}.pdf", "أ".repeat(300))),
         format!("{}.pdf", "أ".repeat(120))
     );
     // A suspended member is not reminded and has nothing waiting counted.

@@ -66,6 +66,20 @@ pub async fn fresh_database_url(backend: Backend) -> Option<String> {
 /// The ledger key of the PostgreSQL test databases.
 pub const TEST_LEDGER_KEY: &str = "the-ledger-key-of-the-postgresql-tests";
 
+/// Whether poppler's `pdftotext` (the library's PDF reader) is installed; a test of PDFs skips
+/// without it, except under CI, where it must be.
+pub fn pdftotext() -> bool {
+    if std::path::Path::new("/usr/bin/pdftotext").exists() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI=true but pdftotext is not installed (apt-get install poppler-utils)"
+    );
+    eprintln!("skipped: PDF tests (apt-get install poppler-utils to run them)");
+    false
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: Db,

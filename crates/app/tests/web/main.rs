@@ -15,6 +15,7 @@ mod everyday;
 mod hardening;
 mod i18n;
 mod ledger;
+mod library;
 mod orgs;
 mod platform;
 mod pool;

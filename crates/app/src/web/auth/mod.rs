@@ -56,7 +56,9 @@ fn is_public(path: &str) -> bool {
             | "/api/openapi.json"
             | "/observatory"
             | "/api/v1/observatory"
+            | "/public/library"
     ) || path.starts_with("/assets/")
+        || path.starts_with("/public/library/")
 }
 
 /// Resolves the actor and enforces CSRF on every state-changing request.
