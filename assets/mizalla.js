@@ -4,7 +4,17 @@
 // - The menu button opens and closes the menu, saying so to screen readers (aria-expanded).
 // - Each cell of a list table gets its column's name (data-label), shown beside the value when
 //   the table is read as cards on a narrow screen.
+// - A form that sends a file carries its CSRF token in its address (the server checks it before
+//   reading the file); a page shown again after a mistake in such a form would keep the token in
+//   the address bar, to be copied into a link: the address becomes the page's own (its
+//   rel=canonical), or loses the token.
 document.documentElement.classList.add("js");
+if (location.search.includes("_csrf=")) {
+  const canonical = document.querySelector('link[rel="canonical"]');
+  const url = new URL(canonical ? canonical.href : location.href);
+  url.searchParams.delete("_csrf");
+  history.replaceState(null, "", url);
+}
 
 document.addEventListener("DOMContentLoaded", () => {
   const header = document.querySelector("header.top");

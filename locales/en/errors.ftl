@@ -141,4 +141,5 @@ err-library-no-pdftotext = The server has no PDF reader installed (poppler-utils
 err-library-docx = The Word file could not be read: it may be damaged or in the old DOC format. Save it as DOCX and upload it.
 err-library-unpacked = This file unpacks to more than the library takes, so it was not read.
 err-library-xlsx = The Excel file could not be read. Save it as XLSX and upload it.
-err-library-not-text = This file is not UTF-8 text. Save it as UTF-8 text and upload it.
+err-library-not-text = This file could not be read as text. Save it as text from Notepad or Excel and upload it.
+err-library-confirm = Tick the box to confirm the removal.

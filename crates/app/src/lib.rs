@@ -36,13 +36,17 @@ pub mod telemetry;
 pub mod users;
 pub mod web;
 
-/// Opens (creating and migrating) the database, makes sure the secretariat exists, and loads
-/// the assistance ledger's key (see `assistance::key`).
+/// Opens (creating and migrating) the database, makes sure the secretariat exists, loads the
+/// assistance ledger's key (see `assistance::key`), and indexes the library again if its text
+/// analysis changed.
 pub async fn open(settings: &config::Settings) -> anyhow::Result<db::Db> {
     let mut db = db::Db::connect(settings.database_url.expose()).await?;
     orgs::ensure_secretariat(&db)
         .await
         .map_err(|e| anyhow::anyhow!("could not create the secretariat: {e}"))?;
     assistance::chain::open(&mut db, settings).await?;
+    library::reindex_if_stale(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not index the library: {e}"))?;
     Ok(db)
 }

@@ -6,7 +6,7 @@
 //! ى becomes ي and ة becomes ه, Persian letters become their Arabic twins, Arabic-Indic digits
 //! become 0–9, diacritics, tatweel and joiners go, and Latin letters lose their case and accents.
 //! Then it is stemmed ([`stem`]): an Arabic word loses a conjunction (و ف), the article and the
-//! prepositions fused to it (ال بال كال فال لل), or a lone preposition (ب ك ل), and then its common
+//! prepositions fused to it (ال بال كال فال لل), and lone prepositions (ب ك ل), and then its common
 //! suffixes — sound plurals (ون ين ات), the dual (ان), feminine and relative endings (ه يه ي) and
 //! ها — in the order of Larkey, Ballesteros and Connell's "light10" stemmer, which stays close to
 //! the word rather than guessing its root; an English word goes through Snowball's English
@@ -61,7 +61,23 @@ pub fn term(word: &str) -> Option<String> {
 /// Whether `c` belongs to a word: letters and digits, and the marks, tatweel and joiners written
 /// inside Arabic words (a tokenizer that splits at them cuts `مُدَرِّسَة` into pieces).
 fn in_word(c: char) -> bool {
+    // ASCII and the Arabic letters first: Unicode's general tables are the slow path.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{0621}'..='\u{064a}').contains(&c) {
+        return true;
+    }
     c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '\u{0640}' | '\u{200c}' | '\u{200d}')
+}
+
+/// `char::is_alphanumeric`, ASCII and the Arabic letters first.
+fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        (('\u{0621}'..='\u{064a}').contains(&c) && c != '\u{0640}') || c.is_alphanumeric()
+    }
 }
 
 fn is_digit(c: char) -> bool {
@@ -84,7 +100,7 @@ fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let mut end = start + first.len_utf8();
         while let Some(&(i, c)) = chars.peek() {
             let joins = in_word(c)
-                && (is_combining_mark(c) || !c.is_alphanumeric() || is_digit(c) == digits);
+                && (is_digit(c) == digits || is_combining_mark(c) || !is_letter_or_digit(c));
             if !joins {
                 break;
             }
@@ -97,25 +113,39 @@ fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 
 /// A word folded to the form its spelling variants share (see the module's notes).
 pub fn fold(word: &str) -> String {
-    let mapped: String = word
-        .nfkc()
-        .filter_map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => Some('ا'),
-            'ؤ' | 'ئ' => Some('ء'),
-            'ى' | 'ی' | 'ې' | 'ۍ' => Some('ي'),
-            'ة' | 'ۀ' | 'ھ' | 'ە' | 'ۃ' => Some('ه'),
-            'ک' | 'ڪ' => Some('ك'),
-            '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
-            '\u{06f0}'..='\u{06f9}' => char::from_digit(c as u32 - 0x06f0, 10),
-            '\u{0640}' | '\u{200c}' | '\u{200d}' => None,
-            _ => Some(c),
-        })
-        .collect();
+    // Plain Arabic letters and ASCII (most words) have no compatibility or combined forms: they
+    // are only mapped, which is what the full path below would do to them.
+    if word
+        .chars()
+        .all(|c| ('\u{0621}'..='\u{064a}').contains(&c) || c.is_ascii_alphanumeric())
+    {
+        return word
+            .chars()
+            .filter_map(fold_char)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+    }
+    let mapped: String = word.nfkc().filter_map(fold_char).collect();
     mapped
         .nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// A letter as its spelling variants share it (none for tatweel and the joiners).
+fn fold_char(c: char) -> Option<char> {
+    match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => Some('ا'),
+        'ؤ' | 'ئ' => Some('ء'),
+        'ى' | 'ی' | 'ې' | 'ۍ' => Some('ي'),
+        'ة' | 'ۀ' | 'ھ' | 'ە' | 'ۃ' => Some('ه'),
+        'ک' | 'ڪ' => Some('ك'),
+        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
+        '\u{06f0}'..='\u{06f9}' => char::from_digit(c as u32 - 0x06f0, 10),
+        '\u{0640}' | '\u{200c}' | '\u{200d}' => None,
+        _ => Some(c),
+    }
 }
 
 fn is_arabic_letter(c: char) -> bool {
@@ -147,8 +177,8 @@ fn arabic_stem(word: &str) -> String {
         let p: Vec<char> = p.chars().collect();
         w.len() >= p.len() && w[..p.len()] == p[..]
     };
-    // A conjunction: before the article, or on a word long enough to hold one beside its root.
-    if w.len() >= 4
+    // Conjunctions: before the article, or on a word long enough to hold one beside its root.
+    while w.len() >= 4
         && matches!(w[0], 'و' | 'ف')
         && (ARTICLES.iter().any(|a| starts(&w[1..], a)) || w.len() >= 5)
     {
@@ -159,14 +189,18 @@ fn arabic_stem(word: &str) -> String {
         .map(|a| a.chars().count())
         .zip(ARTICLES)
         .find(|(n, a)| starts(&w, a) && w.len() - n >= 2);
-    match article {
-        Some((n, _)) => {
-            w.drain(..n);
-        }
-        None if w.len() >= 5 && matches!(w[0], 'ب' | 'ك' | 'ل') => {
+    if let Some((n, _)) = article {
+        w.drain(..n);
+        // What follows the article is stemmed as the bare word would be (الوزارة as وزارة), so
+        // that a word is one term with the article and without.
+        while w.len() >= 5 && matches!(w[0], 'و' | 'ف') {
             w.remove(0);
         }
-        None => {}
+    }
+    // Lone prepositions, as long as a word of four letters is left: the same steps for بالبرنامج,
+    // البرنامج and برنامج, whatever the root's own first letter.
+    while w.len() >= 5 && matches!(w[0], 'ب' | 'ك' | 'ل') {
+        w.remove(0);
     }
     for suffix in SUFFIXES {
         let s: Vec<char> = suffix.chars().collect();

@@ -6,6 +6,10 @@
 //! are given terms, not text), so both backends find the same documents: their own stemmers
 //! disagree with each other and neither folds Arabic spelling the way staff vary it.
 
+/// The version of the analysis: raised whenever a text's terms change, so that what indexed them
+/// knows to index again (the library does, at start).
+pub const ANALYSIS_VERSION: i64 = 2;
+
 pub mod analysis;
 pub mod excerpt;
 pub mod query;

@@ -65,6 +65,31 @@ fn the_article_and_attached_prefixes_come_off() {
 }
 
 #[test]
+fn a_word_is_one_term_with_the_article_and_without_whatever_its_first_letter() {
+    // Roots starting with a letter that is also a prefix (ب ك ل و ف).
+    for bare in [
+        "برنامج",
+        "بيانات",
+        "كفاءة",
+        "وزارة",
+        "فعالية",
+        "لجنة",
+        "وثيقة",
+        "كتاب",
+        "فريق",
+    ] {
+        for form in ["ال", "و", "وال", "بال", "لل", "فال", "كال"] {
+            let with = if form == "لل" {
+                format!("لل{bare}")
+            } else {
+                format!("{form}{bare}")
+            };
+            assert_eq!(term(bare), term(&with), "{bare} / {with}");
+        }
+    }
+}
+
+#[test]
 fn sound_plurals_and_common_suffixes_meet_the_singular() {
     same(&[
         ("معلم", "معلمون"),

@@ -38,7 +38,7 @@ pub enum Unreadable {
     /// The DOCX unpacks to more than [`MAX_UNPACKED_BYTES`].
     TooLargeUnpacked,
     Xlsx,
-    /// Plain text that is not UTF-8 (or holds NUL bytes).
+    /// A file that is not text (NUL bytes, or no known encoding).
     NotText,
 }
 
@@ -85,7 +85,21 @@ pub async fn text_within(
             .map_err(|_| Unreadable::Xlsx)??,
         _ => plain(&bytes)?,
     };
-    Ok(cut(text.replace('\0', ""), MAX_TEXT_BYTES))
+    Ok(cut(clean(&text), MAX_TEXT_BYTES))
+}
+
+/// Extracted text without NUL bytes and without the direction controls extractors put around
+/// runs of text (pdftotext writes U+202B … U+202C around every Arabic line): cut in the middle
+/// of a run, as a passage is, they would turn the words that follow around.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\0' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+        })
+        .collect()
 }
 
 fn cut(mut text: String, max: usize) -> String {
@@ -99,9 +113,24 @@ fn cut(mut text: String, max: usize) -> String {
     text
 }
 
+/// Plain text as people save it: UTF-8 (with or without its mark), UTF-16 with its mark (Notepad's
+/// "Unicode"), or else Windows-1256, what Arabic Windows writes by default (Excel's CSV, Notepad's
+/// "ANSI"). A file with NUL bytes left is no text.
 fn plain(bytes: &[u8]) -> Result<String, Unreadable> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| Unreadable::NotText)?;
+    let text = if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        encoding
+            .decode_without_bom_handling_and_without_replacement(&bytes[bom..])
+            .ok_or(Unreadable::NotText)?
+            .into_owned()
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(t) => t.to_owned(),
+            Err(_) => encoding_rs::WINDOWS_1256
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .ok_or(Unreadable::NotText)?
+                .into_owned(),
+        }
+    };
     if text.contains('\0') {
         return Err(Unreadable::NotText);
     }
@@ -264,8 +293,24 @@ mod tests {
     #[test]
     fn plain_text_is_utf8_without_nul() {
         assert_eq!(plain("\u{feff}سطر\r\nثان".as_bytes()).unwrap(), "سطر\nثان");
-        assert_eq!(plain(b"\xff\xfe"), Err(Unreadable::NotText));
+        // "مدرسة" in UTF-16 with its mark, and in Windows-1256.
+        let utf16: Vec<u8> = [0xfeff_u16]
+            .into_iter()
+            .chain("مدرسة".encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(plain(&utf16).unwrap(), "مدرسة");
+        assert_eq!(plain(&[0xe3, 0xcf, 0xd1, 0xd3, 0xc9]).unwrap(), "مدرسة");
         assert_eq!(plain(b"a\0b"), Err(Unreadable::NotText));
+        assert_eq!(plain(b"\xff\xfe\x00"), Err(Unreadable::NotText));
+    }
+
+    #[test]
+    fn direction_controls_are_taken_out_of_extracted_text() {
+        assert_eq!(
+            clean("\u{202b}دليل\u{202c} \u{202a}.guide\u{202c}\0"),
+            "دليل .guide"
+        );
     }
 
     #[test]

@@ -59,6 +59,19 @@ impl Viewer {
         }
     }
 
+    /// The index's filter for the documents this viewer sees: any of these terms (none: all).
+    fn filter(self) -> Vec<String> {
+        match self {
+            Viewer::Public => vec![index::filter("access", "public")],
+            Viewer::Member(org) => vec![
+                index::filter("access", "public"),
+                index::filter("access", "members"),
+                index::filter("org", &org.to_string()),
+            ],
+            Viewer::All => Vec::new(),
+        }
+    }
+
     /// The SQL condition on `d` (a `library_documents` row) for the documents this viewer sees.
     fn condition(self, binds: &mut Binds) -> String {
         match self {
@@ -321,7 +334,12 @@ pub async fn add(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    index::write(&mut tx, db.kind, id, &indexed(&c, &text)).await?;
+    let about = Indexed {
+        org_id,
+        language,
+        file_type: kind,
+    };
+    index::write(&mut tx, db.kind, id, &indexed(&c, about, &text)).await?;
     if let (Some(k), Some(a)) = (key, actor) {
         crate::submissions::remember(&mut tx, a.org_id, "library_document", k, id).await?;
     }
@@ -372,8 +390,26 @@ async fn store_version(
     Ok(id)
 }
 
-/// The fields of a document as the index takes them.
-fn indexed(c: &Checked, text: &str) -> index::Fields {
+/// What the index keeps of a document beside its checked fields: for its filters.
+#[derive(Clone, Copy)]
+struct Indexed<'a> {
+    org_id: i64,
+    language: &'a str,
+    file_type: &'a str,
+}
+
+impl<'a> Indexed<'a> {
+    fn of(doc: &'a Document) -> Self {
+        Indexed {
+            org_id: doc.org_id,
+            language: &doc.language,
+            file_type: &doc.file_type,
+        }
+    }
+}
+
+/// The fields of a document as the index takes them: its words, and its filters as terms.
+fn indexed(c: &Checked, about: Indexed<'_>, text: &str) -> index::Fields {
     let mut keywords = vec![c.summary.clone(), c.tags.join(" ")];
     if !c.sector.is_empty() {
         for l in [crate::i18n::Locale::Ar, crate::i18n::Locale::En] {
@@ -384,11 +420,76 @@ fn indexed(c: &Checked, text: &str) -> index::Fields {
         keywords.push(g.name_ar.to_owned());
         keywords.push(g.name_en.to_owned());
     }
+    let mut filters = vec![
+        index::filter("access", c.access),
+        index::filter("org", &about.org_id.to_string()),
+        index::filter("language", about.language),
+        index::filter("type", about.file_type),
+    ];
+    if !c.sector.is_empty() {
+        filters.push(index::filter("sector", &c.sector));
+    }
+    if !c.governorate.is_empty() {
+        filters.push(index::filter("governorate", &c.governorate));
+    }
+    for t in &c.tags {
+        filters.push(index::filter("tag", &t.to_lowercase()));
+    }
     index::Fields {
         title: c.title.clone(),
         keywords: keywords.join("\n"),
         body: text.to_owned(),
+        filters,
     }
+}
+
+/// Indexes every document again when the index was written by another version of the analysis
+/// (or never): a change of stemming changes the terms, and old terms would no longer be found.
+/// Run at start, before the server answers.
+pub async fn reindex_if_stale(db: &Db) -> Result<usize> {
+    let current: Option<(i64,)> =
+        sqlx::query_as("SELECT version FROM library_index_version WHERE id = 1")
+            .fetch_optional(&db.pool)
+            .await?;
+    if current.map(|(v,)| v) == Some(mizalla_search::ANALYSIS_VERSION) {
+        return Ok(0);
+    }
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM library_documents WHERE removed_at IS NULL AND version_id IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for chunk in ids.chunks(200) {
+        let mut tx = db.begin().await?;
+        for (id,) in chunk {
+            let doc = get(db, Viewer::All, *id).await?;
+            let (text,): (String,) = sqlx::query_as(
+                "SELECT v.text FROM library_versions v JOIN library_documents d ON d.version_id = v.id WHERE d.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let fields = indexed(&checked_of(&doc), Indexed::of(&doc), &text);
+            index::write(&mut tx, db.kind, *id, &fields).await?;
+        }
+        tx.commit().await?;
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM library_index_version")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO library_index_version (id, version) VALUES (1, $1)")
+        .bind(mizalla_search::ANALYSIS_VERSION)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if !ids.is_empty() {
+        tracing::info!(
+            documents = ids.len(),
+            "library indexed again for a new text analysis"
+        );
+    }
+    Ok(ids.len())
 }
 
 /// A document the viewer may see (not one taken out of the library).
@@ -457,8 +558,17 @@ pub async fn add_version(db: &Db, actor: &Actor, id: i64, note: &str, file: &Fil
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let c = checked_of(&doc);
-    index::write(&mut tx, db.kind, id, &indexed(&c, &text)).await?;
+    let about = Indexed {
+        file_type: kind,
+        ..Indexed::of(&doc)
+    };
+    index::write(
+        &mut tx,
+        db.kind,
+        id,
+        &indexed(&checked_of(&doc), about, &text),
+    )
+    .await?;
     audit::record(
         &mut tx,
         Some(actor),
@@ -497,9 +607,19 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: &DocumentInput) -> R
     if !may_change(actor, doc.org_id) {
         return Err(Error::Forbidden);
     }
-    let c = check(input, None)?;
-    let language = c.language.unwrap_or(LANGUAGES[0]);
+    let stem = doc
+        .file_name
+        .rsplit_once('.')
+        .map_or(doc.file_name.as_str(), |(s, _)| s);
+    let c = check(input, Some(stem))?;
     let mut tx = db.begin().await?;
+    let (text,): (String,) = sqlx::query_as(
+        "SELECT v.text FROM library_versions v JOIN library_documents d ON d.version_id = v.id WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let language = c.language.unwrap_or_else(|| language_of(&text));
     sqlx::query(
         "UPDATE library_documents SET title = $1, summary = $2, tags = $3, sector = $4, governorate = $5, \
          language = $6, access = $7, updated_at = $8 WHERE id = $9",
@@ -515,13 +635,11 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: &DocumentInput) -> R
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let (text,): (String,) = sqlx::query_as(
-        "SELECT v.text FROM library_versions v JOIN library_documents d ON d.version_id = v.id WHERE d.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    index::write(&mut tx, db.kind, id, &indexed(&c, &text)).await?;
+    let about = Indexed {
+        language,
+        ..Indexed::of(&doc)
+    };
+    index::write(&mut tx, db.kind, id, &indexed(&c, about, &text)).await?;
     audit::record(
         &mut tx,
         Some(actor),
@@ -586,6 +704,44 @@ pub struct Search {
 }
 
 impl Search {
+    /// The index's filters of this search and `viewer`: each a list of terms of which a document
+    /// must have one. A member is given by its code; one that does not exist matches nothing.
+    async fn filters(&self, db: &Db, viewer: Viewer) -> Result<Vec<Vec<String>>> {
+        let mut out = Vec::new();
+        let seen = viewer.filter();
+        if !seen.is_empty() {
+            out.push(seen);
+        }
+        for (name, value) in [
+            ("sector", &self.sector),
+            ("governorate", &self.governorate),
+            ("language", &self.language),
+            ("type", &self.file_type),
+            ("access", &self.access),
+        ] {
+            let v = value.trim();
+            if !v.is_empty() {
+                out.push(vec![index::filter(name, v)]);
+            }
+        }
+        let tag = self.tag.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !tag.is_empty() {
+            out.push(vec![index::filter("tag", &tag.to_lowercase())]);
+        }
+        let org = self.org.trim().to_lowercase();
+        if !org.is_empty() {
+            let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM orgs WHERE code = $1")
+                .bind(&org)
+                .fetch_optional(&db.pool)
+                .await?;
+            out.push(vec![index::filter(
+                "org",
+                &id.map_or("none".to_owned(), |(id,)| id.to_string()),
+            )]);
+        }
+        Ok(out)
+    }
+
     /// The SQL conditions of the filters chosen, on `d` (and `o`, its organisation).
     fn conditions(&self, binds: &mut Binds) -> Vec<String> {
         let mut out = Vec::new();
@@ -603,12 +759,13 @@ impl Search {
         eq("v.file_type", &self.file_type);
         let tag = self.tag.trim();
         if !tag.is_empty() {
+            // The tag between commas, LIKE's wildcards in it escaped (`contains_pattern` wraps
+            // the escaped text in one `%` on each side).
+            let pattern = db::contains_pattern(tag);
+            let inner = &pattern[1..pattern.len() - 1];
             out.push(format!(
                 "(',' || LOWER(d.tags) || ',') LIKE {} ESCAPE '\\'",
-                binds.add(format!(
-                    "%,{},%",
-                    db::contains_pattern(tag).trim_matches('%')
-                ))
+                binds.add(format!("%,{inner},%"))
             ));
         }
         out
@@ -643,14 +800,15 @@ pub struct Results {
 pub async fn search(db: &Db, viewer: Viewer, search: &Search, page: Page) -> Result<Results> {
     let page = Page::new(Some(page.number().min(MAX_RESULT_PAGE)), page.size());
     let query = mizalla_search::Query::parse(&search.q);
-    let mut binds = Binds::default();
-    let mut conds = search.conditions(&mut binds);
-    conds.push(viewer.condition(&mut binds));
-    conds.push("d.removed_at IS NULL".to_owned());
-    let filters = conds.join(" AND ");
     if query.is_empty() {
+        // The newest documents: a list of the documents table, filtered there.
+        let mut binds = Binds::default();
+        let mut conds = search.conditions(&mut binds);
+        conds.push(viewer.condition(&mut binds));
+        conds.push("d.removed_at IS NULL".to_owned());
+        let filters = conds.join(" AND ");
         let (ids, total) = index::newest(db, &filters, &binds, page).await?;
-        let hits = hits(db, &ids, &query).await?;
+        let hits = hits(db, viewer, &ids, &query).await?;
         return Ok(Results {
             hits,
             total,
@@ -658,9 +816,9 @@ pub async fn search(db: &Db, viewer: Viewer, search: &Search, page: Page) -> Res
             no_words: !search.q.trim().is_empty(),
         });
     }
-    let found = index::search(db, &query, &filters, &binds, page).await?;
+    let found = index::search(db, &query, &search.filters(db, viewer).await?, page).await?;
     Ok(Results {
-        hits: hits(db, &found.ids, &query)
+        hits: hits(db, viewer, &found.ids, &query)
             .await?
             .into_iter()
             .map(|mut h| {
@@ -674,21 +832,33 @@ pub async fn search(db: &Db, viewer: Viewer, search: &Search, page: Page) -> Res
     })
 }
 
-/// The documents `ids`, in that order, with their marked titles and passages.
-async fn hits(db: &Db, ids: &[i64], query: &mizalla_search::Query) -> Result<Vec<Hit>> {
+/// The documents `ids`, in that order, with their marked titles and passages (those the viewer
+/// may see: the index already filtered them, and this checks again). Not removed is written so
+/// that no index serves it: SQLite otherwise walks the index of listed documents (all of them)
+/// instead of taking the twenty by id — 15 ms on 100,000 documents against 0.3 ms.
+async fn hits(
+    db: &Db,
+    viewer: Viewer,
+    ids: &[i64],
+    query: &mizalla_search::Query,
+) -> Result<Vec<Hit>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut binds = Binds::default();
+    let list: Vec<String> = ids.iter().map(|id| binds.add(*id)).collect();
+    let seen = viewer.condition(&mut binds);
     let sql = format!(
         "SELECT {DOCUMENT_COLUMNS}, SUBSTR(v.text, 1, {EXCERPT_SCAN_CHARS}) AS text FROM {DOCUMENT_FROM} \
-         WHERE d.id IN ({})",
-        db::placeholders(0, ids.len())
+         WHERE d.id IN ({}) AND COALESCE(d.removed_at, '') = '' AND {seen}",
+        list.join(", ")
     );
-    let mut q = sqlx::query_as::<_, DocumentWithText>(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        q = q.bind(*id);
-    }
-    let rows = q.fetch_all(&db.pool).await?;
+    let rows = binds
+        .bind(sqlx::query_as::<_, DocumentWithText>(sqlx::AssertSqlSafe(
+            sql,
+        )))
+        .fetch_all(&db.pool)
+        .await?;
     let terms = &query.terms;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {

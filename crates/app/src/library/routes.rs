@@ -50,6 +50,7 @@ async fn search_page(
     search: &Search,
     pq: &PageQuery,
     template: &str,
+    removed: bool,
 ) -> Result<Response> {
     let page = Page::new(pq.page, super::PAGE_SIZE);
     let results = super::search(&app.db, viewer, search, page).await?;
@@ -67,9 +68,16 @@ async fn search_page(
             members => members,
             can_add => ctx.actor.as_ref().is_some_and(super::may_add),
             secretariat => ctx.actor.as_ref().is_some_and(|a| a.sees_all()),
+            removed => removed,
             ..choices(ctx)
         },
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Removed {
+    removed: bool,
 }
 
 async fn view_search_get(
@@ -77,9 +85,19 @@ async fn view_search_get(
     ctx: Ctx,
     Query(search): Query<Search>,
     Query(pq): Query<PageQuery>,
+    Query(removed): Query<Removed>,
 ) -> Result<Response> {
     let viewer = Viewer::of(ctx.actor()?);
-    search_page(&app, &ctx, viewer, &search, &pq, "library/search.html").await
+    search_page(
+        &app,
+        &ctx,
+        viewer,
+        &search,
+        &pq,
+        "library/search.html",
+        removed.removed,
+    )
+    .await
 }
 
 async fn view_public_get(
@@ -101,6 +119,7 @@ async fn view_public_get(
         &search,
         &pq,
         "library/public.html",
+        false,
     )
     .await
 }
@@ -315,11 +334,29 @@ async fn view_version_post(
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RemoveForm {
+    confirm: String,
+}
+
 async fn view_remove_post(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    HtmlForm(form): HtmlForm<RemoveForm>,
 ) -> Result<Response> {
+    if form.confirm != "yes" {
+        // Who may not remove it is told so before being asked to confirm.
+        let actor = ctx.actor()?;
+        let doc = super::get(&app.db, Viewer::of(actor), id).await?;
+        if !super::may_change(actor, doc.org_id) {
+            return Err(Error::Forbidden);
+        }
+        let mut errs = FieldErrors::default();
+        errs.add("confirm", "err-library-confirm");
+        return show_page(&app, &ctx, id, &ShowQuery::default(), Some(&errs)).await;
+    }
     super::remove(&app.db, ctx.actor()?, id).await?;
     Ok(Redirect::to("/library?removed=true").into_response())
 }

@@ -808,7 +808,13 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/library/{members_doc}/file", None, "AAAAA"),
         // Removing another's document is refused to every member; the secretariat's admin removes
         // Al-Nour's first, so it is gone for those after (the library's tests check who may).
-        row(M::POST, "/library/{other_doc_b}/remove", Form(""), "ADDDD"),
+        row(
+            M::POST,
+            "/library/{other_doc_b}/remove",
+            Form("confirm=yes"),
+            "ADDDD",
+        ),
+        row(M::POST, "/library/{own_doc}/remove", Form(""), "VVDVV"),
         row(M::GET, "/api/v1/library?q=دليل", None, "AAAAA"),
         row(M::GET, "/api/v1/library/{other_doc}", None, "AAADD"),
         row(M::GET, "/api/v1/library/{members_doc}", None, "AAAAA"),

@@ -243,7 +243,10 @@ async fn each_access_level_shows_its_documents_to_whom_it_should(app: TestApp) {
             format!("/library/{members}"),
             vec![("title", "x"), ("access", "public")],
         ),
-        (format!("/library/{members}/remove"), vec![]),
+        (
+            format!("/library/{members}/remove"),
+            vec![("confirm", "yes")],
+        ),
     ] {
         let mut f = vec![("_csrf", nour.csrf.as_str())];
         f.extend(form);
@@ -299,7 +302,7 @@ async fn each_access_level_shows_its_documents_to_whom_it_should(app: TestApp) {
     let res = amal
         .client
         .post(app.url(&format!("/library/{members}/remove")))
-        .form(&[("_csrf", amal.csrf.as_str())])
+        .form(&[("_csrf", amal.csrf.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();
@@ -395,6 +398,32 @@ async fn versions_keep_the_old_file_and_search_the_new(app: TestApp) {
     assert_eq!(res.status(), 303);
     assert_eq!(hits("سنوي").await, 1);
     assert_eq!(hits("قديم").await, 0);
+    // The tag filter takes a tag as written: `%` is no wildcard.
+    for (tag, want) in [("سنوي", 1), ("%", 0), ("سن%", 0)] {
+        let found = library::search(
+            &app.db,
+            Viewer::All,
+            &Search {
+                tag: tag.into(),
+                ..Default::default()
+            },
+            mizalla::paging::Page::new(Some(1), 50),
+        )
+        .await
+        .unwrap();
+        let ours = found.hits.iter().filter(|h| h.document.id == id).count();
+        assert_eq!(ours, want, "{tag}");
+    }
+    // Removing asks to confirm; without it the document stays.
+    let res = amal
+        .client
+        .post(app.url(&format!("/library/{id}/remove")))
+        .form(&[("_csrf", amal.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(library::get(&app.db, Viewer::All, id).await.is_ok());
     // Mistakes: a wrong access level, a title with a line break, a file of another kind.
     let res = amal
         .multipart(
@@ -423,6 +452,63 @@ async fn versions_keep_the_old_file_and_search_the_new(app: TestApp) {
 }
 
 on_both_backends!(versions, versions_keep_the_old_file_and_search_the_new);
+
+/// An index written by another version of the analysis (or lost) is written again from the
+/// documents at start.
+async fn a_stale_index_is_written_again(app: TestApp) {
+    let org = secretariat_id(&app).await;
+    let input = DocumentInput {
+        title: "دليل الإسعافات".into(),
+        access: "members".into(),
+        ..Default::default()
+    };
+    let file = File {
+        name: "a.txt".into(),
+        bytes: "نقل المصاب إلى المستشفى".as_bytes().to_vec(),
+    };
+    let id = library::add(&app.db, None, org, &input, &file)
+        .await
+        .unwrap();
+    let found = |q: &'static str| {
+        let db = app.db.clone();
+        async move {
+            library::search(
+                &db,
+                Viewer::Member(0),
+                &Search {
+                    q: q.into(),
+                    ..Default::default()
+                },
+                mizalla::paging::Page::new(Some(1), 50),
+            )
+            .await
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.document.id)
+            .collect::<Vec<_>>()
+        }
+    };
+    assert!(found("المصاب").await.contains(&id));
+    assert_eq!(
+        library::reindex_if_stale(&app.db).await.unwrap(),
+        0,
+        "current"
+    );
+    for sql in [
+        "DELETE FROM library_index",
+        "DELETE FROM library_index_version",
+    ] {
+        sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+    }
+    assert!(found("المصاب").await.is_empty());
+    let n = library::reindex_if_stale(&app.db).await.unwrap();
+    assert!(n >= 1, "{n}");
+    assert!(found("المصاب").await.contains(&id));
+    assert_eq!(library::reindex_if_stale(&app.db).await.unwrap(), 0);
+}
+
+on_both_backends!(reindex, a_stale_index_is_written_again);
 
 /// A minimal DOCX whose body is `paragraphs`.
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
