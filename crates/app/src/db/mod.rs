@@ -191,16 +191,20 @@ impl Db {
         self.pool.begin().await
     }
 
-    /// Names of tables and their columns, sorted: used to prove both migration sets agree.
+    /// Names of tables and their columns, sorted: used to prove both migration sets agree. The
+    /// library's text index is left out: it is each backend's own by design (an FTS5 table and
+    /// its shadow tables on SQLite, a `tsvector` table on PostgreSQL; see `library::index`).
     pub async fn schema(&self) -> anyhow::Result<Vec<(String, String)>> {
         let sql = match self.kind {
             Kind::Sqlite => {
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'"
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                 AND (m.name NOT LIKE 'library_index%' OR m.name = 'library_index_version')"
             }
             Kind::Postgres => {
                 "SELECT table_name::text, column_name::text FROM information_schema.columns \
-                 WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'"
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' \
+                 AND (table_name NOT LIKE 'library_index%' OR table_name = 'library_index_version')"
             }
         };
         let mut rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&self.pool).await?;

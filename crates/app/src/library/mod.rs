@@ -704,6 +704,21 @@ pub struct Search {
 }
 
 impl Search {
+    /// Whether a filter beside the words is chosen.
+    pub fn is_filtered(&self) -> bool {
+        [
+            &self.sector,
+            &self.governorate,
+            &self.org,
+            &self.tag,
+            &self.language,
+            &self.file_type,
+            &self.access,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
     /// The index's filters of this search and `viewer`: each a list of terms of which a document
     /// must have one. A member is given by its code; one that does not exist matches nothing.
     async fn filters(&self, db: &Db, viewer: Viewer) -> Result<Vec<Vec<String>>> {

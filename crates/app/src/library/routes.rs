@@ -67,6 +67,7 @@ async fn search_page(
             tags => super::tags(&app.db, viewer).await?,
             members => members,
             can_add => ctx.actor.as_ref().is_some_and(super::may_add),
+            filtered => !search.q.trim().is_empty() || search.is_filtered(),
             secretariat => ctx.actor.as_ref().is_some_and(|a| a.sees_all()),
             removed => removed,
             ..choices(ctx)
@@ -216,6 +217,7 @@ async fn view_create_post(
 #[serde(default)]
 struct ShowQuery {
     added: bool,
+    confirm_removal: bool,
     version: Option<i64>,
     updated: bool,
     q: String,
@@ -238,7 +240,7 @@ async fn show_page(
         d => doc, versions => versions, governorate => governorate,
         tags => super::split_tags(&doc.tags),
         can_change => super::may_change(actor, doc.org_id),
-        q => minijinja::context! { added => q.added, version => q.version, updated => q.updated, back => q.q },
+        q => minijinja::context! { added => q.added, version => q.version, updated => q.updated, back => q.q, confirm_removal => q.confirm_removal },
         ..choices(ctx)
     };
     match version_errors {
@@ -353,9 +355,11 @@ async fn view_remove_post(
         if !super::may_change(actor, doc.org_id) {
             return Err(Error::Forbidden);
         }
-        let mut errs = FieldErrors::default();
-        errs.add("confirm", "err-library-confirm");
-        return show_page(&app, &ctx, id, &ShowQuery::default(), Some(&errs)).await;
+        // Shown again beside the removal form, at an address of its own (the language link
+        // and a reload then work).
+        return Ok(
+            Redirect::to(&format!("/library/{id}?confirm_removal=true#remove")).into_response(),
+        );
     }
     super::remove(&app.db, ctx.actor()?, id).await?;
     Ok(Redirect::to("/library?removed=true").into_response())

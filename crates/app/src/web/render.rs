@@ -236,7 +236,10 @@ impl Ctx {
     }
 
     pub fn page_with(&self, status: StatusCode, name: &str, ctx: Value) -> Result<Response> {
-        let lang_url = |l: Locale| with_param(&self.path, "lang", l.code());
+        // The language link never carries a form's CSRF token (an upload form has it in its
+        // address, which a page shown again after a mistake has as its own).
+        let path = without_param(&self.path, "_csrf");
+        let lang_url = |l: Locale| with_param(&path, "lang", l.code());
         let base = minijinja::context! {
             locale => self.locale.code(),
             dir => self.locale.dir(),
@@ -406,6 +409,22 @@ fn section(path: &str) -> &'static str {
         .filter(|s| path == *s || (*s != "/" && path.starts_with(&format!("{s}/"))))
         .max_by_key(|s| s.len())
         .unwrap_or("")
+}
+
+/// `path` without the query parameter `key`.
+fn without_param(path: &str, key: &str) -> String {
+    let Some((base, query)) = path.split_once('?') else {
+        return path.to_owned();
+    };
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    pairs.retain(|(k, _)| k != key);
+    if pairs.is_empty() {
+        return base.to_owned();
+    }
+    format!(
+        "{base}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
 }
 
 pub fn with_param(path: &str, key: &str, value: &str) -> String {

@@ -422,8 +422,12 @@ async fn versions_keep_the_old_file_and_search_the_new(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 422);
+    assert_eq!(res.status(), 303);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, format!("/library/{id}?confirm_removal=true#remove"));
     assert!(library::get(&app.db, Viewer::All, id).await.is_ok());
+    let page = amal.page(&app, &back).await;
+    assert!(page.contains("err-confirm"), "the page says what to do");
     // Mistakes: a wrong access level, a title with a line break, a file of another kind.
     let res = amal
         .multipart(
