@@ -706,3 +706,84 @@ async fn the_secretariat_allocates_the_pool_and_reads_the_proposal_in_arabic() {
     b.close().await.ok();
     result.expect("browser steps");
 }
+
+/// Issue 16: a member adds a guide to the library through its form, in Arabic, and finds it again
+/// typing a word the way staff type it (ه for ة, without the article); the word is marked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_adds_a_guide_to_the_library_and_finds_it_typed_another_way() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let file = std::env::temp_dir().join(format!("دليل-المتطوعات-{}.txt", std::process::id()));
+    std::fs::write(
+        &file,
+        "دليل المتطوعات في القوافل الطبية: الاستقبال، والتسجيل، ومرافقة المريضة إلى الطبيبة.",
+    )
+    .unwrap();
+    let b = browser(&webdriver).await;
+    let result = async {
+        sign_in(&b, &app, "staff@amal.demo").await?;
+        b.goto(&app.url("/library/new")).await?;
+        b.wait()
+            .for_element(Locator::Css("input[type=file]"))
+            .await?
+            .send_keys(file.to_str().unwrap())
+            .await?;
+        b.find(Locator::Id("tags"))
+            .await?
+            .send_keys("قوافل، متطوعات")
+            .await?;
+        b.find(Locator::Css("input[name=access][value=members]"))
+            .await?
+            .click()
+            .await?;
+        follow(
+            &b,
+            b.find(Locator::Css("form[action^='/library'] button[type=submit]"))
+                .await?,
+        )
+        .await?;
+        let note = b.find(Locator::Css("p.note.ok")).await?.text().await?;
+        assert!(note.contains("أُضيفت الوثيقة"), "{note}");
+        let title = b.find(Locator::Css("h1")).await?.text().await?;
+        assert!(
+            title.starts_with("دليل-المتطوعات"),
+            "the file's name: {title}"
+        );
+        b.goto(&app.url("/library")).await?;
+        b.wait()
+            .for_element(Locator::Id("q"))
+            .await?
+            .send_keys("قوافل طبيه")
+            .await?;
+        follow(
+            &b,
+            b.find(Locator::Css("form.library-search button[type=submit]"))
+                .await?,
+        )
+        .await?;
+        let results = b.find(Locator::Id("library-results")).await?;
+        assert!(results.text().await?.contains("دليل-المتطوعات"));
+        let marked: Vec<String> = {
+            let mut v = Vec::new();
+            for m in results.find_all(Locator::Css("mark")).await? {
+                v.push(m.text().await?);
+            }
+            v
+        };
+        assert!(
+            marked.iter().any(|m| m == "القوافل") && marked.iter().any(|m| m == "الطبية"),
+            "{marked:?}"
+        );
+        let png = b.screenshot().await?;
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("library-search-ar.png"), png).unwrap();
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    let _ = std::fs::remove_file(&file);
+    result.expect("browser steps");
+}
