@@ -7,10 +7,11 @@
 //! ([`extract`]), analysed by the `mizalla-search` crate, and indexed ([`index`]).
 //!
 //! Who sees what ([`Viewer`]): a `public` document anyone, also without signing in (the public
-//! page); a `members` document every signed-in user; a `secretariat` document the secretariat
-//! and the organisation that added it. That holds in the results, their counts, their excerpts and
-//! their downloads. The organisation that added a document and the secretariat change it; the
-//! command line acts as the secretariat.
+//! page); a `members` document every signed-in user (a suspended member's staff too: it is the
+//! alliance's shared knowledge, not data of families); a `secretariat` document ("private") the
+//! secretariat and the organisation that added it. That holds in the results, their counts, their
+//! excerpts and their downloads. The organisation that added a document and the secretariat change
+//! it (a suspended member changes nothing); the command line acts as the secretariat.
 
 pub mod extract;
 pub mod index;
