@@ -705,6 +705,30 @@ pub struct Search {
 }
 
 impl Search {
+    /// The coded filters must be codes the library knows (empty for any): an unknown one is a
+    /// mistake to say, not a filter that silently finds nothing.
+    fn check(&self) -> Result<()> {
+        let mut errs = FieldErrors::default();
+        let known = |v: &str, codes: &[&str]| v.trim().is_empty() || codes.contains(&v.trim());
+        if !known(&self.language, &LANGUAGES) {
+            errs.add("language", "err-choice");
+        }
+        if !known(&self.file_type, &extract::FILE_TYPES) {
+            errs.add("file_type", "err-choice");
+        }
+        if !known(&self.access, &ACCESS) {
+            errs.add("access", "err-choice");
+        }
+        if !known(&self.sector, &crate::orgs::SECTORS) {
+            errs.add("sector", "err-choice");
+        }
+        let g = self.governorate.trim();
+        if !g.is_empty() && crate::orgs::governorates::by_code(g).is_none() {
+            errs.add("governorate", "err-choice");
+        }
+        errs.check()
+    }
+
     /// Whether a filter beside the words is chosen.
     pub fn is_filtered(&self) -> bool {
         [
@@ -814,6 +838,7 @@ pub struct Results {
 /// typed in one phrase, then those holding every word, by weight (a word of the title counts
 /// most); when none holds every word, those holding some. Without words, the newest documents.
 pub async fn search(db: &Db, viewer: Viewer, search: &Search, page: Page) -> Result<Results> {
+    search.check()?;
     let page = Page::new(Some(page.number().min(MAX_RESULT_PAGE)), page.size());
     let query = mizalla_search::Query::parse(&search.q);
     if query.is_empty() {

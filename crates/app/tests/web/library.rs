@@ -294,6 +294,21 @@ async fn each_access_level_shows_its_documents_to_whom_it_should(app: TestApp) {
             .unwrap();
         assert_eq!(res.status(), status, "{id}");
     }
+    // A filter the library does not know is refused, not read as "nothing".
+    for path in [
+        "/api/v1/library?language=AAA",
+        "/api/v1/library?file_type=exe",
+        "/api/v1/library?access=all",
+        "/api/v1/library?governorate=99",
+    ] {
+        let res = TestApp::client()
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{path}");
+    }
     for path in ["/library", "/api/v1/library"] {
         let res = anyone.get(app.url(path)).send().await.unwrap();
         assert!([401, 303].contains(&res.status().as_u16()), "{path}");
