@@ -5,7 +5,6 @@
 use anyhow::Context as _;
 use clap::Subcommand;
 use mizalla::db::Db;
-use mizalla::i18n::Locale;
 use mizalla::library::{self, DocumentInput, Search, Viewer};
 use std::path::PathBuf;
 
@@ -60,22 +59,7 @@ pub async fn run(db: &Db, command: &LibraryCommand) -> anyhow::Result<()> {
 }
 
 fn refused(e: mizalla::error::Error) -> anyhow::Error {
-    match e {
-        mizalla::error::Error::Validation(errs) => {
-            let msgs: Vec<String> = errs
-                .0
-                .iter()
-                .map(|e| format!("{}: {}", e.field, plain(&Locale::En.t(e.key))))
-                .collect();
-            anyhow::anyhow!("document not added: {}", msgs.join("; "))
-        }
-        e => anyhow::anyhow!("document not added: {e}"),
-    }
-}
-
-/// A message without the isolation marks Fluent puts around values.
-fn plain(s: &str) -> String {
-    s.replace(['\u{2068}', '\u{2069}'], "")
+    crate::refused("document not added", e)
 }
 
 async fn add(

@@ -230,6 +230,29 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
     Ok(s)
 }
 
+/// Why the platform refused a command, in English for a terminal: each field's message for a
+/// form's mistakes, the error itself otherwise. `what` says what did not happen ("user not added").
+fn refused(what: &str, e: mizalla::error::Error) -> anyhow::Error {
+    match e {
+        mizalla::error::Error::Validation(errs) => {
+            let msgs: Vec<String> = errs
+                .0
+                .iter()
+                .map(|e| {
+                    let message = mizalla::i18n::Locale::En.t(e.key);
+                    format!(
+                        "{}: {}",
+                        e.field,
+                        message.replace(['\u{2068}', '\u{2069}'], "")
+                    )
+                })
+                .collect();
+            anyhow::anyhow!("{what}: {}", msgs.join("; "))
+        }
+        e => anyhow::anyhow!("{what}: {e}"),
+    }
+}
+
 fn read_password(email: &str) -> anyhow::Result<(String, bool)> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -345,15 +368,7 @@ async fn main() -> anyhow::Result<()> {
                         println!("Generated password: {password}");
                     }
                 }
-                Err(mizalla::error::Error::Validation(errs)) => {
-                    let msgs: Vec<String> = errs
-                        .0
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, mizalla::i18n::Locale::En.t(e.key)))
-                        .collect();
-                    anyhow::bail!("user not added: {}", msgs.join("; "));
-                }
-                Err(e) => anyhow::bail!("user not added: {e}"),
+                Err(e) => return Err(refused("user not added", e)),
             }
         }
         Command::Token {
@@ -365,15 +380,7 @@ async fn main() -> anyhow::Result<()> {
                 Err(mizalla::error::Error::NotFound) => {
                     anyhow::bail!("no active user with e-mail {email}")
                 }
-                Err(mizalla::error::Error::Validation(errs)) => {
-                    let msgs: Vec<String> = errs
-                        .0
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, mizalla::i18n::Locale::En.t(e.key)))
-                        .collect();
-                    anyhow::bail!("token not issued: {}", msgs.join("; "));
-                }
-                Err(e) => anyhow::bail!("token not issued: {e}"),
+                Err(e) => return Err(refused("token not issued", e)),
             }
         }
         Command::Dedup(args) => dedup::run(args)?,

@@ -23,15 +23,7 @@ pub async fn org_add(db: &Db, code: &str, name: &str) -> anyhow::Result<()> {
             println!("Member {code} added (id {id}).");
             Ok(())
         }
-        Err(mizalla::error::Error::Validation(errs)) => {
-            let msgs: Vec<String> = errs
-                .0
-                .iter()
-                .map(|e| format!("{}: {}", e.field, Locale::En.t(e.key)))
-                .collect();
-            anyhow::bail!("organisation not added: {}", msgs.join("; "))
-        }
-        Err(e) => anyhow::bail!("organisation not added: {e}"),
+        Err(e) => Err(crate::refused("organisation not added", e)),
     }
 }
 

@@ -97,19 +97,10 @@ fn accept() -> String {
 async fn read_form<T: serde::de::DeserializeOwned>(
     form: Multipart,
 ) -> Result<(T, Option<File>, Option<FieldErrors>)> {
-    let (fields, file) = upload::form_with_file(form, super::MAX_FILE_BYTES).await?;
-    let input: T =
-        serde_html_form::from_str(&fields).map_err(|_| Error::BadRequest("err-bad-request"))?;
+    let (input, file) = upload::typed_form_with_file::<T>(form, super::MAX_FILE_BYTES).await?;
     Ok(match file {
         upload::FormFile::None => (input, None, None),
-        upload::FormFile::File { name, bytes } => (
-            input,
-            Some(File {
-                name: crate::files::clean_file_name(&name),
-                bytes,
-            }),
-            None,
-        ),
+        upload::FormFile::File(f) => (input, Some(f), None),
         upload::FormFile::TooLarge => {
             let mut errs = FieldErrors::default();
             errs.add("file", "err-file-too-large");

@@ -444,6 +444,17 @@ fn indexed(c: &Checked, about: Indexed<'_>, text: &str) -> index::Fields {
     }
 }
 
+/// The text of document `id`'s current version, as extracted on upload.
+async fn current_text(tx: &mut db::Tx<'_>, id: i64) -> Result<String> {
+    let (text,): (String,) = sqlx::query_as(
+        "SELECT v.text FROM library_versions v JOIN library_documents d ON d.version_id = v.id WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(text)
+}
+
 /// Indexes every document again when the index was written by another version of the analysis
 /// (or never): a change of stemming changes the terms, and old terms would no longer be found.
 /// Run at start, before the server answers.
@@ -464,12 +475,7 @@ pub async fn reindex_if_stale(db: &Db) -> Result<usize> {
         let mut tx = db.begin().await?;
         for (id,) in chunk {
             let doc = get(db, Viewer::All, *id).await?;
-            let (text,): (String,) = sqlx::query_as(
-                "SELECT v.text FROM library_versions v JOIN library_documents d ON d.version_id = v.id WHERE d.id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let text = current_text(&mut tx, *id).await?;
             let fields = indexed(&checked_of(&doc), Indexed::of(&doc), &text);
             index::write(&mut tx, db.kind, *id, &fields).await?;
         }
@@ -614,12 +620,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: &DocumentInput) -> R
         .map_or(doc.file_name.as_str(), |(s, _)| s);
     let c = check(input, Some(stem))?;
     let mut tx = db.begin().await?;
-    let (text,): (String,) = sqlx::query_as(
-        "SELECT v.text FROM library_versions v JOIN library_documents d ON d.version_id = v.id WHERE d.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let text = current_text(&mut tx, id).await?;
     let language = c.language.unwrap_or_else(|| language_of(&text));
     sqlx::query(
         "UPDATE library_documents SET title = $1, summary = $2, tags = $3, sector = $4, governorate = $5, \

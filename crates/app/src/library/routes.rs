@@ -173,16 +173,11 @@ struct NewForm {
 async fn read_form<T: serde::de::DeserializeOwned>(
     form: Multipart,
 ) -> Result<(T, std::result::Result<File, &'static str>)> {
-    let (fields, file) = upload::form_with_file(form, super::MAX_FILE_BYTES).await?;
-    let input: T =
-        serde_html_form::from_str(&fields).map_err(|_| Error::BadRequest("err-bad-request"))?;
+    let (input, file) = upload::typed_form_with_file::<T>(form, super::MAX_FILE_BYTES).await?;
     let file = match file {
         upload::FormFile::None => Err("err-no-file"),
         upload::FormFile::TooLarge => Err("err-file-too-large"),
-        upload::FormFile::File { name, bytes } => Ok(File {
-            name: crate::files::clean_file_name(&name),
-            bytes,
-        }),
+        upload::FormFile::File(f) => Ok(f),
     };
     Ok((input, file))
 }

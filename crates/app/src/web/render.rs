@@ -428,14 +428,10 @@ fn without_param(path: &str, key: &str) -> String {
 }
 
 pub fn with_param(path: &str, key: &str, value: &str) -> String {
-    let (base, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-    pairs.retain(|(k, _)| k != key);
-    pairs.push((key.to_owned(), value.to_owned()));
-    format!(
-        "{base}?{}",
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    )
+    let base = without_param(path, key);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let pair = serde_urlencoded::to_string([(key, value)]).unwrap_or_default();
+    format!("{base}{sep}{pair}")
 }
 
 /// The page a list is asked for (`?page=N`; the first when absent).

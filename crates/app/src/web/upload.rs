@@ -174,12 +174,13 @@ pub async fn forget(db: &Db, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// The file of a form with text fields: none chosen, one, or one over the size the route takes
-/// (its bytes dropped, so that the form can be shown again with what was typed).
+/// The file of a form with text fields: none chosen, one (its name cleaned, see
+/// [`crate::files::clean_file_name`]), or one over the size the route takes (its bytes dropped,
+/// so that the form can be shown again with what was typed).
 #[derive(Debug)]
 pub enum FormFile {
     None,
-    File { name: String, bytes: Vec<u8> },
+    File(crate::files::File),
     TooLarge,
 }
 
@@ -210,10 +211,10 @@ pub async fn form_with_file(mut form: Multipart, max_file: usize) -> Result<(Str
             if bytes.len() > max_file {
                 file = FormFile::TooLarge;
             } else if !bytes.is_empty() {
-                file = FormFile::File {
-                    name: file_name,
+                file = FormFile::File(crate::files::File {
+                    name: crate::files::clean_file_name(&file_name),
                     bytes: bytes.to_vec(),
-                };
+                });
             }
         } else {
             let value = field
@@ -229,4 +230,15 @@ pub async fn form_with_file(mut form: Multipart, max_file: usize) -> Result<(Str
     let encoded =
         serde_urlencoded::to_string(&fields).map_err(|_| Error::BadRequest("err-upload"))?;
     Ok((encoded, file))
+}
+
+/// [`form_with_file`], its fields read into `T` (a form that does not fit `T` is a bad request).
+pub async fn typed_form_with_file<T: serde::de::DeserializeOwned>(
+    form: Multipart,
+    max_file: usize,
+) -> Result<(T, FormFile)> {
+    let (fields, file) = form_with_file(form, max_file).await?;
+    let input: T =
+        serde_html_form::from_str(&fields).map_err(|_| Error::BadRequest("err-bad-request"))?;
+    Ok((input, file))
 }
