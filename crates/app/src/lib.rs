@@ -2,7 +2,7 @@
 //! its member foundations — coordinates its work.
 //!
 //! Rooms in layers (docs/ARCHITECTURE.md draws them): the features (`agreements`,
-//! `announcements`, `assistance`, `coordination`, `kinds`, `library`, `pool`, `registry`), each with its types,
+//! `announcements`, `assistance`, `coordination`, `events`, `kinds`, `library`, `pool`, `registry`), each with its types,
 //! rules and queries and a `routes.rs` for its pages and API; the core they stand on (`orgs`,
 //! `users`, `audit`); the web layer (`web`, `jobs`, `mail`); the shared
 //! rooms below everything (`access`, `db`, `files`, `table`, `paging`, `cache`, `error`, `i18n`, `config`,
@@ -19,6 +19,7 @@ pub mod coordination;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod i18n;
 pub mod jobs;

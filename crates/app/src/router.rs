@@ -18,6 +18,7 @@ pub fn routes() -> Routes {
         .merge(crate::coordination::routes::routes())
         .merge(crate::pool::routes::routes())
         .merge(crate::library::routes::routes())
+        .merge(crate::events::routes::routes())
 }
 
 /// The whole application: every route inside the web layer's middleware.

@@ -178,14 +178,9 @@ pub struct Recorded {
 
 /// Parses an amount in pounds (`250`, `250.5`, `250.50`, Arabic-Indic digits) into piastres.
 fn piastres(s: &str) -> Option<i64> {
-    let s: String = s
-        .trim()
+    let s: String = crate::table::latin_digits(s.trim())
         .chars()
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '٫' | ',' => '.',
-            c => c,
-        })
+        .map(|c| if matches!(c, '٫' | ',') { '.' } else { c })
         .collect();
     if s.is_empty() {
         return Some(0);

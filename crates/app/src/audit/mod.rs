@@ -113,6 +113,21 @@ pub const EVENTS: &[(&str, &[&str])] = &[
         "library_document",
         &["create", "add_version", "update", "remove"],
     ),
+    (
+        "event",
+        &[
+            "create",
+            "update",
+            "approve",
+            "cancel",
+            "register",
+            "cancel_registration",
+            "check_in",
+            "close",
+            "feedback",
+            "new_feed",
+        ],
+    ),
 ];
 
 /// An entry as the log shows it: a sentence in the reader's language, the local time, and what

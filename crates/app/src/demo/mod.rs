@@ -2,6 +2,7 @@
 //! user of every role and agreements with points in every status. Also bulk agreements for
 //! load tests (`mizalla demo --agreements N`).
 
+mod events;
 mod library;
 pub mod picture;
 
@@ -125,6 +126,43 @@ pub fn logins() -> Vec<(String, Role, &'static str)> {
     v
 }
 
+/// The names of the demo's staff (one per member, in the order of the members); a member's
+/// admin is its contact person.
+const STAFF_NAMES: [&str; 8] = [
+    "سارة محمود",
+    "كريم عادل",
+    "نادية حسن",
+    "يوسف عبد الله",
+    "مروة فتحي",
+    "إسلام رمضان",
+    "هبة جمال",
+    "مينا فوزي",
+];
+
+/// The name on a demo login (what a certificate says).
+fn name_of(email: &str) -> String {
+    match email {
+        "admin@secretariat.demo" => return "ليلى منصور".into(),
+        "staff@secretariat.demo" => return "عمرو شريف".into(),
+        "auditor@secretariat.demo" => return "سامية نبيل".into(),
+        _ => {}
+    }
+    let (who, rest) = email.split_once('@').unwrap_or((email, ""));
+    let code = rest.trim_end_matches(".demo");
+    MEMBERS
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.code == code)
+        .map(|(i, m)| {
+            if who == "admin" {
+                m.contact.to_owned()
+            } else {
+                STAFF_NAMES[i % STAFF_NAMES.len()].to_owned()
+            }
+        })
+        .unwrap_or_default()
+}
+
 async fn actor_for(db: &Db, email: &str) -> anyhow::Result<Actor> {
     let (id, org_id, role): (i64, i64, String) =
         sqlx::query_as("SELECT id, org_id, role FROM users WHERE email = $1")
@@ -178,7 +216,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     for (email, role, code) in logins() {
         let new = NewUser {
             email: email.clone(),
-            display_name: String::new(),
+            display_name: name_of(&email),
             org_id: ids[code],
             role,
             password: String::new(),
@@ -300,6 +338,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     seed_registry(db).await?;
     seed_pool(db).await?;
     library::seed(db).await?;
+    events::seed(db).await?;
     Ok(true)
 }
 

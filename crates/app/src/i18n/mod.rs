@@ -188,6 +188,8 @@ impl Locale {
             "offer",
             "member",
             "name",
+            "of",
+            "serial",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from(1)))

@@ -151,9 +151,22 @@ async fn form_page(
     }
 }
 
-async fn view_new_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+/// What the new document form may be opened with: tags already filled in (an event's page
+/// links here with the event's tag, so that the document becomes its material).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NewQuery {
+    tags: String,
+}
+
+async fn view_new_get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response> {
     let input = DocumentInput {
         access: "members".into(),
+        tags: q.tags.chars().take(500).collect(),
         ..Default::default()
     };
     form_page(&app, &ctx, &input, None).await

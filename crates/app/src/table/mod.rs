@@ -17,6 +17,18 @@ mod xlsx;
 
 use crate::i18n::{Arg, Locale};
 
+/// `s` with Arabic-Indic (٠–٩) and Persian (۰–۹) digits written as Latin ones, as numbers
+/// typed on an Arabic keyboard arrive.
+pub fn latin_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            c => c,
+        })
+        .collect()
+}
+
 /// Longest value accepted in one cell: longer ones are pasted documents or attacks, not names.
 pub const MAX_CELL_CHARS: usize = 1_000;
 /// Most rows read from one file.

@@ -381,7 +381,7 @@ fn disposition(stem: &str, ext: &str) -> String {
 }
 
 /// The header's sections, by the path each one opens.
-const SECTIONS: [&str; 16] = [
+const SECTIONS: [&str; 17] = [
     "/",
     "/announcements",
     "/goals",
@@ -398,6 +398,7 @@ const SECTIONS: [&str; 16] = [
     "/audit",
     "/pool",
     "/library",
+    "/events",
 ];
 
 /// The section of the header a page at `path` belongs to (the longest section path it starts

@@ -57,8 +57,11 @@ fn is_public(path: &str) -> bool {
             | "/observatory"
             | "/api/v1/observatory"
             | "/public/library"
+            | "/verify"
     ) || path.starts_with("/assets/")
         || path.starts_with("/public/library/")
+        || path.starts_with("/public/events/feed/")
+        || path.starts_with("/verify/")
 }
 
 /// Resolves the actor and enforces CSRF on every state-changing request.
