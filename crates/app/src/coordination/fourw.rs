@@ -5,6 +5,9 @@
 //!   registry's identity, so a family helped by three members is one family in the alliance's
 //!   row (`org_code` `*`) and one in each helping member's row. "Where" is the place of the
 //!   registration the aid was given on; a reversed entry and its reversal count for nothing.
+//!   People trained at the alliance's events are counted rows too: each trainee once, of the
+//!   member they work for, where the event was held (`events::trained`); a trainee is their own
+//!   household there, with no units or value.
 //! - *reported* rows come from members' activities (people reached as the member counted them;
 //!   planned activities have reached nobody yet and are left out). Reported people have no
 //!   identity: the alliance's reported row is their sum.
@@ -106,8 +109,18 @@ async fn kinds(db: &Db) -> Result<(HashMap<String, Kind>, HashMap<String, Kind>)
                 .collect(),
         )
     };
+    let mut categories: HashMap<String, Kind> =
+        load("SELECT code, sector, name_ar, name_en FROM assistance_categories").await?;
+    // People trained at the alliance's events count beside the aid given (see `events::trained`).
+    for (code, sector) in crate::events::trained_categories() {
+        categories.entry(code).or_insert_with(|| Kind {
+            sector: sector.to_owned(),
+            name_ar: "متدربون في فعاليات التحالف".to_owned(),
+            name_en: "Trained at the alliance's events".to_owned(),
+        });
+    }
     Ok((
-        load("SELECT code, sector, name_ar, name_en FROM assistance_categories").await?,
+        categories,
         load("SELECT code, sector, name_ar, name_en FROM activity_types").await?,
     ))
 }
@@ -275,7 +288,8 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
     };
 
     if query.source != Some(Source::Reported) {
-        let entries = given(db, &from, &to).await?;
+        let mut entries = given(db, &from, &to).await?;
+        entries.extend(crate::events::trained(db, &from, &to).await?);
         counted(
             &entries,
             query,

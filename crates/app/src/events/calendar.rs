@@ -128,6 +128,9 @@ pub async fn feed(db: &Db, settings: &crate::config::Settings, user: i64) -> Res
 
 /// A new secret address for `actor`'s feed (the old one stops working). Returns the token.
 pub async fn new_feed(db: &Db, actor: &Actor) -> Result<String> {
+    if !actor.can_write() {
+        return Err(crate::error::Error::Forbidden);
+    }
     let token = crate::users::random_token();
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM event_feeds WHERE user_id = $1")

@@ -157,7 +157,7 @@ fn late(starts: &str, at: &str) -> bool {
 /// How many are checked in to each session of `event`: `(session id, in, late)`.
 pub async fn counts(db: &Db, event: i64) -> Result<Vec<(i64, i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT s.id, COUNT(k.registration_id), COALESCE(SUM(k.late), 0) FROM event_sessions s \
+        "SELECT s.id, COUNT(k.registration_id), COUNT(CASE WHEN k.late = 1 THEN 1 END) FROM event_sessions s \
          LEFT JOIN event_checkins k ON k.session_id = s.id WHERE s.event_id = $1 GROUP BY s.id ORDER BY s.id",
     )
     .bind(event)

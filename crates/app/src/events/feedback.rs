@@ -44,7 +44,7 @@ pub async fn submit(db: &Db, actor: &Actor, event_id: i64, input: &FeedbackInput
         return Err(Error::Forbidden);
     }
     let Some(rid) = may_answer(db, actor, &event).await? else {
-        return Err(Error::Conflict("err-event-feedback-not-open"));
+        return Err(Error::field("overall", "err-event-feedback-not-open"));
     };
     let mut errs = FieldErrors::default();
     let mut rating = |field: &'static str, raw: &str| match crate::table::latin_digits(raw.trim())
@@ -76,7 +76,7 @@ pub async fn submit(db: &Db, actor: &Actor, event_id: i64, input: &FeedbackInput
     .await;
     match done {
         Err(e) if db::is_unique_violation(&e) => {
-            return Err(Error::Conflict("err-event-feedback-not-open"));
+            return Err(Error::field("overall", "err-event-feedback-not-open"));
         }
         other => {
             other?;

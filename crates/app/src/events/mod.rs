@@ -511,12 +511,17 @@ pub async fn create(db: &Db, actor: &Actor, input: &EventInput) -> Result<i64> {
     Ok(id)
 }
 
+/// A stored time as the audit trail keeps it: Cairo's time, written `2026-12-10 10:00`.
+fn audit_time(utc: &str) -> String {
+    to_cairo(utc).replace('T', " ")
+}
+
 fn summary(c: &Checked, status: &str) -> serde_json::Value {
     serde_json::json!({
         "title_ar": c.title_ar, "title_en": c.title_en, "kind": c.kind, "status": status,
         "capacity": c.capacity, "per_member_limit": c.per_member_limit,
         "eligible_orgs": c.eligible_orgs, "eligible_roles": c.eligible_roles,
-        "registration_opens": c.opens, "registration_closes": c.closes,
+        "registration_opens": audit_time(&c.opens), "registration_closes": audit_time(&c.closes),
         "certificate": c.certificate, "min_attendance": c.min_attendance,
         "hours_tenths": c.hours_tenths, "sessions": c.sessions.len(),
     })
@@ -625,7 +630,7 @@ pub async fn update(
         Some(id),
         Some(serde_json::json!({
             "title_ar": before.title_ar, "title_en": before.title_en, "capacity": before.capacity,
-            "registration_closes": before.registration_closes, "hours_tenths": before.hours_tenths,
+            "registration_closes": audit_time(&before.registration_closes), "hours_tenths": before.hours_tenths,
         })),
         Some({
             let mut after = summary_map(&c);
@@ -656,20 +661,28 @@ fn summary_map(c: &Checked) -> serde_json::Map<String, serde_json::Value> {
 /// organiser cancels an event not yet closed. A cancelled event takes no registration.
 pub async fn set_status(db: &Db, actor: &Actor, id: i64, to: &str) -> Result<()> {
     let event = get(db, id).await?;
-    if !actor.can_write() {
-        return Err(Error::Forbidden);
+    if !visible_to(actor, &event) {
+        return Err(Error::NotFound);
     }
-    let allowed = match (event.status.as_str(), to) {
-        ("proposed", "open") => actor.coordinates(),
-        ("proposed" | "open", "cancelled") => organises(actor, &event),
+    // Approving is the secretariat's; cancelling the organiser's.
+    let may = match to {
+        "open" => actor.coordinates(),
+        "cancelled" => organises(actor, &event),
         _ => false,
     };
+    if !may || !actor.can_write() {
+        return Err(Error::Forbidden);
+    }
+    if event.status == to {
+        // Sent twice (a double click, a page left open): it is so already.
+        return Ok(());
+    }
+    let allowed = matches!(
+        (event.status.as_str(), to),
+        ("proposed", "open") | ("proposed" | "open", "cancelled")
+    );
     if !allowed {
-        return if organises(actor, &event) {
-            Err(Error::Conflict("err-event-status"))
-        } else {
-            Err(Error::Forbidden)
-        };
+        return Err(Error::Conflict("err-event-status"));
     }
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE events SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
@@ -983,4 +996,71 @@ pub fn grouped(code: &str) -> String {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// The 4W's kind for people trained at the alliance's events in `sector` (`trained-education`;
+/// `trained` for an event of no particular sector).
+pub fn trained_category(sector: &str) -> String {
+    if sector.is_empty() {
+        "trained".into()
+    } else {
+        format!("trained-{sector}")
+    }
+}
+
+/// Whether a 4W kind is one of trainees (people, not households or goods).
+pub fn is_trained_category(code: &str) -> bool {
+    code == "trained" || code.starts_with("trained-")
+}
+
+/// The 4W's kinds of trainees, one per sector: `(code, sector)`.
+pub fn trained_categories() -> Vec<(String, &'static str)> {
+    std::iter::once("")
+        .chain(crate::orgs::SECTORS)
+        .map(|s| (trained_category(s), s))
+        .collect()
+}
+
+/// People trained from `from` to `to` (inclusive ISO dates, Cairo) as the 4W counts them:
+/// each registration checked in to at least one session is one person of its member, trained on
+/// the day of the first session they came to, in the event's governorate, of the kind
+/// [`trained_category`] of its sector. A person is the same person across events (their user),
+/// so the 4W counts someone trained twice in a place and period once.
+pub async fn trained(
+    db: &Db,
+    from: &str,
+    to: &str,
+) -> Result<Vec<crate::coordination::fourw::Given>> {
+    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT r.user_id, r.org_id, e.sector, e.governorate, MIN(s.starts_at) \
+         FROM event_registrations r JOIN events e ON e.id = r.event_id \
+         JOIN event_checkins k ON k.registration_id = r.id JOIN event_sessions s ON s.id = k.session_id \
+         WHERE e.status IN ('open', 'closed') AND r.status = 'seated' \
+         GROUP BY r.id, r.user_id, r.org_id, e.sector, e.governorate",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    // Users' ids kept apart from the registry's persons (positive) and unlinked records
+    // (their negated ids).
+    const PEOPLE: i64 = -(1 << 40);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user, org, sector, governorate, first)| {
+            let day = cairo_date(&first);
+            (day.as_str() >= from && day.as_str() <= to).then(|| {
+                crate::coordination::fourw::Given {
+                    org_id: org,
+                    category: trained_category(&sector),
+                    given_on: day,
+                    quantity: 0,
+                    value_piastres: 0,
+                    person: PEOPLE - user,
+                    household: PEOPLE - user,
+                    governorate,
+                    district: String::new(),
+                    village: String::new(),
+                }
+            })
+        })
+        .collect())
 }

@@ -237,7 +237,9 @@ pub async fn register(
         Some(id),
         None,
         Some(serde_json::json!({
-            "registrations": done.iter().map(|r| serde_json::json!({"id": r.id, "user_id": r.user_id, "status": r.status})).collect::<Vec<_>>(),
+            "seated": done.iter().filter(|r| r.status == "seated").map(|r| r.id).collect::<Vec<_>>(),
+            "waiting": done.iter().filter(|r| r.status == "waiting").map(|r| r.id).collect::<Vec<_>>(),
+            "users": done.iter().map(|r| r.user_id).collect::<Vec<_>>(),
             "emails": queued,
         })),
     )
@@ -277,7 +279,8 @@ pub async fn cancel(db: &Db, settings: &Settings, actor: &Actor, rid: i64) -> Re
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(Error::Conflict("err-event-already-cancelled"));
+        // Cancelled already (by the person, their admin or the organiser): nothing to do.
+        return Ok(None);
     }
     let promoted = fill_seats_listing(&mut tx, settings, reg.event_id).await?;
     audit::record(
@@ -460,8 +463,8 @@ pub async fn list(db: &Db, actor: &Actor, event: &Event) -> Result<Vec<Registrat
 /// How many are seated and waiting.
 pub async fn counts(db: &Db, event: i64) -> Result<(i64, i64)> {
     Ok(sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'seated' THEN 1 ELSE 0 END), 0), \
-                COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0) \
+        "SELECT COUNT(CASE WHEN status = 'seated' THEN 1 END), \
+                COUNT(CASE WHEN status = 'waiting' THEN 1 END) \
          FROM event_registrations WHERE event_id = $1",
     )
     .bind(event)

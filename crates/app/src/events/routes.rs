@@ -322,7 +322,13 @@ async fn view_register_post(
     Path(id): Path<i64>,
     HtmlForm(form): HtmlForm<RegisterForm>,
 ) -> Result<Response> {
-    let mut users = Vec::new();
+    let actor = ctx.actor()?;
+    // Without a choice, the person registers themselves.
+    let mut users = if form.users.is_empty() {
+        vec![actor.user_id]
+    } else {
+        Vec::new()
+    };
     for u in &form.users {
         users.push(
             u.trim()
@@ -330,8 +336,7 @@ async fn view_register_post(
                 .map_err(|_| Error::field("users", "err-event-unknown-person"))?,
         );
     }
-    let done =
-        super::registration::register(&app.db, &app.settings, ctx.actor()?, id, &users).await?;
+    let done = super::registration::register(&app.db, &app.settings, actor, id, &users).await?;
     let seated = done.iter().filter(|r| r.status == "seated").count();
     let waiting = done.len() - seated;
     Ok(Redirect::to(&format!(
@@ -602,13 +607,13 @@ async fn feedback_page(
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let event = super::get_for(&app.db, actor, id).await?;
-    if super::feedback::may_answer(&app.db, actor, &event)
+    // Someone who may not answer (did not attend, or answered already) is told so in the page.
+    let may = super::feedback::may_answer(&app.db, actor, &event)
         .await?
-        .is_none()
-    {
-        return Err(Error::Conflict("err-event-feedback-not-open"));
-    }
-    let c = minijinja::context! { event => event, input => input, questions => super::feedback::QUESTIONS };
+        .is_some();
+    let c = minijinja::context! {
+        event => event, input => input, questions => super::feedback::QUESTIONS, may => may,
+    };
     match errors {
         Some(e) => ctx.form_errors("events/feedback.html", e, c),
         None => ctx.page("events/feedback.html", c),

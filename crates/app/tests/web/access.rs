@@ -819,8 +819,100 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/library?q=دليل", None, "AAAAA"),
         row(M::GET, "/api/v1/library/{other_doc}", None, "AAADD"),
         row(M::GET, "/api/v1/library/{members_doc}", None, "AAAAA"),
+        // Events: `{event}` is open to all, `{event_nour}` to Al-Nour only; the secretariat
+        // organises both. A member's admin proposes events; staff register themselves.
+        row(M::GET, "/events", None, "AAAAA"),
+        row(M::GET, "/events?show=past&kind=training", None, "AAAAA"),
+        row(M::GET, "/events/new", None, "AADAD"),
+        row(M::POST, "/events", Form(EVENT_FORM), "AADAD"),
+        row(M::GET, "/events/mine", None, "AAAAA"),
+        row(M::POST, "/events/feed", Form(""), "AADAA"),
+        row(M::GET, "/events/{event}", None, "AAAAA"),
+        row(M::GET, "/events/{event_nour}", None, "AAADD"),
+        row(M::GET, "/events/{event_proposed}", None, "AAADD"),
+        row(M::GET, "/events/{event}/edit", None, "AADDD"),
+        row(M::POST, "/events/{event}", Form(EVENT_FORM), "AADDD"),
+        row(
+            M::POST,
+            "/events/{event_proposed}/status",
+            Form("to=open"),
+            "AADDD",
+        ),
+        row(
+            M::POST,
+            "/events/{event_cancel}/status",
+            Form("to=cancelled"),
+            "AADDD",
+        ),
+        row(M::POST, "/events/{event}/register", Form(""), "AADAA"),
+        // The secretariat is not among those the event invites: told so (422).
+        row(M::POST, "/events/{event_nour}/register", Form(""), "VVDDD"),
+        row(
+            M::POST,
+            "/events/{event_reg}/registrations/{own_reg}/cancel",
+            Form(""),
+            "AADAA",
+        ),
+        row(
+            M::POST,
+            "/events/{event_reg}/registrations/{other_reg}/cancel",
+            Form(""),
+            "AADDD",
+        ),
+        row(
+            M::GET,
+            "/events/{event_reg}/registrations?format=xlsx",
+            None,
+            "AAAAD",
+        ),
+        row(M::GET, "/events/{event}/checkin", None, "AADDD"),
+        row(
+            M::POST,
+            "/events/{event}/checkin",
+            Form("session={session}&code=ZZZZ-ZZZZ"),
+            "VVDDD",
+        ),
+        // Without the confirmation the event is not closed: the organiser is asked to confirm.
+        row(M::POST, "/events/{event}/close", Form(""), "AADDD"),
+        row(
+            M::GET,
+            "/events/{event_closed}/certificate?registration={own_cert}",
+            None,
+            "AAAAA",
+        ),
+        row(
+            M::GET,
+            "/events/{event_closed}/certificate?registration={other_cert}",
+            None,
+            "AAADD",
+        ),
+        row(M::GET, "/events/{event_closed}/certificates", None, "AAADD"),
+        row(M::GET, "/events/{event_closed}/feedback", None, "AAAAA"),
+        // Only those who attended give feedback, once: of these, Al-Amal's staff attended.
+        row(
+            M::POST,
+            "/events/{event_closed}/feedback",
+            Form("overall=5&content=5&organisation=5"),
+            "VVDVA",
+        ),
+        row(M::GET, "/events/{event}/calendar", None, "AAAAA"),
+        row(
+            M::GET,
+            "/events/{event}/calendar?session={session}",
+            None,
+            "AAAAA",
+        ),
+        row(M::GET, "/events/{event_nour}/calendar", None, "AAADD"),
+        row(M::GET, "/api/v1/events", None, "AAAAA"),
+        row(M::GET, "/api/v1/events/{event}", None, "AAAAA"),
+        row(M::GET, "/api/v1/events/{event_nour}", None, "AAADD"),
     ]
 }
+
+/// A valid event form: one session in 2030, registration open until the day before.
+const EVENT_FORM: &str = "title_ar=ورشة {n}&title_en=Workshop {n}&kind=workshop&capacity=50\
+&registration_opens=2026-01-01T09:00&registration_closes=2030-01-09T09:00\
+&session_starts=2030-01-10T10:00&session_ends=2030-01-10T14:00&session_place=القاهرة";
 
 /// A guide's text, as a library document's file (PDF extraction is tested in `library`).
 const GUIDE: &str = "دليل العمل الميداني للمتطوعين";
@@ -1133,7 +1225,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
     let other_doc = document(other, "secretariat").await;
     let other_doc_b = document(other, "members").await;
     let members_doc = document(other, "members").await;
-    vec![
+    let events = event_fixtures(app, other).await;
+    let mut ids = vec![
         ("{own_doc}", own_doc.to_string()),
         ("{other_doc_b}", other_doc_b.to_string()),
         ("{other_doc}", other_doc.to_string()),
@@ -1182,6 +1275,69 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, String)> {
         ("{other_announcement}", other_announcement.to_string()),
         ("{own}", own.to_string()),
         ("{other}", other.to_string()),
+    ];
+    ids.extend(events);
+    ids
+}
+
+/// The events the matrix reaches: one open to all (`{event}`, its session `{session}`), one
+/// for Al-Nour only, one to cancel, one Al-Nour's admin proposed, one with Al-Amal's and
+/// Al-Nour's staff registered (`{own_reg}`, `{other_reg}`), and one closed with a certificate
+/// for each (`{own_cert}`, `{other_cert}`).
+async fn event_fixtures(app: &TestApp, other: i64) -> Vec<(&'static str, String)> {
+    use mizalla::events::{self, registration};
+    let settings = mizalla::config::Settings::default();
+    let admin = app.actor("admin@secretariat.demo").await;
+    let create = |who: mizalla::access::Actor, only: Option<i64>| {
+        let db = app.db.clone();
+        async move {
+            let input = events::EventInput {
+                eligible_orgs: only.map(|o| vec![o.to_string()]).unwrap_or_default(),
+                ..crate::events::open_event_input()
+            };
+            events::create(&db, &who, &input).await.unwrap()
+        }
+    };
+    let event = create(admin.clone(), None).await;
+    let nour_event = create(admin.clone(), Some(other)).await;
+    let cancel_event = create(admin.clone(), None).await;
+    let proposed = create(app.actor("admin@nour.demo").await, None).await;
+    let reg_event = create(admin.clone(), None).await;
+    let closed = create(admin.clone(), None).await;
+    let session = events::sessions(&app.db, event).await.unwrap()[0].id;
+    let amal = app.actor("staff@amal.demo").await;
+    let nour = app.actor("staff@nour.demo").await;
+    let mut regs = Vec::new();
+    for ev in [reg_event, closed] {
+        for who in [&amal, &nour] {
+            let r = registration::register(&app.db, &settings, who, ev, &[who.user_id])
+                .await
+                .unwrap();
+            regs.push(r[0].clone());
+        }
+    }
+    for s in events::sessions(&app.db, closed).await.unwrap() {
+        for r in &regs[2..] {
+            events::checkin::check_in(&app.db, &admin, closed, s.id, &r.code)
+                .await
+                .unwrap();
+        }
+    }
+    events::certificates::close(&app.db, &admin, closed)
+        .await
+        .unwrap();
+    vec![
+        ("{event_nour}", nour_event.to_string()),
+        ("{event_cancel}", cancel_event.to_string()),
+        ("{event_proposed}", proposed.to_string()),
+        ("{event_reg}", reg_event.to_string()),
+        ("{event_closed}", closed.to_string()),
+        ("{event}", event.to_string()),
+        ("{session}", session.to_string()),
+        ("{own_reg}", regs[0].id.to_string()),
+        ("{other_reg}", regs[1].id.to_string()),
+        ("{own_cert}", regs[2].id.to_string()),
+        ("{other_cert}", regs[3].id.to_string()),
     ]
 }
 
@@ -1367,8 +1523,22 @@ on_both_backends!(
 /// The routes anyone may call signed out, with the status a signed-out visitor gets once the
 /// platform has its first administrator (`/setup` is then gone; signing out without a session
 /// just goes to the sign-in page; an empty sign-in form is refused).
-const PUBLIC: [(&str, &str, &str, u16); 12] = [
+const PUBLIC: [(&str, &str, &str, u16); 15] = [
     ("GET", "/public/library", "/public/library?q=دليل", 200),
+    // A certificate is checked by anyone; a made-up serial is not found.
+    ("GET", "/verify", "/verify", 200),
+    (
+        "GET",
+        "/verify/{serial}",
+        "/verify/MZ-2026-FAKE-FAKE-XX",
+        404,
+    ),
+    (
+        "GET",
+        "/public/events/feed/{token}",
+        "/public/events/feed/not-a-feed.ics",
+        404,
+    ),
     // A document that is not there, or not public, is not found (the library's tests download
     // a public one signed out).
     (

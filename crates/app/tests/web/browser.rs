@@ -787,3 +787,148 @@ async fn a_member_adds_a_guide_to_the_library_and_finds_it_typed_another_way() {
     let _ = std::fs::remove_file(&file);
     result.expect("browser steps");
 }
+
+/// Issue 16: a member's admin registers two staff for a workshop, the organiser checks one in by
+/// the code typed on a phone-sized page and closes the event; the attendee's page then offers the
+/// certificate, which downloads as a PDF. Screenshots of each step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_registers_two_staff_the_organiser_checks_one_in_and_a_certificate_follows() {
+    let Some((_driver, webdriver)) = chromedriver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let admin = app.actor("admin@secretariat.demo").await;
+    let amal = app.org_id("amal").await;
+    mizalla::users::create(
+        &app.db,
+        None,
+        mizalla::users::NewUser {
+            email: "staff2@amal.demo".into(),
+            display_name: "رانيا عبد الحميد".into(),
+            org_id: amal,
+            role: mizalla::access::Role::MemberStaff,
+            password: mizalla::demo::PASSWORD.into(),
+        },
+    )
+    .await
+    .unwrap();
+    let input = mizalla::events::EventInput {
+        title_ar: "ورشة عمل: كتابة المقترحات".into(),
+        title_en: "Workshop: writing proposals".into(),
+        kind: "workshop".into(),
+        capacity: "10".into(),
+        registration_opens: "2026-01-01T09:00".into(),
+        registration_closes: "2030-01-09T09:00".into(),
+        certificate: "yes".into(),
+        min_attendance: "100".into(),
+        hours: "4".into(),
+        session_starts: vec!["2030-01-10T10:00".into()],
+        session_ends: vec!["2030-01-10T14:00".into()],
+        session_place: vec!["مقر الأمانة الفنية".into()],
+        ..Default::default()
+    };
+    let event = mizalla::events::create(&app.db, &admin, &input)
+        .await
+        .unwrap();
+    let staff = app.actor("staff@amal.demo").await;
+    let staff2 = app.actor("staff2@amal.demo").await;
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+    std::fs::create_dir_all(&out).unwrap();
+    let b = browser(&webdriver).await;
+    let result = async {
+        // The member's admin ticks two colleagues (and not themself).
+        sign_in(&b, &app, "admin@amal.demo").await?;
+        b.goto(&app.url(&format!("/events/{event}"))).await?;
+        let me = b
+            .wait()
+            .for_element(Locator::Css("input[name=users]:checked"))
+            .await?;
+        me.click().await?;
+        for u in [staff.user_id, staff2.user_id] {
+            b.find(Locator::Css(&format!("input[name=users][value='{u}']")))
+                .await?
+                .click()
+                .await?;
+        }
+        follow(
+            &b,
+            b.find(Locator::Css("form[action$='/register'] button[type=submit]"))
+                .await?,
+        )
+        .await?;
+        let note = b.find(Locator::Css("p.ok")).await?.text().await?;
+        let note = note.replace(['\u{2068}', '\u{2069}'], "");
+        assert!(note.contains("سُجّل 2"), "{note}");
+        let rows = b.find(Locator::Id("registrations-table")).await?.text().await?;
+        assert!(rows.contains("رانيا عبد الحميد"), "{rows}");
+        std::fs::write(out.join("event-registered-ar.png"), b.screenshot().await?).unwrap();
+
+        // The organiser, on a phone, types the code the attendee shows.
+        let code = mizalla::events::registration::own(&app.db, &staff, event)
+            .await
+            .unwrap()
+            .unwrap()
+            .code;
+        sign_in(&b, &app, "admin@secretariat.demo").await?;
+        b.set_window_size(390, 844).await?;
+        b.goto(&app.url(&format!("/events/{event}/checkin"))).await?;
+        b.wait()
+            .for_element(Locator::Id("code"))
+            .await?
+            .send_keys(&mizalla::events::grouped(&code).to_lowercase())
+            .await?;
+        follow(
+            &b,
+            b.find(Locator::Css("#checkin-form button[type=submit]")).await?,
+        )
+        .await?;
+        let outcome = b.find(Locator::Id("outcome")).await?.text().await?;
+        assert!(outcome.contains("أهلًا"), "{outcome}");
+        let wide: bool = b
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+                vec![],
+            )
+            .await?
+            .as_bool()
+            .unwrap_or(true);
+        assert!(!wide, "the check-in page fits a phone");
+        std::fs::write(out.join("event-checkin-phone-ar.png"), b.screenshot().await?).unwrap();
+        b.set_window_size(1280, 1400).await?;
+
+        // Closing gives the one who came the certificate.
+        b.goto(&app.url(&format!("/events/{event}"))).await?;
+        b.wait()
+            .for_element(Locator::Css("#close input[name=confirm]"))
+            .await?
+            .click()
+            .await?;
+        follow(&b, b.find(Locator::Css("#close button[type=submit]")).await?).await?;
+        let note = b.find(Locator::Css("p.ok")).await?.text().await?;
+        assert!(note.contains("1"), "{note}");
+
+        // The attendee downloads it.
+        sign_in(&b, &app, "staff@amal.demo").await?;
+        b.goto(&app.url(&format!("/events/{event}"))).await?;
+        let link = b
+            .wait()
+            .for_element(Locator::Css("a[href$='/certificate']"))
+            .await?;
+        assert!(link.text().await?.contains("نزّل شهادتك"));
+        std::fs::write(out.join("event-certificate-ar.png"), b.screenshot().await?).unwrap();
+        let got = b
+            .execute_async(
+                "const done = arguments[0]; fetch(document.querySelector(\"a[href$='/certificate']\").href)\
+                 .then(r => r.arrayBuffer().then(x => done([r.status, r.headers.get('content-type'), x.byteLength])));",
+                vec![],
+            )
+            .await?;
+        assert_eq!(got[0], 200, "{got}");
+        assert_eq!(got[1], "application/pdf");
+        assert!(got[2].as_u64().unwrap() > 10_000, "{got}");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    b.close().await.ok();
+    result.expect("browser steps");
+}

@@ -203,6 +203,11 @@ async fn counts_each_person_once(app: TestApp) {
     )
     .await
     .unwrap();
+    // The ledger's rows (the demo's trainees in Sohag are rows of their own).
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| !mizalla::events::is_trained_category(&r.category))
+        .collect();
     assert!(rows.iter().all(|r| r.org_code != "nour"), "{rows:?}");
     let alliance = rows.iter().find(|r| r.org_code == "*").unwrap();
     assert_eq!((alliance.persons, alliance.households), (2, Some(2)));

@@ -11,6 +11,7 @@ mod auth;
 mod bad_input;
 mod browser;
 mod coordination;
+mod events;
 mod everyday;
 mod hardening;
 mod i18n;
