@@ -290,7 +290,12 @@ async fn mails_for(
             body.push('\n');
             body.push_str(&link);
             body.push('\n');
-            Mail { to, subject, body }
+            Mail {
+                to,
+                subject,
+                body,
+                image: None,
+            }
         })
         .collect())
 }

@@ -239,12 +239,7 @@ fn plain(s: &str) -> String {
 
 /// The PDF of certificate `c`, its QR code leading to `verify_url`.
 pub fn pdf(c: &Certificate, alliance: (&str, &str), verify_url: &str) -> Result<Vec<u8>> {
-    let qr = qrcode::QrCode::with_error_correction_level(verify_url, qrcode::EcLevel::M)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("qr code: {e}")))?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(160, 160)
-        .quiet_zone(true)
-        .build();
+    let qr = super::qr::svg(verify_url, 160)?;
     let (ar, en) = (Locale::Ar, Locale::En);
     let hours = super::hours_text(c.hours_tenths);
     let mut inputs = Dict::new();

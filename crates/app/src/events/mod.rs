@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod certificates;
 pub mod checkin;
 pub mod feedback;
+pub mod qr;
 pub mod registration;
 pub mod routes;
 

@@ -358,8 +358,8 @@ enum Notice {
     Promoted,
 }
 
-/// The e-mail telling a person of their registration (with their check-in code) or that a seat
-/// became theirs, in their language.
+/// The e-mail telling a person of their registration (with their check-in code and its QR code
+/// as a picture) or that a seat became theirs, in their language.
 async fn notice(
     tx: &mut Tx<'_>,
     settings: &Settings,
@@ -400,10 +400,20 @@ async fn notice(
     body.push('\n');
     body.push_str(&link);
     body.push('\n');
+    // A seat's e-mail carries the QR code to show at the door.
+    let image = if status == "seated" {
+        Some((
+            format!("{}.png", super::grouped(&code)),
+            super::qr::png(&code)?,
+        ))
+    } else {
+        None
+    };
     Ok(vec![Mail {
         to,
         subject: format!("{}: {what} — {title}", locale.t("app-name")),
         body,
+        image,
     }])
 }
 
@@ -441,8 +451,8 @@ pub async fn own(db: &Db, actor: &Actor, event: i64) -> Result<Option<Registrati
 }
 
 /// The registrations of `event` that `actor` may see: all for the organiser and auditors, the
-/// member's own for a member's admin, none for others. By member, then seated before waiting,
-/// in the order they came; cancelled ones last.
+/// member's own for a member's admin, none for others. By member; within a member seated, then
+/// waiting, then cancelled, each in the order they came.
 pub async fn list(db: &Db, actor: &Actor, event: &Event) -> Result<Vec<Registration>> {
     let all = super::reads_as_organiser(actor, event);
     if !all && actor.role != Role::MemberAdmin {
@@ -450,8 +460,8 @@ pub async fn list(db: &Db, actor: &Actor, event: &Event) -> Result<Vec<Registrat
     }
     let filter = if all { "" } else { "AND r.org_id = $2" };
     let sql = format!(
-        "{SELECT} WHERE r.event_id = $1 {filter} ORDER BY CASE r.status WHEN 'seated' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, \
-         o.name_ar, r.id"
+        "{SELECT} WHERE r.event_id = $1 {filter} ORDER BY o.name_ar, o.id, \
+         CASE r.status WHEN 'seated' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, r.id"
     );
     let mut q = sqlx::query_as::<_, Registration>(sqlx::AssertSqlSafe(sql)).bind(event.id);
     if !all {

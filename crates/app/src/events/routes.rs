@@ -193,12 +193,7 @@ struct ShowQuery {
 
 /// An inline SVG of a QR code holding `text` (drawn on the server: the page needs no script).
 fn qr_svg(text: &str, label: &str) -> Result<String> {
-    let svg = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("qr code: {e}")))?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(180, 180)
-        .quiet_zone(true)
-        .build();
+    let svg = super::qr::svg(text, 180)?;
     // The renderer writes an XML declaration first; an inline image starts at <svg, and is named.
     let start = svg.find("<svg").unwrap_or(0);
     let label = label.replace(['&', '<', '>', '"'], "");

@@ -16,7 +16,7 @@
 use crate::config::Settings;
 use crate::db::{self, Db, Tx};
 use crate::error::Result;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::LazyLock;
@@ -33,11 +33,13 @@ const LOOK_EVERY: Duration = Duration::from_secs(30);
 const ROUND: i64 = 50;
 
 /// One e-mail to one address.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// A PNG picture attached to the text (a registration's QR code): its file name and bytes.
+    pub image: Option<(String, Vec<u8>)>,
 }
 
 /// Whether e-mail is switched on (an SMTP server is configured).
@@ -57,13 +59,15 @@ pub async fn queue(tx: &mut Tx<'_>, settings: &Settings, mails: &[Mail]) -> Resu
     let now = db::now();
     for m in mails {
         sqlx::query(
-            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $4)",
+            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at, image_name, image) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
         )
         .bind(&m.to)
         .bind(&m.subject)
         .bind(&m.body)
         .bind(&now)
+        .bind(m.image.as_ref().map(|(name, _)| name.clone()))
+        .bind(m.image.as_ref().map(|(_, bytes)| bytes.clone()))
         .execute(&mut **tx)
         .await?;
     }
@@ -170,8 +174,17 @@ impl Mailer {
     /// Sends the e-mails due, until the server fails to take one for a reason that is not the
     /// e-mail's own (it is down, refuses the connection, times out): the rest wait with it.
     pub async fn deliver_due(&self, db: &Db) -> Result<Round> {
-        let due: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT id, recipient, subject, body, attempts FROM mail_outbox \
+        type Due = (
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<Vec<u8>>,
+        );
+        let due: Vec<Due> = sqlx::query_as(
+            "SELECT id, recipient, subject, body, attempts, image_name, image FROM mail_outbox \
              WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 ORDER BY id LIMIT $3",
         )
         .bind(ATTEMPTS)
@@ -180,7 +193,7 @@ impl Mailer {
         .fetch_all(&db.pool)
         .await?;
         let mut round = Round::default();
-        for (id, to, subject, body, attempts) in due {
+        for (id, to, subject, body, attempts, image_name, image) in due {
             let tried = attempts + 1;
             let next = db::stamp_in(wait_after(tried));
             // The claim: only the server whose update lands sends it.
@@ -198,7 +211,8 @@ impl Mailer {
             if !claimed {
                 continue;
             }
-            match self.send(&to, &subject, &body).await {
+            let image = image_name.zip(image);
+            match self.send(&to, &subject, &body, image).await {
                 Ok(()) => {
                     sqlx::query(
                         "UPDATE mail_outbox SET sent_at = $1, last_error = NULL WHERE id = $2",
@@ -232,21 +246,42 @@ impl Mailer {
         Ok(round)
     }
 
-    async fn send(&self, to: &str, subject: &str, body: &str) -> std::result::Result<(), Failure> {
+    async fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        image: Option<(String, Vec<u8>)>,
+    ) -> std::result::Result<(), Failure> {
         let to: Mailbox = to.parse().map_err(|_| Failure {
             why: "the recipient's address cannot be written in an e-mail".into(),
             for_good: true,
         })?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(subject)
+            .subject(subject);
+        let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(body.to_owned())
-            .map_err(|e| Failure {
-                why: format!("the e-mail could not be written: {e}"),
-                for_good: true,
-            })?;
+            .body(body.to_owned());
+        let message = match image {
+            None => builder.singlepart(text),
+            Some((name, bytes)) => {
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(
+                    Attachment::new(name).body(
+                        bytes,
+                        ContentType::parse("image/png").map_err(|e| Failure {
+                            why: format!("the e-mail could not be written: {e}"),
+                            for_good: true,
+                        })?,
+                    ),
+                ))
+            }
+        }
+        .map_err(|e| Failure {
+            why: format!("the e-mail could not be written: {e}"),
+            for_good: true,
+        })?;
         // lettre bounds each step by the timeout; this bounds the whole conversation too.
         match tokio::time::timeout(self.timeout * 3, self.transport.send(message)).await {
             Err(_) => Err(Failure {

@@ -1,7 +1,7 @@
 //! Announcements and coordination requests: who they reach, members' answers, what each member
 //! sees, reminders, and e-mail through a real SMTP server (Debian's aiosmtpd).
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, SmtpServer, TestApp, received};
 use crate::on_both_backends;
 use std::time::Duration;
 
@@ -384,81 +384,6 @@ on_both_backends!(
     bad_announcements,
     bad_announcements_are_refused_field_by_field
 );
-
-/// Debian's Python, which has Debian's python3-aiosmtpd (another `python3` on the PATH, such as
-/// pyenv's, does not).
-fn debian_python() -> &'static str {
-    if std::path::Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    }
-}
-
-/// Debian's aiosmtpd on `port`, storing what it receives as a Maildir in `dir`.
-struct SmtpServer(std::process::Child);
-
-impl SmtpServer {
-    async fn start(port: u16, dir: &std::path::Path) -> SmtpServer {
-        let mut child = std::process::Command::new(debian_python())
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 -m aiosmtpd (Debian's python3-aiosmtpd) must be installed");
-        for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return SmtpServer(child);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("aiosmtpd did not start on port {port}");
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The subject and recipient of each e-mail in Maildir `dir`, as Python's e-mail parser reads
-/// them (an independent reader of the encoded headers).
-fn received(dir: &std::path::Path) -> Vec<(String, String, String)> {
-    let Ok(entries) = std::fs::read_dir(dir.join("new")) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let parsed = std::process::Command::new(debian_python())
-            .arg("-c")
-            .arg(
-                "import email, email.policy, sys\n\
-                 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
-                 print(m['subject']); print(m['to']); print(m.get_content())",
-            )
-            .arg(e.path())
-            .output()
-            .unwrap();
-        let text = String::from_utf8(parsed.stdout).unwrap();
-        let mut lines = text.splitn(3, '\n');
-        out.push((
-            lines.next().unwrap_or_default().to_owned(),
-            lines.next().unwrap_or_default().to_owned(),
-            lines.next().unwrap_or_default().to_owned(),
-        ));
-    }
-    out
-}
 
 async fn outbox(app: &TestApp) -> Vec<(i64, Option<String>, Option<String>)> {
     sqlx::query_as("SELECT attempts, sent_at, last_error FROM mail_outbox ORDER BY id")

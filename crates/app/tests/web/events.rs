@@ -899,3 +899,123 @@ on_both_backends!(
     proposals_and_4w,
     a_proposal_opens_when_approved_and_trainees_count_in_the_4w
 );
+
+/// The e-mails of a registration, a place on the waiting list and a promotion reach the people
+/// through a real SMTP server (Debian's aiosmtpd), in Arabic, with the check-in code of a seat.
+async fn registration_notices_reach_the_people(backend: crate::helpers::Backend) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("mizalla-mail-{}", crate::helpers::unique()));
+    let _server = crate::helpers::SmtpServer::start(port, &dir).await;
+    let Some(app) = TestApp::spawn_configured(backend, true, |s| {
+        s.smtp_host = Some("127.0.0.1".into());
+        s.smtp_port = Some(port);
+        s.smtp_security = "none".into();
+        s.public_url = Some("https://mizalla.example.org".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let event = create(
+        &app,
+        &EventInput {
+            capacity: "1".into(),
+            ..open_event_input()
+        },
+    )
+    .await;
+    let people = staff(&app, 2).await;
+    let client = TestApp::client();
+    for (_, token) in &people {
+        let res = client
+            .post(app.url(&format!("/events/{event}/register")))
+            .bearer_auth(token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+    }
+    let first = registration::own(&app.db, &people[0].0, event)
+        .await
+        .unwrap()
+        .unwrap();
+    let res = client
+        .post(app.url(&format!(
+            "/events/{event}/registrations/{}/cancel",
+            first.id
+        )))
+        .bearer_auth(&people[0].1)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let second = registration::own(&app.db, &people[1].0, event)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.status, "seated");
+    let mut mails = Vec::new();
+    for _ in 0..600 {
+        mails = crate::helpers::received(&dir);
+        if mails.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), 3, "{mails:?}");
+    let to = |who: usize| {
+        mails
+            .iter()
+            .filter(|(_, t, _)| *t == people[who].0.email)
+            .collect::<Vec<_>>()
+    };
+    let (first_mails, second_mails) = (to(0), to(1));
+    assert_eq!(first_mails.len(), 1);
+    assert!(
+        first_mails[0].0.contains("سُجّلت في فعالية"),
+        "{:?}",
+        first_mails[0]
+    );
+    assert!(first_mails[0].2.contains(&events::grouped(&first.code)));
+    assert!(
+        first_mails[0].2.contains(&format!(
+            "attached: {}.png image/png",
+            events::grouped(&first.code)
+        )),
+        "the QR code as a picture: {:?}",
+        first_mails[0]
+    );
+    assert!(
+        first_mails[0]
+            .2
+            .contains(&format!("https://mizalla.example.org/events/{event}"))
+    );
+    assert_eq!(second_mails.len(), 2);
+    assert!(second_mails.iter().any(|m| m.0.contains("قائمة انتظار")));
+    let promoted = second_mails
+        .iter()
+        .find(|m| m.0.contains("خلا مقعد"))
+        .expect("the promotion's e-mail");
+    assert!(
+        promoted.2.contains(&events::grouped(&second.code)),
+        "{promoted:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_notices_on_sqlite() {
+    registration_notices_reach_the_people(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_notices_on_postgres() {
+    registration_notices_reach_the_people(crate::helpers::Backend::Postgres).await;
+}

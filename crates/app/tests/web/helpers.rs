@@ -373,3 +373,80 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Debian's Python, which has Debian's python3-aiosmtpd (another `python3` on the PATH, such as
+/// pyenv's, does not).
+pub fn debian_python() -> &'static str {
+    if std::path::Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+/// Debian's aiosmtpd on `port`, storing what it receives as a Maildir in `dir`.
+pub struct SmtpServer(std::process::Child);
+
+impl SmtpServer {
+    pub async fn start(port: u16, dir: &std::path::Path) -> SmtpServer {
+        let mut child = std::process::Command::new(debian_python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (Debian's python3-aiosmtpd) must be installed");
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return SmtpServer(child);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("aiosmtpd did not start on port {port}");
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The subject, recipient and text of each e-mail in Maildir `dir`, as Python's e-mail parser
+/// reads them (an independent reader of the encoded headers); the text ends with a line
+/// `attached: NAME TYPE BYTES` for each file attached.
+pub fn received(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("new")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let parsed = std::process::Command::new(debian_python())
+            .arg("-c")
+            .arg(
+                "import email, email.policy, sys\n\
+                 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                 print(m['subject']); print(m['to']); print(m.get_body(preferencelist=('plain',)).get_content())\n\
+                 for a in m.iter_attachments(): print('attached:', a.get_filename(), a.get_content_type(), len(a.get_content()))",
+            )
+            .arg(e.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(parsed.stdout).unwrap();
+        let mut lines = text.splitn(3, '\n');
+        out.push((
+            lines.next().unwrap_or_default().to_owned(),
+            lines.next().unwrap_or_default().to_owned(),
+            lines.next().unwrap_or_default().to_owned(),
+        ));
+    }
+    out
+}
