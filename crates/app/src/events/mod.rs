@@ -1065,3 +1065,55 @@ pub async fn trained(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cairo_times_go_to_utc_and_back_across_daylight_saving() {
+        // Winter UTC+2, summer UTC+3 (Egypt keeps daylight saving since 2023).
+        assert_eq!(
+            from_cairo("2030-01-10T10:00").as_deref(),
+            Some("2030-01-10T08:00:00Z")
+        );
+        assert_eq!(
+            from_cairo("2030-07-10T10:00").as_deref(),
+            Some("2030-07-10T07:00:00Z")
+        );
+        assert_eq!(to_cairo("2030-07-10T07:00:00Z"), "2030-07-10T10:00");
+        assert_eq!(cairo_date("2030-01-09T23:30:00Z"), "2030-01-10");
+        for bad in [
+            "",
+            "9999-99-99T99:99",
+            "2026-02-30T10:00",
+            "1900-01-01T10:00",
+            "tomorrow",
+        ] {
+            assert_eq!(from_cairo(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes_are_read_as_typed() {
+        assert_eq!(normalise_code(" abcd-efgh ").as_deref(), Some("ABCDEFGH"));
+        assert_eq!(normalise_code("ABCD EFGH").as_deref(), Some("ABCDEFGH"));
+        assert_eq!(normalise_code("٢٣٤٥-ABCD").as_deref(), Some("2345ABCD"));
+        assert_eq!(normalise_code("AB'; --"), None);
+        assert_eq!(normalise_code(""), None);
+        assert_eq!(grouped("ABCDEFGH"), "ABCD-EFGH");
+        let c = random_code(8);
+        assert_eq!(c.len(), 8);
+        assert!(
+            c.chars()
+                .all(|ch| "ABCDEFGHJKMNPQRSTUVWXYZ23456789".contains(ch))
+        );
+    }
+
+    #[test]
+    fn hours_are_written_as_people_write_them() {
+        assert_eq!(hours_text(120), "12");
+        assert_eq!(hours_text(75), "7.5");
+        assert_eq!(hours_text(0), "0");
+    }
+}
