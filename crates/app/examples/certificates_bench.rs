@@ -32,6 +32,7 @@ fn certificate(i: usize) -> Certificate {
         title_en: "Training: documenting and following up cases".into(),
         kind: "training".into(),
         hours_tenths: 120,
+        hours: "12".into(),
         first_day: "2026-10-31".into(),
         last_day: "2026-11-02".into(),
         organiser_ar: "الأمانة الفنية".into(),

@@ -104,7 +104,17 @@ pub(super) async fn seed(db: &Db) -> anyhow::Result<()> {
             .map_err(e)?;
         people.push(p);
     }
+    // Held last month: the demo moves its dates back (the form only takes an event to come).
     let sessions = events::sessions(db, training).await.map_err(e)?;
+    for (i, s) in sessions.iter().enumerate() {
+        let day = -33 + i as i64;
+        sqlx::query("UPDATE event_sessions SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(events::from_cairo(&at(day, 9)))
+            .bind(events::from_cairo(&at(day, 13)))
+            .bind(s.id)
+            .execute(&db.pool)
+            .await?;
+    }
     for (i, p) in people.iter().enumerate() {
         let own = events::registration::own(db, p, training)
             .await
@@ -118,16 +128,6 @@ pub(super) async fn seed(db: &Db) -> anyhow::Result<()> {
                 .map_err(e)?;
         }
     }
-    // Held last month: the demo moves its dates back (the form only takes an event to come).
-    for (i, s) in sessions.iter().enumerate() {
-        let day = -33 + i as i64;
-        sqlx::query("UPDATE event_sessions SET starts_at = $1, ends_at = $2 WHERE id = $3")
-            .bind(events::from_cairo(&at(day, 9)))
-            .bind(events::from_cairo(&at(day, 13)))
-            .bind(s.id)
-            .execute(&db.pool)
-            .await?;
-    }
     sqlx::query(
         "UPDATE events SET registration_opens = $1, registration_closes = $2 WHERE id = $3",
     )
@@ -136,7 +136,8 @@ pub(super) async fn seed(db: &Db) -> anyhow::Result<()> {
     .bind(training)
     .execute(&db.pool)
     .await?;
-    sqlx::query("UPDATE event_checkins SET checked_at = $1 WHERE session_id IN (SELECT id FROM event_sessions WHERE event_id = $2)")
+    // Checked in on the day, on time.
+    sqlx::query("UPDATE event_checkins SET checked_at = $1, late = 0 WHERE session_id IN (SELECT id FROM event_sessions WHERE event_id = $2)")
         .bind(db::days_ago(32))
         .bind(training)
         .execute(&db.pool)

@@ -77,23 +77,29 @@ fn host(settings: &crate::config::Settings) -> String {
         .unwrap_or_else(|| "mizalla.local".into())
 }
 
-/// The `.ics` file of `event`: all its sessions, or the one `only` names.
+/// The `.ics` file of `sessions` of `event` (all of them, or one), linking to the event's page
+/// at `link`.
 pub fn file(
     settings: &crate::config::Settings,
     locale: Locale,
     event: &Event,
     sessions: &[Session],
+    link: &str,
 ) -> String {
     let mut cal = Calendar::new();
     cal.name(locale.pick(&event.title_ar, &event.title_en));
-    let link = super::registration::link(settings, &format!("/events/{}", event.id));
-    entries(&mut cal, locale, event, sessions, &link, &host(settings));
+    entries(&mut cal, locale, event, sessions, link, &host(settings));
     cal.done().to_string()
 }
 
 /// A person's feed: the sessions of the events they are seated or waiting for (not cancelled
-/// ones), in their language.
-pub async fn feed(db: &Db, settings: &crate::config::Settings, user: i64) -> Result<String> {
+/// ones), in their language, linking to the events' pages under `base`.
+pub async fn feed(
+    db: &Db,
+    settings: &crate::config::Settings,
+    user: i64,
+    base: &str,
+) -> Result<String> {
     let language: Option<(Option<String>,)> =
         sqlx::query_as("SELECT language FROM users WHERE id = $1")
             .bind(user)
@@ -120,7 +126,7 @@ pub async fn feed(db: &Db, settings: &crate::config::Settings, user: i64) -> Res
     for (id,) in ids {
         let event = super::get(db, id).await?;
         let sessions = super::sessions(db, id).await?;
-        let link = super::registration::link(settings, &format!("/events/{id}"));
+        let link = format!("{base}/events/{id}");
         entries(&mut cal, locale, &event, &sessions, &link, &host);
     }
     Ok(cal.done().to_string())

@@ -44,6 +44,10 @@ pub async fn close(db: &Db, actor: &Actor, id: i64) -> Result<usize> {
     if event.status != "open" {
         return Err(Error::Conflict("err-event-status"));
     }
+    // Attendance is complete only once the last session has begun.
+    if !may_close_now(db, id).await? {
+        return Err(Error::Conflict("err-event-close-too-early"));
+    }
     let mut tx = db.begin().await?;
     super::registration::lock(&mut tx, id).await?;
     let (sessions,): (i64,) =
@@ -105,6 +109,16 @@ pub async fn close(db: &Db, actor: &Actor, id: i64) -> Result<usize> {
     Ok(given)
 }
 
+/// Whether event `id` may be closed now: its last session has begun.
+pub async fn may_close_now(db: &Db, id: i64) -> Result<bool> {
+    let (last,): (Option<String>,) =
+        sqlx::query_as("SELECT MAX(starts_at) FROM event_sessions WHERE event_id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(last.is_some_and(|l| l <= db::now()))
+}
+
 /// What a certificate says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Certificate {
@@ -118,6 +132,8 @@ pub struct Certificate {
     pub title_en: String,
     pub kind: String,
     pub hours_tenths: i64,
+    /// The hours as people write them (`12`, `7.5`).
+    pub hours: String,
     pub first_day: String,
     pub last_day: String,
     pub organiser_ar: String,
@@ -160,6 +176,7 @@ fn of_row(r: Row) -> Certificate {
         title_en: r.7,
         kind: r.8,
         hours_tenths: r.9,
+        hours: super::hours_text(r.9),
         first_day: r.10.as_deref().map(super::cairo_date).unwrap_or_default(),
         last_day: r.11.as_deref().map(super::cairo_date).unwrap_or_default(),
         organiser_ar: r.12,

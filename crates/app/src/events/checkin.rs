@@ -1,6 +1,7 @@
 //! Check-in at the door: the organiser picks the session, then scans each person's QR code (or
-//! types the code under it). A code is accepted once per session; arriving more than
-//! [`LATE_AFTER_MINUTES`] after the session's start is marked late. A code of another event, a
+//! types the code under it). A session's check-in opens [`OPENS_HOURS_BEFORE`] hours before it
+//! starts; a code is accepted once per session; arriving more than [`LATE_AFTER_MINUTES`] after
+//! the session's start is marked late. A code of another event, a
 //! made-up one, or that of someone still waiting or cancelled is refused, saying why.
 
 use crate::access::Actor;
@@ -11,6 +12,9 @@ use serde::Serialize;
 
 /// Minutes after a session's start from which an arrival is late.
 pub const LATE_AFTER_MINUTES: i64 = 15;
+/// Hours before a session's start from which its check-in opens (people come early). It stays
+/// open until the event is closed, so that the organiser can enter a paper list afterwards.
+pub const OPENS_HOURS_BEFORE: i64 = 2;
 
 /// What a scan or a typed code came to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,6 +40,9 @@ pub enum Outcome {
     OtherEvent,
     /// No registration has this code (mistyped or made up).
     Unknown,
+    /// The session's check-in has not opened yet (it opens [`OPENS_HOURS_BEFORE`] hours before
+    /// the session's start, given here).
+    TooEarly { starts_at: String },
 }
 
 impl Outcome {
@@ -96,6 +103,9 @@ pub async fn check_in(
         return Ok(Outcome::NotSeated { status });
     }
     let now = db::now();
+    if too_early(&starts_at, &now) {
+        return Ok(Outcome::TooEarly { starts_at });
+    }
     let late = late(&starts_at, &now);
     let mut tx = db.begin().await?;
     let earlier: Option<(String,)> = sqlx::query_as(
@@ -154,6 +164,17 @@ fn late(starts: &str, at: &str) -> bool {
     }
 }
 
+/// Whether check-in for a session starting at `starts` has not opened yet at `at`.
+fn too_early(starts: &str, at: &str) -> bool {
+    match (
+        starts.parse::<jiff::Timestamp>(),
+        at.parse::<jiff::Timestamp>(),
+    ) {
+        (Ok(s), Ok(a)) => s.as_second() - a.as_second() > OPENS_HOURS_BEFORE * 3600,
+        _ => false,
+    }
+}
+
 /// How many are checked in to each session of `event`: `(session id, in, late)`.
 pub async fn counts(db: &Db, event: i64) -> Result<Vec<(i64, i64, i64)>> {
     Ok(sqlx::query_as(
@@ -167,6 +188,22 @@ pub async fn counts(db: &Db, event: i64) -> Result<Vec<(i64, i64, i64)>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn check_in_opens_two_hours_before() {
+        assert!(super::too_early(
+            "2026-12-10T08:00:00Z",
+            "2026-12-10T05:59:59Z"
+        ));
+        assert!(!super::too_early(
+            "2026-12-10T08:00:00Z",
+            "2026-12-10T06:00:00Z"
+        ));
+        assert!(!super::too_early(
+            "2026-12-10T08:00:00Z",
+            "2026-12-11T08:00:00Z"
+        ));
+    }
+
     #[test]
     fn late_is_after_the_grace_minutes() {
         assert!(!super::late("2026-12-10T08:00:00Z", "2026-12-10T08:15:00Z"));

@@ -38,13 +38,30 @@ pub async fn may_answer(db: &Db, actor: &Actor, event: &Event) -> Result<Option<
         .map(|(rid, ..)| rid))
 }
 
+/// Why `actor` may not answer: they gave their feedback already, or did not attend.
+pub async fn why_not(db: &Db, actor: &Actor, event: &Event) -> Result<&'static str> {
+    let (given,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM event_feedback f JOIN event_registrations r ON r.id = f.registration_id \
+         WHERE r.event_id = $1 AND r.user_id = $2",
+    )
+    .bind(event.id)
+    .bind(actor.user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(if given > 0 {
+        "err-event-feedback-given"
+    } else {
+        "err-event-feedback-not-attended"
+    })
+}
+
 pub async fn submit(db: &Db, actor: &Actor, event_id: i64, input: &FeedbackInput) -> Result<()> {
     let event = super::get_for(db, actor, event_id).await?;
     if !actor.can_write() {
         return Err(Error::Forbidden);
     }
     let Some(rid) = may_answer(db, actor, &event).await? else {
-        return Err(Error::field("overall", "err-event-feedback-not-open"));
+        return Err(Error::field("overall", why_not(db, actor, &event).await?));
     };
     let mut errs = FieldErrors::default();
     let mut rating = |field: &'static str, raw: &str| match crate::table::latin_digits(raw.trim())
@@ -76,7 +93,7 @@ pub async fn submit(db: &Db, actor: &Actor, event_id: i64, input: &FeedbackInput
     .await;
     match done {
         Err(e) if db::is_unique_violation(&e) => {
-            return Err(Error::field("overall", "err-event-feedback-not-open"));
+            return Err(Error::field("overall", "err-event-feedback-given"));
         }
         other => {
             other?;

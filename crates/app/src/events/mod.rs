@@ -454,6 +454,13 @@ pub async fn create(db: &Db, actor: &Actor, input: &EventInput) -> Result<i64> {
     }
     let key = crate::submissions::key(&input.submission)?;
     let c = check(db, input).await?;
+    // A new event whose registration is already over could take nobody.
+    if c.closes <= db::now() {
+        return Err(Error::field(
+            "registration_closes",
+            "err-event-closes-in-past",
+        ));
+    }
     let mut tx = db.begin().await?;
     if let Some(k) = key
         && let Some(id) = crate::submissions::earlier(&mut tx, actor.org_id, "event", k).await?
@@ -777,6 +784,9 @@ impl Filter {
         }
         if !self.kind.is_empty() && !KINDS.contains(&self.kind.as_str()) {
             return Err(Error::field("kind", "err-choice"));
+        }
+        if self.q.chars().count() > 200 {
+            return Err(Error::field("q", "err-too-long"));
         }
         Ok(())
     }

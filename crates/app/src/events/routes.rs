@@ -42,6 +42,40 @@ pub fn routes() -> Routes {
         .get("/api/v1/events/{id}", api_get)
 }
 
+/// The platform's address as links leaving it are written (a certificate's QR code, a calendar
+/// file, a feed to subscribe to): the configured `public_url`, or else the address this request
+/// came to.
+fn public_link(app: &AppState, headers: &axum::http::HeaderMap, path: &str) -> String {
+    if app
+        .settings
+        .public_url
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty())
+    {
+        return super::registration::link(&app.settings, path);
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        });
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    match host {
+        Some(h) => format!("{scheme}://{h}{path}"),
+        None => path.to_owned(),
+    }
+}
+
 /// The choices of the event form.
 async fn choices(app: &AppState) -> Result<minijinja::Value> {
     let members: Vec<minijinja::Value> = crate::orgs::list(&app.db)
@@ -156,6 +190,9 @@ async fn view_edit_get(
     if !super::organises(actor, &event) {
         return Err(Error::Forbidden);
     }
+    if event.status == "closed" || event.status == "cancelled" {
+        return Err(Error::Conflict("err-event-finished"));
+    }
     let sessions = super::sessions(&app.db, id).await?;
     form_page(&app, &ctx, &event.input(&sessions), Some(&event), None).await
 }
@@ -256,7 +293,8 @@ async fn view_show_get(
     ctx.page(
         "events/show.html",
         minijinja::context! {
-            event => event, sessions => sessions, seated => seated, waiting => waiting,
+            event => event, sessions => sessions, seated => seated, waiting_count => waiting,
+            may_close => super::certificates::may_close_now(&app.db, id).await?,
             free => (event.capacity - seated).max(0),
             hours => event.hours(),
             own => own, own_code => own.as_ref().map(|r| super::grouped(&r.code)), own_qr => own_qr,
@@ -401,6 +439,7 @@ async fn checkin_page(
     id: i64,
     session: Option<i64>,
     outcome: Option<super::checkin::Outcome>,
+    error: Option<&'static str>,
 ) -> Result<Response> {
     let actor = ctx.actor()?;
     let event = super::get_for(&app.db, actor, id).await?;
@@ -409,18 +448,22 @@ async fn checkin_page(
     }
     let sessions = super::sessions(&app.db, id).await?;
     let now = crate::db::now();
-    let chosen = match session {
-        Some(s) if sessions.iter().any(|x| x.id == s) => Some(s),
-        Some(_) => return Err(Error::field("session", "err-choice")),
-        None => sessions
-            .iter()
-            .find(|s| s.ends_at.as_str() > now.as_str())
-            .or(sessions.last())
-            .map(|s| s.id),
-    };
+    let mut error = error;
+    if session.is_some_and(|s| !sessions.iter().any(|x| x.id == s)) {
+        error = Some("err-event-session-unknown");
+    }
+    let chosen = session
+        .filter(|s| sessions.iter().any(|x| x.id == *s))
+        .or_else(|| {
+            sessions
+                .iter()
+                .find(|s| s.ends_at.as_str() > now.as_str())
+                .or(sessions.last())
+                .map(|s| s.id)
+        });
     let counts = super::checkin::counts(&app.db, id).await?;
     let (seated, _) = super::registration::counts(&app.db, id).await?;
-    let status = if outcome.as_ref().is_some_and(|o| !o.accepted()) {
+    let status = if error.is_some() || outcome.as_ref().is_some_and(|o| !o.accepted()) {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         axum::http::StatusCode::OK
@@ -431,6 +474,7 @@ async fn checkin_page(
         minijinja::context! {
             event => event, sessions => sessions, chosen => chosen, counts => counts,
             seated => seated, outcome => outcome, late_after => super::checkin::LATE_AFTER_MINUTES,
+            error => error.map(|k| ctx.locale.t(k)), opens_before => super::checkin::OPENS_HOURS_BEFORE,
         },
     )
 }
@@ -441,7 +485,7 @@ async fn view_checkin_get(
     Path(id): Path<i64>,
     Query(q): Query<CheckinQuery>,
 ) -> Result<Response> {
-    checkin_page(&app, &ctx, id, q.session, None).await
+    checkin_page(&app, &ctx, id, q.session, None, None).await
 }
 
 async fn view_checkin_post(
@@ -450,16 +494,44 @@ async fn view_checkin_post(
     Path(id): Path<i64>,
     HtmlForm(form): HtmlForm<CheckinForm>,
 ) -> Result<Response> {
-    let session = form
-        .session
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| Error::field("session", "err-choice"))?;
+    // A mistake at the door keeps the check-in page (and its camera) on the screen.
+    let Ok(session) = form.session.trim().parse::<i64>() else {
+        return checkin_page(
+            &app,
+            &ctx,
+            id,
+            None,
+            None,
+            Some("err-event-session-unknown"),
+        )
+        .await;
+    };
     if form.code.trim().is_empty() {
-        return Err(Error::field("code", "err-required"));
+        return checkin_page(
+            &app,
+            &ctx,
+            id,
+            Some(session),
+            None,
+            Some("err-event-code-empty"),
+        )
+        .await;
     }
-    let outcome = super::checkin::check_in(&app.db, ctx.actor()?, id, session, &form.code).await?;
-    checkin_page(&app, &ctx, id, Some(session), Some(outcome)).await
+    match super::checkin::check_in(&app.db, ctx.actor()?, id, session, &form.code).await {
+        Ok(outcome) => checkin_page(&app, &ctx, id, Some(session), Some(outcome), None).await,
+        Err(Error::Validation(_)) => {
+            checkin_page(
+                &app,
+                &ctx,
+                id,
+                None,
+                None,
+                Some("err-event-session-unknown"),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -512,12 +584,13 @@ fn pdf_response(file_name: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn verify_url(app: &AppState, serial: &str) -> String {
-    super::registration::link(&app.settings, &format!("/verify/{serial}"))
+fn verify_url(app: &AppState, headers: &axum::http::HeaderMap, serial: &str) -> String {
+    public_link(app, headers, &format!("/verify/{serial}"))
 }
 
 async fn view_certificate_get(
     State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<CertificateQuery>,
@@ -534,7 +607,7 @@ async fn view_certificate_get(
         return Err(Error::NotFound);
     }
     let names = alliance(&app).await?;
-    let url = verify_url(&app, &cert.serial);
+    let url = verify_url(&app, &headers, &cert.serial);
     let pdf = tokio::task::spawn_blocking(move || {
         super::certificates::pdf(&cert, (&names.0, &names.1), &url).map(|b| (cert.serial, b))
     })
@@ -546,6 +619,7 @@ async fn view_certificate_get(
 /// Every certificate of the event in one ZIP file, for the organiser.
 async fn view_certificates_get(
     State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response> {
@@ -559,7 +633,10 @@ async fn view_certificates_get(
         return Err(Error::Conflict("err-event-no-certificates"));
     }
     let names = alliance(&app).await?;
-    let urls: Vec<String> = certs.iter().map(|c| verify_url(&app, &c.serial)).collect();
+    let urls: Vec<String> = certs
+        .iter()
+        .map(|c| verify_url(&app, &headers, &c.serial))
+        .collect();
     let zip = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
         use std::io::Write as _;
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -606,8 +683,14 @@ async fn feedback_page(
     let may = super::feedback::may_answer(&app.db, actor, &event)
         .await?
         .is_some();
+    let why = if may {
+        ""
+    } else {
+        super::feedback::why_not(&app.db, actor, &event).await?
+    };
     let c = minijinja::context! {
         event => event, input => input, questions => super::feedback::QUESTIONS, may => may,
+        why => why,
     };
     match errors {
         Some(e) => ctx.form_errors("events/feedback.html", e, c),
@@ -655,6 +738,7 @@ fn ics_response(file_name: &str, body: String) -> Response {
 
 async fn view_calendar_get(
     State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<CheckinQuery>,
@@ -667,7 +751,8 @@ async fn view_calendar_get(
             return Err(Error::NotFound);
         }
     }
-    let body = super::calendar::file(&app.settings, ctx.locale, &event, &sessions);
+    let link = public_link(&app, &headers, &format!("/events/{id}"));
+    let body = super::calendar::file(&app.settings, ctx.locale, &event, &sessions, &link);
     let name = match q.session {
         Some(s) => format!("event-{id}-session-{s}.ics"),
         None => format!("event-{id}.ics"),
@@ -675,26 +760,23 @@ async fn view_calendar_get(
     Ok(ics_response(&name, body))
 }
 
-async fn view_feed_get(State(app): State<AppState>, Path(token): Path<String>) -> Result<Response> {
+async fn view_feed_get(
+    State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response> {
     let token = token.strip_suffix(".ics").unwrap_or(&token);
     let Some(user) = super::calendar::feed_owner(&app.db, token).await? else {
         return Err(Error::NotFound);
     };
-    let body = super::calendar::feed(&app.db, &app.settings, user).await?;
+    let base = public_link(&app, &headers, "");
+    let body = super::calendar::feed(&app.db, &app.settings, user, &base).await?;
     Ok(ics_response("mizalla-events.ics", body))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct MineQuery {
-    feed: String,
-}
-
-async fn view_mine_get(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<MineQuery>,
-) -> Result<Response> {
+/// A person's training: certificates, hours, events, and the calendar feed; `feed` is a feed
+/// address just made, shown this once (it is never put in an address bar or a log).
+async fn mine_page(app: &AppState, ctx: &Ctx, feed: Option<String>) -> Result<Response> {
     let actor = ctx.actor()?;
     let certificates = super::certificates::of_person(&app.db, actor.user_id).await?;
     let hours: i64 = certificates.iter().map(|c| c.hours_tenths).sum();
@@ -704,25 +786,28 @@ async fn view_mine_get(
     };
     let (lines, _) =
         super::list(&app.db, actor, &f, crate::paging::Page::new(Some(1), 200)).await?;
-    // A feed address is shown once, just after it is made (only its hash is kept).
-    let feed = (!q.feed.is_empty() && q.feed.len() <= 64).then(|| {
-        super::registration::link(
-            &app.settings,
-            &format!("/public/events/feed/{}.ics", q.feed),
-        )
-    });
     ctx.page(
         "events/mine.html",
         minijinja::context! {
             certificates => certificates, hours => super::hours_text(hours), lines => lines,
             has_feed => super::calendar::has_feed(&app.db, actor).await?, feed => feed,
+            can_write => actor.can_write(),
         },
     )
 }
 
-async fn view_feed_post(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+async fn view_mine_get(State(app): State<AppState>, ctx: Ctx) -> Result<Response> {
+    mine_page(&app, &ctx, None).await
+}
+
+async fn view_feed_post(
+    State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ctx: Ctx,
+) -> Result<Response> {
     let token = super::calendar::new_feed(&app.db, ctx.actor()?).await?;
-    Ok(Redirect::to(&format!("/events/mine?feed={token}#feed")).into_response())
+    let feed = public_link(&app, &headers, &format!("/public/events/feed/{token}.ics"));
+    mine_page(&app, &ctx, Some(feed)).await
 }
 
 #[derive(Debug, Default, Deserialize)]

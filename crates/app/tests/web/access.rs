@@ -1316,6 +1316,7 @@ async fn event_fixtures(app: &TestApp, other: i64) -> Vec<(&'static str, String)
             regs.push(r[0].clone());
         }
     }
+    crate::events::held(app, closed).await;
     for s in events::sessions(&app.db, closed).await.unwrap() {
         for r in &regs[2..] {
             events::checkin::check_in(&app.db, &admin, closed, s.id, &r.code)

@@ -863,6 +863,8 @@ async fn a_member_registers_two_staff_the_organiser_checks_one_in_and_a_certific
         assert!(rows.contains("رانيا عبد الحميد"), "{rows}");
         std::fs::write(out.join("event-registered-ar.png"), b.screenshot().await?).unwrap();
 
+        // The day comes: the workshop is under way.
+        crate::events::held(&app, event).await;
         // The organiser, on a phone, types the code the attendee shows.
         let code = mizalla::events::registration::own(&app.db, &staff, event)
             .await

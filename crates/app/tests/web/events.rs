@@ -26,6 +26,26 @@ pub fn open_event_input() -> EventInput {
     }
 }
 
+/// Event `event` as being held: its sessions moved to the hours just past (the k-th of n began
+/// n − k + 1 hours ago and lasted half an hour), so that check-in is open and the event may be
+/// closed. The form only takes events to come; a test needs one under way.
+pub async fn held(app: &TestApp, event: i64) {
+    let sessions = events::sessions(&app.db, event).await.unwrap();
+    let n = sessions.len() as i64;
+    for (k, s) in sessions.iter().enumerate() {
+        let starts = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(n - k as i64);
+        let ends = starts + jiff::SignedDuration::from_mins(30);
+        let stamp = |t: jiff::Timestamp| t.round(jiff::Unit::Second).unwrap().to_string();
+        sqlx::query("UPDATE event_sessions SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(stamp(starts))
+            .bind(stamp(ends))
+            .bind(s.id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+}
+
 /// A Cairo time `minutes` from now, as the form types it.
 fn cairo_in(minutes: i64) -> String {
     let tz = jiff::tz::TimeZone::get("Africa/Cairo").unwrap();
@@ -269,18 +289,26 @@ async fn nominations_limits_and_refusals(app: TestApp) {
         .await,
         Err(mizalla::error::Error::NotFound)
     ));
-    // Registration closed: its window is over.
-    let closed_window = create(
-        &app,
-        &EventInput {
-            registration_opens: cairo_in(-120),
-            registration_closes: cairo_in(-60),
-            session_starts: vec![cairo_in(60)],
-            session_ends: vec![cairo_in(120)],
-            ..open_event_input()
-        },
-    )
-    .await;
+    // Registration closed: its window is over (a new event may not be created so).
+    let past = EventInput {
+        registration_opens: cairo_in(-120),
+        registration_closes: cairo_in(-60),
+        session_starts: vec![cairo_in(60)],
+        session_ends: vec![cairo_in(120)],
+        ..open_event_input()
+    };
+    let admin = app.actor("admin@secretariat.demo").await;
+    assert!(matches!(
+        events::create(&app.db, &admin, &past).await,
+        Err(mizalla::error::Error::Validation(_))
+    ));
+    let closed_window = create(&app, &open_event_input()).await;
+    sqlx::query("UPDATE events SET registration_closes = $1 WHERE id = $2")
+        .bind(mizalla::db::days_ago(1))
+        .bind(closed_window)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     assert!(matches!(
         registration::register(
             &app.db,
@@ -369,10 +397,15 @@ async fn check_in_refuses_what_it_should(app: TestApp) {
         check(seated.code.clone(), now).await,
         Outcome::Already { .. }
     ));
-    // The next session is another check-in, not yet late.
+    // The next session, tomorrow, does not take check-ins yet.
     assert!(matches!(
         check(seated.code.clone(), later).await,
-        Outcome::CheckedIn { late: false, .. }
+        Outcome::TooEarly { .. }
+    ));
+    // Nor may the event be closed before its last session has begun.
+    assert!(matches!(
+        events::certificates::close(&app.db, &admin, event).await,
+        Err(mizalla::error::Error::Conflict("err-event-close-too-early"))
     ));
     assert_eq!(
         check(waiting.code.clone(), now).await,
@@ -469,6 +502,7 @@ async fn certificates_and_their_check(app: TestApp) {
                 .remove(0),
         );
     }
+    held(&app, event).await;
     let sessions = events::sessions(&app.db, event).await.unwrap();
     // Both attend both sessions… but a third, seated, comes to one of two (50 % < 80 %).
     let third = staff(&app, 1).await;
@@ -660,6 +694,7 @@ async fn feedback_is_given_once_and_summed_up(app: TestApp) {
                 .code,
         );
     }
+    held(&app, event).await;
     let session = events::sessions(&app.db, event).await.unwrap()[0].id;
     for c in &codes[..2] {
         events::checkin::check_in(&app.db, &admin, event, session, c)
@@ -801,7 +836,7 @@ async fn the_form_says_what_is_wrong(app: TestApp) {
         "هذا الحقل مطلوب",
         "اختر قيمة من القائمة",
         "يجب أن يُغلق التسجيل بعد فتحه",
-        "جلسة تنتهي قبل أن تبدأ",
+        "يجب أن تنتهي الجلسة بعد أن تبدأ",
     ] {
         assert!(page.contains(message), "{message} in {page}");
     }
@@ -859,6 +894,7 @@ async fn a_proposal_opens_when_approved_and_trainees_count_in_the_4w(app: TestAp
         .unwrap()
         .unwrap()
         .code;
+    held(&app, event).await;
     for s in events::sessions(&app.db, event).await.unwrap() {
         events::checkin::check_in(&app.db, &amal_admin, event, s.id, &code)
             .await
