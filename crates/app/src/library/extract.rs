@@ -255,27 +255,19 @@ fn docx(bytes: &[u8]) -> Result<String, Unreadable> {
     Ok(text)
 }
 
-/// The cells of a workbook's first sheet, a row a line, cells apart by tabs.
+/// The cells of every sheet of a workbook, each sheet under its name, a row a line, cells apart
+/// by tabs.
 fn xlsx(bytes: &[u8]) -> Result<String, Unreadable> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(Unreadable::Xlsx);
     }
-    let table = crate::table::read_table(bytes).map_err(|e| {
+    crate::table::workbook_text(bytes, MAX_TEXT_BYTES).map_err(|e| {
         if e.key == "file-too-large-unpacked" {
             Unreadable::TooLargeUnpacked
         } else {
             Unreadable::Xlsx
         }
-    })?;
-    let mut text = table.headers.join("\t");
-    for (_, row) in &table.rows {
-        text.push('\n');
-        text.push_str(&row.join("\t"));
-        if text.len() > MAX_TEXT_BYTES {
-            break;
-        }
-    }
-    Ok(text)
+    })
 }
 
 #[cfg(test)]

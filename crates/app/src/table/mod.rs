@@ -130,6 +130,12 @@ pub struct Table {
     pub unreadable: Vec<RowIssue>,
 }
 
+/// The words of every sheet of an Excel workbook, each sheet under its name, up to about
+/// `max_bytes` — for a document's text, not a list's rows (bounded as [`read_table`] is).
+pub fn workbook_text(bytes: &[u8], max_bytes: usize) -> Result<String, FileError> {
+    xlsx::text_of_sheets(bytes, max_bytes)
+}
+
 /// Reads a CSV or XLSX file (told apart by content, not by name), on the calling thread.
 pub fn read_table(bytes: &[u8]) -> Result<Table, FileError> {
     if bytes.starts_with(b"PK\x03\x04") {

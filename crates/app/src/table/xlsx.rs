@@ -22,6 +22,43 @@ pub(super) fn read(bytes: &[u8]) -> Result<Table, FileError> {
     into_table(cells)
 }
 
+/// The text of every sheet of a workbook, each under its name, a row a line and cells apart by
+/// tabs, up to about `max_bytes` (the library indexes a workbook's words, not its table).
+pub(super) fn text_of_sheets(bytes: &[u8], max_bytes: usize) -> Result<String, FileError> {
+    check_archive(bytes)?;
+    std::panic::catch_unwind(|| {
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+            .map_err(|e: calamine::XlsxError| damaged(e))?;
+        let mut out = String::new();
+        for name in book.sheet_names() {
+            if out.len() > max_bytes {
+                break;
+            }
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&name);
+            let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
+            let mut row = None;
+            while let Some(cell) = reader.next_cell().map_err(damaged)? {
+                let value = text(cell.get_value());
+                if value.is_empty() {
+                    continue;
+                }
+                let at = cell.get_position().0;
+                out.push(if row == Some(at) { '\t' } else { '\n' });
+                row = Some(at);
+                out.push_str(&value);
+                if out.len() > max_bytes {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    })
+    .unwrap_or_else(|_| Err(FileError::new("file-bad-xlsx", 0, "")))
+}
+
 fn damaged(e: impl std::fmt::Display) -> FileError {
     FileError::new("file-bad-xlsx", 0, super::excerpt(&e.to_string(), 200))
 }

@@ -565,6 +565,10 @@ async fn text_is_extracted_from_the_files_people_use(app: TestApp) {
     sheet.write(0, 0, "المركز").unwrap();
     sheet.write(1, 0, "ملوي").unwrap();
     sheet.write(1, 1, 42).unwrap();
+    // A workbook's other sheets are read too.
+    let second = book.add_worksheet();
+    second.set_name("الميزانية").unwrap();
+    second.write(3, 2, "أسيوط الجديدة").unwrap();
     let xlsx_id = add_as(
         &app,
         &staff,
@@ -593,7 +597,9 @@ async fn text_is_extracted_from_the_files_people_use(app: TestApp) {
         text(docx_id).await.trim(),
         "تقرير الورشة\nحضر المتدربون من قرى & مراكز المنيا"
     );
-    assert!(text(xlsx_id).await.contains("ملوي\t42"));
+    let sheets = text(xlsx_id).await;
+    assert!(sheets.contains("ملوي\t42"), "{sheets}");
+    assert!(sheets.contains("الميزانية\nأسيوط الجديدة"), "{sheets}");
     for (q, id) in [
         ("الرائده", pdf_id),
         ("المتدربين", docx_id),
