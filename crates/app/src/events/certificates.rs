@@ -3,7 +3,7 @@
 //! drawn on demand as a PDF — Arabic right to left with real joining, and English, in the
 //! vendored Amiri font (SIL Open Font License, `assets/fonts/OFL-Amiri.txt`) — by Typst used as a
 //! library. The person's name, the event and the dates are handed to the fixed layout as data
-//! (`sys.inputs`), never written into its markup, so no name can change the page.
+//! (a JSON file it reads), never written into its markup, so no name can change the page.
 //!
 //! Its QR code leads to the public verification page (`/verify/{serial}`), which confirms the
 //! certificate by showing what the certificate itself shows, nothing more.
@@ -17,7 +17,7 @@ use crate::i18n::Locale;
 use serde::Serialize;
 use std::sync::LazyLock;
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
+use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -254,12 +254,44 @@ fn plain(s: &str) -> String {
     s.replace(['\u{2068}', '\u{2069}'], "")
 }
 
-/// The PDF of certificate `c`, its QR code leading to `verify_url`.
+/// Threads that draw certificates. Typst's layout recurses deeply, and it runs part of its work
+/// on the rayon pool it is called from: on the threads of the global pool (2 MB stacks) a worker
+/// that took up a second certificate while waiting inside the first overflowed its stack and
+/// aborted the process. Its own pool, with stacks that cannot overflow, keeps that away from
+/// the server's other work.
+static DRAWERS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
+        .stack_size(256 * 1024 * 1024)
+        .thread_name(|i| format!("certificates-{i}"))
+        .build()
+        .expect("the certificates' threads")
+});
+
+/// The PDF of certificate `c`, its QR code leading to `verify_url`. Blocks while it is drawn.
 pub fn pdf(c: &Certificate, alliance: (&str, &str), verify_url: &str) -> Result<Vec<u8>> {
+    DRAWERS.install(|| draw(c, alliance, verify_url))
+}
+
+/// The PDFs of `certificates` (each with its verification link), drawn side by side.
+pub fn pdfs(
+    certificates: &[(Certificate, String)],
+    alliance: (&str, &str),
+) -> Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    DRAWERS.install(|| {
+        certificates
+            .par_iter()
+            .map(|(c, url)| draw(c, alliance, url))
+            .collect()
+    })
+}
+
+fn draw(c: &Certificate, alliance: (&str, &str), verify_url: &str) -> Result<Vec<u8>> {
     let qr = super::qr::svg(verify_url, 160)?;
     let (ar, en) = (Locale::Ar, Locale::En);
     let hours = super::hours_text(c.hours_tenths);
-    let mut inputs = Dict::new();
+    let mut data = serde_json::Map::new();
     for (k, v) in [
         ("alliance_ar", alliance.0.to_owned()),
         ("alliance_en", alliance.1.to_owned()),
@@ -284,22 +316,33 @@ pub fn pdf(c: &Certificate, alliance: (&str, &str), verify_url: &str) -> Result<
         ("verify", verify_url.to_owned()),
         ("qr", qr),
     ] {
-        inputs.insert(k.into(), v.into_value());
+        data.insert(k.into(), v.into());
     }
-    let world = Certificates::new(inputs);
-    let doc = typst::compile::<typst_layout::PagedDocument>(&world)
-        .output
-        .map_err(|e| {
-            let why: Vec<String> = e.iter().map(|d| d.message.to_string()).collect();
-            Error::Internal(anyhow::anyhow!("certificate layout: {}", why.join("; ")))
-        })?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| {
+    let world = Certificates {
+        data: Bytes::new(serde_json::Value::Object(data).to_string().into_bytes()),
+    };
+    let doc = typst::compile::<typst_layout::PagedDocument>(&world).output;
+    let pdf = doc.and_then(|doc| typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()));
+    // Typst memoises across compilations, and every certificate is another compilation: every
+    // `EVICT_EVERY` certificates, what the last two rounds did not use again is dropped, or a
+    // server drawing thousands would grow without end.
+    static DRAWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    if DRAWN
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .is_multiple_of(EVICT_EVERY)
+    {
+        comemo::evict(2);
+    }
+    pdf.map_err(|e| {
         let why: Vec<String> = e.iter().map(|d| d.message.to_string()).collect();
-        Error::Internal(anyhow::anyhow!("certificate PDF: {}", why.join("; ")))
+        Error::Internal(anyhow::anyhow!("certificate: {}", why.join("; ")))
     })
 }
 
-/// The certificate's layout: fixed markup reading everything it shows from `sys.inputs`.
+/// Certificates drawn between two trims of Typst's caches (see [`draw`]).
+const EVICT_EVERY: usize = 16;
+
+/// The certificate's layout: fixed markup reading everything it shows from `data.json`.
 const LAYOUT: &str = include_str!("certificate.typ");
 
 static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| {
@@ -315,31 +358,32 @@ static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| {
 static BOOK: LazyLock<LazyHash<FontBook>> =
     LazyLock::new(|| LazyHash::new(FontBook::from_fonts(FONTS.iter())));
 
-static MAIN: LazyLock<FileId> = LazyLock::new(|| {
+fn file_id(name: &str) -> FileId {
     FileId::new(RootedPath::new(
         VirtualRoot::Project,
-        VirtualPath::new("certificate.typ").expect("a plain file name"),
+        VirtualPath::new(name).expect("a plain file name"),
     ))
-});
-
-/// The smallest world Typst needs: one source file, two fonts, no file system, no packages.
-struct Certificates {
-    library: LazyHash<Library>,
-    source: Source,
 }
 
-impl Certificates {
-    fn new(inputs: Dict) -> Self {
-        Certificates {
-            library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
-            source: Source::new(*MAIN, LAYOUT.to_owned()),
-        }
-    }
+static MAIN: LazyLock<FileId> = LazyLock::new(|| file_id("certificate.typ"));
+static DATA: LazyLock<FileId> = LazyLock::new(|| file_id("data.json"));
+/// The layout, parsed once.
+static SOURCE: LazyLock<Source> = LazyLock::new(|| Source::new(*MAIN, LAYOUT.to_owned()));
+/// Typst's standard library, built once: a certificate's data is a file, not an input, so every
+/// certificate is drawn with the same library (built for each, it was kept by Typst's caches:
+/// 400 KB a certificate that were never given back).
+static LIBRARY: LazyLock<LazyHash<Library>> =
+    LazyLock::new(|| LazyHash::new(Library::builder().build()));
+
+/// The smallest world Typst needs: the layout, the certificate's data as `data.json`, two fonts;
+/// no file system, no packages.
+struct Certificates {
+    data: Bytes,
 }
 
 impl World for Certificates {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &LIBRARY
     }
     fn book(&self) -> &LazyHash<FontBook> {
         &BOOK
@@ -349,13 +393,17 @@ impl World for Certificates {
     }
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == *MAIN {
-            Ok(self.source.clone())
+            Ok(SOURCE.clone())
         } else {
             Err(FileError::AccessDenied)
         }
     }
-    fn file(&self, _: FileId) -> FileResult<Bytes> {
-        Err(FileError::AccessDenied)
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == *DATA {
+            Ok(self.data.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
     }
     fn font(&self, index: usize) -> Option<Font> {
         FONTS.get(index).cloned()

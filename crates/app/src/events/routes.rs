@@ -639,12 +639,13 @@ async fn view_certificates_get(
         .collect();
     let zip = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
         use std::io::Write as _;
+        let items: Vec<_> = certs.into_iter().zip(urls).collect();
+        let pdfs = super::certificates::pdfs(&items, (&names.0, &names.1))?;
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         // PDFs are compressed already: stored as they are.
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored);
-        for (c, url) in certs.iter().zip(&urls) {
-            let pdf = super::certificates::pdf(c, (&names.0, &names.1), url)?;
+        for ((c, _), pdf) in items.iter().zip(pdfs) {
             out.start_file(format!("certificate-{}.pdf", c.serial), options)
                 .map_err(|e| Error::Internal(anyhow::anyhow!("zip: {e}")))?;
             out.write_all(&pdf)
