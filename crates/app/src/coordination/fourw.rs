@@ -289,7 +289,26 @@ pub async fn rows(db: &Db, query: &Query) -> Result<Vec<Row>> {
 
     if query.source != Some(Source::Reported) {
         let mut entries = given(db, &from, &to).await?;
-        entries.extend(crate::events::trained(db, &from, &to).await?);
+        // Users' ids kept apart from the registry's persons (positive) and unlinked records
+        // (their negated ids): a trainee is their own household, with no units or value.
+        const PEOPLE: i64 = -(1 << 40);
+        entries.extend(
+            crate::events::trained(db, &from, &to)
+                .await?
+                .into_iter()
+                .map(|t| Given {
+                    org_id: t.org_id,
+                    category: t.category,
+                    given_on: t.day,
+                    quantity: 0,
+                    value_piastres: 0,
+                    person: PEOPLE - t.user_id,
+                    household: PEOPLE - t.user_id,
+                    governorate: t.governorate,
+                    district: String::new(),
+                    village: String::new(),
+                }),
+        );
         counted(
             &entries,
             query,

@@ -1032,16 +1032,25 @@ pub fn trained_categories() -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// People trained from `from` to `to` (inclusive ISO dates, Cairo) as the 4W counts them:
-/// each registration checked in to at least one session is one person of its member, trained on
-/// the day of the first session they came to, in the event's governorate, of the kind
-/// [`trained_category`] of its sector. A person is the same person across events (their user),
-/// so the 4W counts someone trained twice in a place and period once.
-pub async fn trained(
-    db: &Db,
-    from: &str,
-    to: &str,
-) -> Result<Vec<crate::coordination::fourw::Given>> {
+/// One person trained at an event, as the 4W counts them (see [`trained`]).
+#[derive(Debug, Clone)]
+pub struct Trainee {
+    /// The member they work for.
+    pub org_id: i64,
+    /// The person: a user of the platform, the same across events.
+    pub user_id: i64,
+    /// The 4W kind, [`trained_category`] of the event's sector.
+    pub category: String,
+    /// The Cairo day of the first session they came to.
+    pub day: String,
+    /// Where the event was held (a governorate's code; empty when online).
+    pub governorate: String,
+}
+
+/// People trained from `from` to `to` (inclusive ISO dates, Cairo): each registration checked
+/// in to at least one session of an open or closed event is one trainee, so that the 4W can
+/// count someone trained twice in a place and period once.
+pub async fn trained(db: &Db, from: &str, to: &str) -> Result<Vec<Trainee>> {
     let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT r.user_id, r.org_id, e.sector, e.governorate, MIN(s.starts_at) \
          FROM event_registrations r JOIN events e ON e.id = r.event_id \
@@ -1051,26 +1060,16 @@ pub async fn trained(
     )
     .fetch_all(&db.pool)
     .await?;
-    // Users' ids kept apart from the registry's persons (positive) and unlinked records
-    // (their negated ids).
-    const PEOPLE: i64 = -(1 << 40);
     Ok(rows
         .into_iter()
-        .filter_map(|(user, org, sector, governorate, first)| {
+        .filter_map(|(user_id, org_id, sector, governorate, first)| {
             let day = cairo_date(&first);
-            (day.as_str() >= from && day.as_str() <= to).then(|| {
-                crate::coordination::fourw::Given {
-                    org_id: org,
-                    category: trained_category(&sector),
-                    given_on: day,
-                    quantity: 0,
-                    value_piastres: 0,
-                    person: PEOPLE - user,
-                    household: PEOPLE - user,
-                    governorate,
-                    district: String::new(),
-                    village: String::new(),
-                }
+            (day.as_str() >= from && day.as_str() <= to).then(|| Trainee {
+                org_id,
+                user_id,
+                category: trained_category(&sector),
+                day,
+                governorate,
             })
         })
         .collect())
