@@ -29,7 +29,7 @@ fn birth_date(r: &Record) -> Option<(i32, u8, u8)> {
 }
 
 /// The rules: each gives zero or more keys per record; records sharing a key are compared.
-pub const RULES: [(&str, KeyFn); 9] = [
+pub const RULES: [(&str, KeyFn); 10] = [
     ("national ID", |r, keys| keys.extend(r.id_digits().map(key))),
     ("ID birth part", |r, keys| {
         if let Some(d) = r.id_digits().filter(|d| d.len() == 14) {
@@ -72,6 +72,13 @@ pub const RULES: [(&str, KeyFn); 9] = [
     ("first + father + grandfather name", |r, keys| {
         if let (Some(f), Some(p)) = (r.skeletons.first(), r.skeletons.get(1)) {
             keys.push(key((f, p, r.skeletons.get(2))));
+        }
+    }),
+    // The same three names as their letters' shapes: a name typed from a scanned form, dots
+    // read for others (يوسف as نوسق), meets its spelling (Arabic names only).
+    ("letter shapes of the first three names", |r, keys| {
+        if let (Some(f), Some(p)) = (r.shape_hashes.first(), r.shape_hashes.get(1)) {
+            keys.push(key(('~', f, p, r.shape_hashes.get(2))));
         }
     }),
     ("first + last name + governorate", |r, keys| {

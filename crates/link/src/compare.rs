@@ -25,7 +25,7 @@ pub const LEVEL_NAMES: [&[&str]; FIELDS.len()] = [
         "missing",
         "same",
         "same but disagrees with birth date or gender",
-        "one digit off",
+        "one digit off, or misread",
         "different",
     ],
     &[
@@ -146,7 +146,14 @@ fn spelt_alike(a: &Record, ia: usize, b: &Record, ib: usize) -> bool {
         return false;
     }
     let (na, nb) = (&a.names[ia], &b.names[ib]);
-    na.chars().count() >= 4 && similarity_from(na, nb, 0.93) >= 0.93
+    misread(a, ia, b, ib) || (na.chars().count() >= 4 && similarity_from(na, nb, 0.93) >= 0.93)
+}
+
+/// Whether two different Arabic spellings have the same letter shapes: one read from a scanned
+/// or photocopied form with dots taken for others (see [`crate::normalize::arabic::shapes`]).
+/// Callers have ruled out two common names.
+fn misread(a: &Record, ia: usize, b: &Record, ib: usize) -> bool {
+    matches!((a.shape_hashes.get(ia), b.shape_hashes.get(ib)), (Some(x), Some(y)) if x == y)
 }
 
 /// How alike two name parts are: 1 same, 2 same spelling family, 3 similar, 4 different.
@@ -166,7 +173,7 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
         }
         // Arabic on both sides: a typo or spelling variant is close in letters.
         let jw = similarity_from(na, nb, 0.86);
-        if jw >= 0.93 && na.chars().count() >= 4 {
+        if (jw >= 0.93 && na.chars().count() >= 4) || misread(a, ia, b, ib) {
             return 2;
         }
         if jw >= 0.86 || (sa == sb && !sa.is_empty()) {
@@ -277,9 +284,9 @@ fn place_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
-/// Compares two records field by field.
 /// National IDs: 1 the same valid ID agreeing with both rows, 2 the same digits otherwise, 3 one
-/// digit off or two swapped, 4 different, 0 unknown.
+/// digit off, two swapped, or digits of like shape misread ([`national_id::misread`]), 4
+/// different, 0 unknown.
 pub fn nid_level(a: &Record, b: &Record) -> u8 {
     match (a.id_digits(), b.id_digits()) {
         (Some(x), Some(y)) => match national_id::compare(x, y) {
@@ -291,6 +298,14 @@ pub fn nid_level(a: &Record, b: &Record) -> u8 {
                 }
             }
             national_id::IdAgreement::OneOff => 3,
+            // Misread from a scan: a misread number rarely keeps its check digit, while two
+            // people's IDs (twins') both do and may differ in digits of like shape.
+            national_id::IdAgreement::Different
+                if national_id::misread(x, y)
+                    && !(national_id::check_digit_ok(x) && national_id::check_digit_ok(y)) =>
+            {
+                3
+            }
             national_id::IdAgreement::Different => 4,
         },
         _ => 0,
@@ -306,6 +321,7 @@ pub fn gender_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
+/// Compares two records field by field.
 pub fn compare(a: &Record, b: &Record) -> Levels {
     let nid = nid_level(a, b);
     let mut first = if a.names.is_empty() || b.names.is_empty() {
@@ -323,6 +339,16 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
         first = 5;
         father = 0;
     }
+    let mut later = later_level(a, b);
+    if father == 4
+        && let Some((short, long)) = first_and_last_only(a, b)
+    {
+        // "محمد رجب" for محمد عادل محمد رجب: the second of two names is the family's, not the
+        // father's. It is found among the other's later names; the father is not given.
+        father = 0;
+        later = 1;
+        debug_assert!(short.names.len() == 2 && long.names.len() > 2);
+    }
     let gender = gender_level(a, b);
     let phone = match (&a.phone, &b.phone) {
         (Some(x), Some(y)) => {
@@ -338,7 +364,7 @@ pub fn compare(a: &Record, b: &Record) -> Levels {
         nid,
         first,
         father,
-        later_level(a, b),
+        later,
         dob_level(a, b),
         gender,
         phone,
@@ -365,6 +391,19 @@ fn swapped_names(a: &Record, b: &Record) -> bool {
         && b.names.len() >= 2
         && (1..b.names.len()).any(|j| same(a, 0, b, j))
         && (1..a.names.len()).any(|i| same(b, 0, a, i))
+}
+
+/// When one name has two parts, the other more, and the two-part name's second part is one of
+/// the other's later parts (a name given as first and family name only): (short, long).
+fn first_and_last_only<'r>(a: &'r Record, b: &'r Record) -> Option<(&'r Record, &'r Record)> {
+    let (short, long) = match (a.names.len(), b.names.len()) {
+        (2, n) if n > 2 => (a, b),
+        (n, 2) if n > 2 => (b, a),
+        _ => return None,
+    };
+    (2..long.names.len())
+        .any(|j| spelt_alike(short, 1, long, j))
+        .then_some((short, long))
 }
 
 /// Another identity number: 1 the same, 2 one character off or two swapped, 3 different.

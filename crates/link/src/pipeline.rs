@@ -80,12 +80,14 @@ fn different_people(a: &Record, b: &Record, levels: &Levels) -> bool {
     if a.household == b.household {
         return true;
     }
-    // Two well-formed IDs, each agreeing with its own row, that differ by more than a typo.
-    let both_valid = matches!(a.nid, NationalId::Valid(_)) && matches!(b.nid, NationalId::Valid(_));
-    if both_valid && a.nid_consistent && b.nid_consistent && levels[compare::NID] == 4 {
-        return true;
-    }
-    levels[compare::GENDER] == 2 && levels[compare::NID] != 1
+    // Two well-formed IDs, each agreeing with its own row and keeping its check digit, that
+    // differ by more than a typo. A mistyped ID rarely keeps its check digit: without it, two
+    // records each with its own typo of one person's ID are kept apart.
+    let sound = |r: &Record| matches!(&r.nid, NationalId::Valid(v) if v.check_digit_ok);
+    let both_valid = sound(a) && sound(b);
+    // A different gender is not among these: one mis-click on a form would keep the same ID and
+    // the same four names apart. The model weighs it as evidence (issue 17).
+    both_valid && a.nid_consistent && b.nid_consistent && levels[compare::NID] == 4
 }
 
 /// Runs the batch. Call [`crate::record::count_names`] on the records first.
@@ -180,7 +182,6 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
         // two groups about to be joined.
         let mut levels: Levels = [0; compare::FIELDS.len()];
         levels[compare::NID] = compare::nid_level(rx, ry);
-        levels[compare::GENDER] = compare::gender_level(rx, ry);
         different_people(rx, ry, &levels)
     });
 

@@ -82,6 +82,9 @@ pub struct Record {
     pub skeletons: Vec<String>,
     /// A 64-bit hash of each name part: comparisons test parts for equality millions of times.
     pub name_hashes: Vec<u64>,
+    /// A hash of each Arabic part's letter shapes ([`arabic::shapes`]), for names misread from a
+    /// scanned form; empty for Latin names.
+    pub shape_hashes: Vec<u64>,
     pub latin: bool,
     /// How many times each name part occurs as a name part anywhere in the data (see
     /// [`count_names`]); 0 until counted.
@@ -224,6 +227,14 @@ pub fn normalize(raw: &RawRecord, order: Order) -> Record {
         },
         relation: relation(&raw.relation_to_head),
         name_hashes: names.iter().map(crate::stable_hash).collect(),
+        shape_hashes: if latin {
+            Vec::new()
+        } else {
+            names
+                .iter()
+                .map(|n| crate::stable_hash(arabic::shapes(n)))
+                .collect()
+        },
         names,
         skeletons,
         latin,

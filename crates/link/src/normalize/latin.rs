@@ -19,9 +19,10 @@ const JOIN_WITH_PREVIOUS: [&str; 8] = [
 /// assert_eq!(name_parts("Abdulrahman Mohammed"), ["abdrahman", "mohammed"]);
 /// ```
 pub fn name_parts(raw: &str) -> Vec<String> {
+    let raw = franco(raw);
     let text = match raw.split_once(',') {
         Some((family, rest)) if !rest.trim().is_empty() => format!("{rest} {family}"),
-        _ => raw.to_owned(),
+        _ => raw.into_owned(),
     };
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphabetic())
@@ -76,6 +77,52 @@ pub fn name_parts(raw: &str) -> Vec<String> {
     }
     parts.retain(|p| !p.is_empty());
     parts
+}
+
+/// Franco-Arabic ("Mo7amed 3abd el Ra7man", as in chats and on phones) read as a transliteration:
+/// a digit written with letters stands for the Arabic sound it looks like — 7 ح (ħ, which
+/// [`skeleton`] reads as h without making a `th` or `sh` of it), 5 خ (kh),
+/// 8 غ (gh), 9 ق (q), 6 ط (t), 3 ع and 2 ء (a vowel's place: dropped before a vowel, `a`
+/// otherwise). A digit alone (a house number, a "2" for the second of a name) is left to be
+/// dropped with the other non-letters.
+///
+/// ```
+/// use link::normalize::latin::{franco, name_parts};
+/// assert_eq!(franco("Mo7amed 3abd el Ra7man"), "Moħamed abd el Raħman");
+/// assert_eq!(name_parts("Sa3eed 5aled"), name_parts("Saeed Khaled"));
+/// ```
+pub fn franco(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.chars().any(|c| c.is_ascii_digit()) {
+        return raw.into();
+    }
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let in_word =
+            before.is_some_and(char::is_alphabetic) || after.is_some_and(char::is_alphabetic);
+        if !c.is_ascii_digit() || !in_word {
+            out.push(c);
+            continue;
+        }
+        let vowel_next = after.is_some_and(|n| "aeiouAEIOU".contains(n));
+        out.push_str(match c {
+            // ħ, not h: "Fat7y" is فتحي, not the th of "Fathy" (ث).
+            '7' => "ħ",
+            '5' => "kh",
+            '8' => "gh",
+            '9' => "q",
+            '6' => "t",
+            '2' | '3' if vowel_next => "",
+            '2' | '3' => "a",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        });
+    }
+    out.into()
 }
 
 /// The compound prefix a word starts with (`abd`, `abdel`, `abdul`, `abu`, `abou`, …).
@@ -152,6 +199,7 @@ pub fn skeleton(part: &str) -> String {
             's' | 'c' => push(&mut out, 's'),
             'g' | 'j' => push(&mut out, 'g'),
             'h' if !last => push(&mut out, 'h'),
+            'ħ' => push(&mut out, 'h'),
             'd' => push(&mut out, 'd'),
             'z' => push(&mut out, 'z'),
             'r' => push(&mut out, 'r'),
@@ -256,6 +304,36 @@ mod tests {
                 assert_eq!(got, want, "{latin} vs {arabic_name}");
             }
         }
+    }
+
+    /// Issue 17: a name in Franco-Arabic meets the same name transliterated and in Arabic.
+    #[test]
+    fn franco_arabic_meets_the_transliteration_and_the_arabic_spelling() {
+        let skeletons =
+            |name: &str| -> Vec<String> { name_parts(name).iter().map(|p| skeleton(p)).collect() };
+        let arabic_skeletons = |name: &str| -> Vec<String> {
+            arabic::name_parts(&arabic::fold(name))
+                .iter()
+                .map(|p| arabic::skeleton(p))
+                .collect()
+        };
+        for (franco_name, arabic_name) in [
+            ("Mo7amed 3abd el Ra7man", "محمد عبد الرحمن"),
+            ("3ali 7assan", "علي حسن"),
+            ("sa3eed 5aled", "سعيد خالد"),
+            ("Ma7moud 8areeb", "محمود غريب"),
+            ("2a7mad Sha7ata", "احمد شحاته"),
+            ("Fat7y 3abdelsamee3", "فتحي عبدالسميع"),
+        ] {
+            assert_eq!(
+                skeletons(franco_name),
+                arabic_skeletons(arabic_name),
+                "{franco_name}"
+            );
+        }
+        // Digits standing alone are not letters.
+        assert_eq!(name_parts("Mohamed Ali 2"), ["mohamed", "ali"]);
+        assert_eq!(franco("Flat 12, Mohamed"), "Flat 12, Mohamed");
     }
 
     #[test]

@@ -112,6 +112,32 @@ pub fn check_digit_ok(d: &str) -> bool {
     (11 - sum % 11) % 10 == digits[13]
 }
 
+/// Whether two digit strings of one length differ only where a digit was read for another of
+/// like shape — 0/8, 1/7, 3/8, 5/6, and the Arabic-Indic ٢/٣ (2/3) and ٧/٨ (7/8) — in at most
+/// three places: a number typed from a scanned or photocopied form.
+///
+/// ```
+/// use link::normalize::national_id::misread;
+/// assert!(misread("29001011234567", "29001077234667"));
+/// assert!(!misread("29001011234567", "29001011234599"));
+/// ```
+pub fn misread(a: impl AsRef<[u8]>, b: impl AsRef<[u8]>) -> bool {
+    let (a, b) = (a.as_ref(), b.as_ref());
+    let alike = |x: u8, y: u8| {
+        matches!(
+            (x.min(y), x.max(y)),
+            (b'0', b'8') | (b'1', b'7') | (b'3', b'8') | (b'5', b'6') | (b'2', b'3') | (b'7', b'8')
+        )
+    };
+    let mut differ = 0;
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(&x, &y)| {
+            differ += usize::from(x != y);
+            x == y || alike(x, y)
+        })
+        && (1..=3).contains(&differ)
+}
+
 /// How two ID digit strings relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdAgreement {
