@@ -182,7 +182,7 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
         return 4;
     }
     if sa == sb && !sa.is_empty() {
-        return if a.latin == b.latin && same { 1 } else { 2 };
+        return if a.latin != b.latin || same { 1 } else { 2 };
     }
     if similarity_from(sa, sb, 0.88) >= 0.88 && sa.len().min(sb.len()) >= 3 {
         return 3;
@@ -205,30 +205,32 @@ fn later_level(a: &Record, b: &Record) -> u8 {
     } else {
         (b, a, false)
     };
-    let mut found = 0;
+    // A part found among the other's later parts counts whole; one found only in the father's
+    // place (a swap, or a common name such as محمد that is everybody's father) counts half.
+    let mut points = 0;
     for i in 2..short.names.len() {
-        // The same part is most often there as it is: look for it before weighing spellings
-        // (between Arabic names an equal part is level 1, see `name_level`).
-        let exact =
-            !short.latin && !long.latin && long.name_hashes[1..].contains(&short.name_hashes[i]);
-        let hit = exact
-            || (1..long.names.len()).any(|j| {
-                if short_is_a {
+        let alike = |j: usize| {
+            // The same part is most often there as it is: look for it before weighing spellings
+            // (between Arabic names an equal part is level 1, see `name_level`).
+            (!short.latin && !long.latin && long.name_hashes[j] == short.name_hashes[i])
+                || if short_is_a {
                     spelt_alike(short, i, long, j)
                 } else {
                     spelt_alike(long, j, short, i)
                 }
-            });
-        if hit {
-            found += 1;
+        };
+        if (2..long.names.len()).any(alike) {
+            points += 2;
+        } else if alike(1) {
+            points += 1;
         }
     }
-    let total = short.names.len() - 2;
-    if found == total {
+    let total = 2 * (short.names.len() - 2);
+    if points == total {
         1
-    } else if found * 2 >= total {
+    } else if points * 2 >= total {
         2
-    } else if found > 0 {
+    } else if points > 0 {
         3
     } else {
         4
