@@ -548,6 +548,62 @@ mod tests {
                 &[("id", "29001017654321")],
                 4,
             ),
+            // Digits of like shape misread from a scan (the check digit then fails) …
+            (
+                NID,
+                &[("id", "29001011234564")],
+                &[("id", "29001711234564")],
+                3,
+            ),
+            // … but two IDs that both keep their check digits are two people's (twins').
+            (
+                NID,
+                &[("id", "29001011234050")],
+                &[("id", "29001011234858")],
+                4,
+            ),
+            // The same name in the other script is the same name.
+            (
+                FIRST,
+                &[("name", "mohamed ali")],
+                &[("name", "محمد علي")],
+                1,
+            ),
+            (
+                FIRST,
+                &[("name", "mohamed ali")],
+                &[("name", "mohammed ali")],
+                2,
+            ),
+            // A name given as first and family name: the family name is among the other's later
+            // names, and the father is not given.
+            (
+                FATHER,
+                &[("name", "محمد رجب")],
+                &[("name", "محمد عادل محمد رجب")],
+                0,
+            ),
+            (
+                LATER,
+                &[("name", "محمد رجب")],
+                &[("name", "محمد عادل محمد رجب")],
+                1,
+            ),
+            (
+                FATHER,
+                &[("name", "محمد سعيد")],
+                &[("name", "محمد عادل محمد رجب")],
+                4,
+            ),
+            // A later part found only as the other's father counts half: not "all agree".
+            (
+                LATER,
+                &[("name", "شهد محمد محمد")],
+                &[("name", "لينة محمد امين حامد")],
+                2,
+            ),
+            // Letters misread from a scan: the same shapes.
+            (FIRST, &[("name", "يوسف احمد")], &[("name", "نوسق احمد")], 2),
             (
                 OTHER_ID,
                 &[("other_id", "A1234567")],
