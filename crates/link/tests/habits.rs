@@ -75,7 +75,7 @@ fn a_form_typed_from_a_scan_finds_its_person() {
         seed.set(seed.get() ^ (seed.get() << 13));
         seed.set(seed.get() ^ (seed.get() >> 7));
         seed.set(seed.get() ^ (seed.get() << 17));
-        seed.get() % 5 == 0
+        seed.get().is_multiple_of(5)
     };
     let misread = |text: &str| -> String {
         text.chars()
