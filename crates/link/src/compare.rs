@@ -184,7 +184,9 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
     if sa == sb && !sa.is_empty() {
         return if a.latin != b.latin || same { 1 } else { 2 };
     }
-    if similarity_from(sa, sb, 0.88) >= 0.88 && sa.len().min(sb.len()) >= 3 {
+    // Across scripts a short name loses letters the other writes (هدى "hdy", Hoda "hd").
+    let shortest = if a.latin == b.latin { 3 } else { 2 };
+    if similarity_from(sa, sb, 0.88) >= 0.88 && sa.len().min(sb.len()) >= shortest {
         return 3;
     }
     4

@@ -301,6 +301,41 @@ fn named(registry: &Registry, keys: &[String]) -> Vec<u32> {
         .collect()
 }
 
+/// The positions of the registrations whose name carries at least two of `keys` (skeletons), or
+/// both when there are two, those carrying the most first: a name as a clerk has it at the door,
+/// a part misspelt, left out or added (issue 17). Two parts so common that each is carried by
+/// more than [`NAME_PAIR_AT_MOST`] registrations are not looked up together (محمد احمد): the
+/// engine's blocks bring such names together with a third part.
+fn named_partly(registry: &Registry, keys: &[String]) -> Vec<u32> {
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort();
+    keys.dedup();
+    let lists: Vec<&Vec<u32>> = keys
+        .iter()
+        .filter_map(|k| registry.by_name.get(*k))
+        .collect();
+    let mut shared: HashMap<u32, u32> = HashMap::new();
+    for (x, a) in lists.iter().enumerate() {
+        for b in &lists[x + 1..] {
+            let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+            if small.len() > NAME_PAIR_AT_MOST {
+                continue;
+            }
+            for i in small.iter() {
+                if big.binary_search(i).is_ok() {
+                    *shared.entry(*i).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut positions: Vec<(u32, u32)> = shared.into_iter().collect();
+    positions.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    positions.into_iter().map(|(i, _)| i).collect()
+}
+
+/// See [`named_partly`].
+const NAME_PAIR_AT_MOST: usize = 20_000;
+
 /// Builds the registry for checks ahead of the first one (a server calls this as it starts: at a
 /// million registrations the build takes tens of seconds).
 pub async fn warm(db: Db) {
@@ -504,25 +539,27 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
             .collect(),
         ..Answer::default()
     };
-    let mut found = registry.index.query(&record, SHOW_FROM);
-    // A name alone — in either script, the details a clerk often has at first — may not meet
-    // the engine's blocks (issue 13, 7): the registrations whose names carry every part of it
-    // are scored too, and with nothing but a name one is shown at the lowest likelihood shown,
-    // below what a birth date or an ID would give.
+    // Every candidate the engine's blocks bring, however unlikely it scores: with a name alone
+    // — in either script, what a clerk often has at first — the engine may weigh the right
+    // person low, and the name floor below shows them. The registrations whose names carry two
+    // parts of it are scored too (a name alone may meet no block: issue 13, 7; issue 17).
+    let mut found = registry.index.query(&record, 0.0);
     if record.skeletons.len() >= 2 {
-        let extra: Vec<u32> = named(&registry, &record.skeletons)
+        let blocked: std::collections::HashSet<u32> = found.iter().map(|c| c.record).collect();
+        let extra: Vec<u32> = named_partly(&registry, &record.skeletons)
             .into_iter()
-            .filter(|i| !found.iter().any(|c| c.record == *i))
+            .filter(|i| !blocked.contains(i))
             .take(NAMED_AT_MOST)
             .collect();
-        for mut c in registry.index.score(&record, &extra, 0.0) {
-            c.probability = c.probability.max(name_floor(&c.evidence()));
-            if c.probability >= SHOW_FROM {
-                found.push(c);
-            }
-        }
-        found.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+        found.extend(registry.index.score(&record, &extra, 0.0));
     }
+    // The engine's order first, so that among candidates shown at one floor the likelier leads.
+    found.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    for c in &mut found {
+        c.probability = c.probability.max(name_floor(&c.evidence()));
+    }
+    found.retain(|c| c.probability >= SHOW_FROM);
+    found.sort_by(|x, y| y.probability.total_cmp(&x.probability));
     for c in found {
         let (position, probability) = (c.record, c.probability);
         let person_id = registry.registrations[position as usize].person_id;

@@ -530,8 +530,9 @@ async fn a_name_alone_in_either_script_finds_its_registered_spellings(app: TestA
             .iter()
             .find(|f| f["field"] == "first_name")
             .unwrap_or_else(|| panic!("{answer}"));
-        // Level 2: the same name in the other script (the best level across scripts).
-        assert_eq!(first_name["level"], 2, "{name}: {first_name}");
+        // Level 1: the same name, in the other script (issue 17: across scripts the skeleton
+        // is all there is to agree on, and it is weighed by how common the name is).
+        assert_eq!(first_name["level"], 1, "{name}: {first_name}");
     }
     // One common first name alone is no one in particular.
     let one = check(serde_json::json!({ "full_name": "Mohamed" })).await;

@@ -179,12 +179,15 @@ pub fn skeleton(part: &str) -> String {
             _ => None,
         };
         if let Some(m) = consumed2 {
-            let m = if i == 0 && "aeiou".contains(c) {
-                'a'
+            if i == 0 && "aeiou".contains(c) {
+                // An initial vowel is the alef: "Eyad" is اياد (a, then the y), "Oussama" اسامه.
+                out.push('a');
+                if m == 'y' {
+                    out.push('y');
+                }
             } else {
-                m
-            };
-            push(&mut out, m);
+                push(&mut out, m);
+            }
             i += 2;
             continue;
         }
