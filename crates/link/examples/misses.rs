@@ -44,12 +44,14 @@ fn main() {
         .collect();
     files.sort();
     let mut records: Vec<Record> = Vec::new();
+    let read = std::time::Instant::now();
     for f in &files {
         let mut reader = csv::Reader::from_path(f).expect("member file");
         let raws: Vec<RawRecord> = reader.deserialize().map(|r| r.expect("row")).collect();
         let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
         records.extend(raws.iter().map(|r| record::normalize(r, order)));
     }
+    eprintln!("{} records read and normalised in {:.2?}", records.len(), read.elapsed());
     record::count_names(&mut records);
     let started = std::time::Instant::now();
     let outcome = pipeline::run(&records, &Config::default());
