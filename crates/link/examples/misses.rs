@@ -51,7 +51,11 @@ fn main() {
         let order = date::infer_order(raws.iter().map(|r| r.date_of_birth.as_str()));
         records.extend(raws.iter().map(|r| record::normalize(r, order)));
     }
-    eprintln!("{} records read and normalised in {:.2?}", records.len(), read.elapsed());
+    eprintln!(
+        "{} records read and normalised in {:.2?}",
+        records.len(),
+        read.elapsed()
+    );
     record::count_names(&mut records);
     let started = std::time::Instant::now();
     let outcome = pipeline::run(&records, &Config::default());

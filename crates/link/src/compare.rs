@@ -135,8 +135,7 @@ fn similarity_from(a: &str, b: &str, floor: f64) -> f64 {
 /// this runs for every later part of one chain against every part of the other.
 fn spelt_alike(a: &Record, ia: usize, b: &Record, ib: usize) -> bool {
     if a.latin || b.latin {
-        let (sa, sb) = (&a.skeletons[ia], &b.skeletons[ib]);
-        return sa == sb && !sa.is_empty();
+        return same_skeleton(a, ia, b, ib) || transliterated(a, ia, b, ib);
     }
     if a.name_hashes[ia] == b.name_hashes[ib] {
         return true;
@@ -181,8 +180,11 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
         }
         return 4;
     }
-    if sa == sb && !sa.is_empty() {
+    if same_skeleton(a, ia, b, ib) {
         return if a.latin != b.latin || same { 1 } else { 2 };
+    }
+    if transliterated(a, ia, b, ib) {
+        return 2;
     }
     // Across scripts a short name loses letters the other writes (هدى "hdy", Hoda "hd").
     let shortest = if a.latin == b.latin { 3 } else { 2 };
@@ -190,6 +192,42 @@ pub fn name_level(a: &Record, ia: usize, b: &Record, ib: usize) -> u8 {
         return 3;
     }
     4
+}
+
+/// Whether two name parts, one of them Latin, have one consonant skeleton — also when the
+/// Latin ends in the vowel of a final ى ("Hoda" هدى, "Mostafa" مصطفى): folding makes ى a ي,
+/// which the Arabic skeleton keeps as y.
+fn same_skeleton(a: &Record, ia: usize, b: &Record, ib: usize) -> bool {
+    let (sa, sb) = (&a.skeletons[ia], &b.skeletons[ib]);
+    if sa.is_empty() || sb.is_empty() {
+        return false;
+    }
+    if sa == sb {
+        return true;
+    }
+    if a.latin == b.latin {
+        return false;
+    }
+    let (latin, spelt, arabic) = if a.latin {
+        (sa, &a.names[ia], sb)
+    } else {
+        (sb, &b.names[ib], sa)
+    };
+    spelt.ends_with('a') && arabic.strip_suffix('y') == Some(latin.as_str())
+}
+
+/// Whether a Latin and an Arabic name part have the same consonants
+/// ([`crate::normalize::consonants`]: a vowel written as y or w in one and not the other) while
+/// one of the two spellings is rare. Two common spellings with different skeletons are two
+/// names (Mohamed and محمود).
+fn transliterated(a: &Record, ia: usize, b: &Record, ib: usize) -> bool {
+    let count = |r: &Record, i: usize| r.name_counts.get(i).copied().unwrap_or(0);
+    a.latin != b.latin
+        && count(a, ia).min(count(b, ib)) < DISTINCT_NAME_MIN
+        && a.skeletons[ia].len() >= 3
+        && b.skeletons[ib].len() >= 3
+        && crate::normalize::consonants(&a.skeletons[ia])
+            == crate::normalize::consonants(&b.skeletons[ib])
 }
 
 fn later_level(a: &Record, b: &Record) -> u8 {
@@ -388,7 +426,7 @@ fn swapped_names(a: &Record, b: &Record) -> bool {
         if !x.latin && !y.latin {
             x.name_hashes[i] == y.name_hashes[j]
         } else {
-            !x.skeletons[i].is_empty() && x.skeletons[i] == y.skeletons[j]
+            same_skeleton(x, i, y, j)
         }
     };
     a.names.len() >= 2
@@ -577,6 +615,10 @@ mod tests {
                 &[("name", "mohammed ali")],
                 2,
             ),
+            // A final ى is a vowel in Latin letters.
+            (FIRST, &[("name", "hoda ali")], &[("name", "هدى علي")], 1),
+            // A vowel written as a letter in a rare transliteration: the same consonants.
+            (FIRST, &[("name", "hilmi ali")], &[("name", "حلمي علي")], 2),
             // A name given as first and family name: the family name is among the other's later
             // names, and the father is not given.
             (

@@ -133,6 +133,9 @@ struct Registry {
     /// Index positions (ascending) of the registrations carrying each name skeleton, for name
     /// search.
     by_name: HashMap<String, Vec<u32>>,
+    /// The same by the skeletons' consonants (`link::normalize::consonants`), for the names a
+    /// check is given.
+    by_consonants: HashMap<String, Vec<u32>>,
     /// When the version was last compared with the database's.
     checked: Mutex<Instant>,
 }
@@ -159,12 +162,17 @@ pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
             by_person.entry(r.person_id).or_default().push(i as u32);
         }
         let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_consonants: HashMap<String, Vec<u32>> = HashMap::new();
+        let post = |index: &mut HashMap<String, Vec<u32>>, key: String, i: usize| {
+            let postings = index.entry(key).or_default();
+            if postings.last() != Some(&(i as u32)) {
+                postings.push(i as u32);
+            }
+        };
         for (i, r) in snapshot.records.iter().enumerate() {
             for key in &r.skeletons {
-                let postings = by_name.entry(key.clone()).or_default();
-                if postings.last() != Some(&(i as u32)) {
-                    postings.push(i as u32);
-                }
+                post(&mut by_name, key.clone(), i);
+                post(&mut by_consonants, link::normalize::consonants(key), i);
             }
         }
         Registry {
@@ -177,6 +185,7 @@ pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
             registrations: snapshot.registrations,
             by_person,
             by_name,
+            by_consonants,
             checked: Mutex::new(Instant::now()),
         }
     })
@@ -301,18 +310,22 @@ fn named(registry: &Registry, keys: &[String]) -> Vec<u32> {
         .collect()
 }
 
-/// The positions of the registrations whose name carries at least two of `keys` (skeletons), or
-/// both when there are two, those carrying the most first: a name as a clerk has it at the door,
-/// a part misspelt, left out or added (issue 17). Two parts so common that each is carried by
-/// more than [`NAME_PAIR_AT_MOST`] registrations are not looked up together (محمد احمد): the
-/// engine's blocks bring such names together with a third part.
-fn named_partly(registry: &Registry, keys: &[String]) -> Vec<u32> {
-    let mut keys: Vec<&String> = keys.iter().collect();
+/// The positions of the registrations whose name carries at least two of the parts whose
+/// skeletons are `skeletons` (by their consonants, so that a transliteration meets its Arabic
+/// spelling), or both when there are two, those carrying the most first: a name as a clerk has
+/// it at the door, a part misspelt, left out or added (issue 17). Two parts so common that each
+/// is carried by more than [`NAME_PAIR_AT_MOST`] registrations are not looked up together (محمد
+/// احمد): the engine's blocks bring such names together with a third part.
+fn named_partly(registry: &Registry, skeletons: &[String]) -> Vec<u32> {
+    let mut keys: Vec<String> = skeletons
+        .iter()
+        .map(|s| link::normalize::consonants(s))
+        .collect();
     keys.sort();
     keys.dedup();
     let lists: Vec<&Vec<u32>> = keys
         .iter()
-        .filter_map(|k| registry.by_name.get(*k))
+        .filter_map(|k| registry.by_consonants.get(k))
         .collect();
     let mut shared: HashMap<u32, u32> = HashMap::new();
     for (x, a) in lists.iter().enumerate() {
@@ -425,6 +438,9 @@ pub struct Likely {
     person: i64,
     #[serde(skip)]
     exact: f64,
+    /// Whether something besides the name and place agrees (see [`identified`]).
+    #[serde(skip)]
+    identified: bool,
     /// The registry's person number: for the secretariat, and for persons the member registered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
@@ -585,6 +601,7 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
         answer.candidates.push(Likely {
             person: person_id,
             exact: probability,
+            identified: identified(&c.evidence()),
             person_id: known.then_some(person_id),
             probability: if known {
                 probability
@@ -608,6 +625,19 @@ pub async fn check(db: &Db, actor: &Actor, probe: &Probe, per_minute: u32) -> Re
     answer.registered = answer
         .candidates
         .first()
-        .is_some_and(|c| c.exact >= link_at);
+        .is_some_and(|c| c.exact >= link_at && c.identified);
     Ok(answer)
+}
+
+/// Whether a comparison agrees on something that tells one person from a namesake — an ID (or
+/// one typo of it), another identity number, the birth date (or a slip of it), the mobile — and
+/// not only on the name and the place. A name and a governorate make a candidate to look at,
+/// never "already registered": namesakes share both (issue 17).
+fn identified(evidence: &[link::model::Evidence]) -> bool {
+    evidence.iter().any(|e| match e.field {
+        "national_id" => (1..=3).contains(&e.level),
+        "other_id" | "birth_date" => (1..=2).contains(&e.level),
+        "phone" => e.level == 1,
+        _ => false,
+    })
 }

@@ -17,6 +17,29 @@ pub mod place;
 /// assert_eq!(gender("M"), Some(true));
 /// assert_eq!(gender(""), None);
 /// ```
+/// A name skeleton ([`arabic::skeleton`], [`latin::skeleton`]) without the letters a
+/// transliteration may or may not write for a vowel: y and w after the first letter (Hilmi and
+/// حلمي, Shetewy and شتيوي, Moamen and مؤمن meet here). Coarser than the skeleton — محمد and
+/// محمود meet too — so it finds candidates; it does not decide.
+///
+/// ```
+/// use link::normalize::consonants;
+/// assert_eq!(consonants("hylmy"), consonants("hlmy"));
+/// assert_eq!(consonants("mwmn"), "mn");
+/// ```
+pub fn consonants(skeleton: &str) -> String {
+    let mut out = String::with_capacity(skeleton.len());
+    for (i, c) in skeleton.chars().enumerate() {
+        if i > 0 && matches!(c, 'y' | 'w') {
+            continue;
+        }
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn gender(raw: &str) -> Option<bool> {
     let f = arabic::fold(raw);
     match f.as_str() {
