@@ -226,8 +226,8 @@ fn transliterated(a: &Record, ia: usize, b: &Record, ib: usize) -> bool {
         && count(a, ia).min(count(b, ib)) < DISTINCT_NAME_MIN
         && a.skeletons[ia].len() >= 3
         && b.skeletons[ib].len() >= 3
-        && crate::normalize::consonants(&a.skeletons[ia])
-            == crate::normalize::consonants(&b.skeletons[ib])
+        && crate::normalize::consonant_letters(&a.skeletons[ia])
+            .eq(crate::normalize::consonant_letters(&b.skeletons[ib]))
 }
 
 fn later_level(a: &Record, b: &Record) -> u8 {

@@ -28,16 +28,19 @@ pub mod place;
 /// assert_eq!(consonants("mwmn"), "mn");
 /// ```
 pub fn consonants(skeleton: &str) -> String {
-    let mut out = String::with_capacity(skeleton.len());
-    for (i, c) in skeleton.chars().enumerate() {
-        if i > 0 && matches!(c, 'y' | 'w') {
-            continue;
+    consonant_letters(skeleton).collect()
+}
+
+/// The letters of [`consonants`], one by one (compared without building the strings).
+pub fn consonant_letters(skeleton: &str) -> impl Iterator<Item = char> + '_ {
+    let mut last = None;
+    skeleton.chars().enumerate().filter_map(move |(i, c)| {
+        if (i > 0 && matches!(c, 'y' | 'w')) || last == Some(c) {
+            return None;
         }
-        if !out.ends_with(c) {
-            out.push(c);
-        }
-    }
-    out
+        last = Some(c);
+        Some(c)
+    })
 }
 
 pub fn gender(raw: &str) -> Option<bool> {
