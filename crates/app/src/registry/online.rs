@@ -317,8 +317,11 @@ fn named(registry: &Registry, keys: &[String]) -> Vec<u32> {
 /// is carried by more than [`NAME_PAIR_AT_MOST`] registrations are not looked up together (محمد
 /// احمد): the engine's blocks bring such names together with a third part.
 fn named_partly(registry: &Registry, skeletons: &[String]) -> Vec<u32> {
+    // The first parts of a name say who it is; a "name" of hundreds of parts (a hostile probe)
+    // would otherwise cost a look-up for every pair of them.
     let mut keys: Vec<String> = skeletons
         .iter()
+        .take(NAME_PARTS_AT_MOST)
         .map(|s| link::normalize::consonants(s))
         .collect();
     keys.sort();
@@ -348,6 +351,8 @@ fn named_partly(registry: &Registry, skeletons: &[String]) -> Vec<u32> {
 
 /// See [`named_partly`].
 const NAME_PAIR_AT_MOST: usize = 20_000;
+/// The name parts [`named_partly`] looks up, at most (the longest names members write have six).
+const NAME_PARTS_AT_MOST: usize = 6;
 
 /// Builds the registry for checks ahead of the first one (a server calls this as it starts: at a
 /// million registrations the build takes tens of seconds).
