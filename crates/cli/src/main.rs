@@ -84,6 +84,10 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Link the whole registry again and estimate its model anew (imports link only the
+    /// registrations their rows may be, and do this themselves once the registry has grown by a
+    /// quarter since the model was estimated).
+    Relink,
     /// Write data out of the platform.
     Export {
         #[command(subcommand)]
@@ -416,6 +420,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { org, file, dry_run } => {
             let db = mizalla::open(&settings).await?;
             registry::import(&db, org, file, *dry_run).await?;
+        }
+        Command::Relink => {
+            let db = mizalla::open(&settings).await?;
+            registry::relink(&db).await?;
         }
         Command::Export {
             command: ExportCommand::Registry { out },

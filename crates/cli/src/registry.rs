@@ -98,6 +98,14 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
     eprintln!("sent for review:                 {}", plan.review);
     eprintln!("unchanged since the last import: {}", plan.unchanged);
     eprintln!("updated from the last import:    {}", plan.updated);
+    eprintln!(
+        "{}",
+        if plan.whole_registry_linked {
+            "linked: the whole registry, its model estimated anew"
+        } else {
+            "linked: with the registrations the rows may be (incremental)"
+        }
+    );
     let mut problems: std::collections::BTreeMap<&str, usize> = Default::default();
     for r in &plan.rows {
         for p in &r.problems {
@@ -123,6 +131,19 @@ pub async fn import(db: &Db, org_code: &str, path: &Path, dry_run: bool) -> anyh
         } else {
             ""
         }
+    );
+    Ok(())
+}
+
+/// Links the whole registry again, estimating the model anew.
+pub async fn relink(db: &Db) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let registrations = registry::relink(db, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("the registry was not linked again: {e}"))?;
+    eprintln!(
+        "{registrations} registrations linked again, model estimated anew, in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

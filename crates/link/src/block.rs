@@ -3,6 +3,7 @@
 
 use crate::record::Record;
 use crate::stable_hash as key;
+
 use rayon::prelude::*;
 
 /// What blocking did: pairs, and the keys skipped for being too common.
@@ -98,12 +99,58 @@ pub fn keys_of(rule: KeyFn, r: &Record) -> Vec<u64> {
     keys
 }
 
+/// A key of rule number `rule` as an index across rules holds it: records that share it are
+/// compared.
+pub fn indexed(rule: usize, rule_key: u64) -> u64 {
+    key((rule, rule_key))
+}
+
+/// A name part ([`Record::name_hashes`]) as an index holds it beside the blocking keys, to count
+/// how many records carry it.
+pub fn name_key(name_hash: u64) -> u64 {
+    key(("name", name_hash))
+}
+
+/// Every key of `r` an index across rules holds ([`indexed`]), without repeats.
+pub fn indexed_keys(r: &Record) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut keys = Vec::new();
+    for (rule, (_, key_fn)) in RULES.iter().enumerate() {
+        keys.clear();
+        key_fn(r, &mut keys);
+        out.extend(keys.iter().map(|&k| indexed(rule, k)));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// What stored keys ([`indexed`], [`name_key`]) mean: it changes whenever a rule, the hash or
+/// the normalisation the keys are made from changes, and an index stored with another revision
+/// must be rebuilt.
+pub fn keys_revision() -> String {
+    // The hash's own value on a fixed input: a toolchain whose hasher differs gives other keys.
+    let rules: Vec<&str> = RULES.iter().map(|(name, _)| *name).collect();
+    format!("1-{:016x}", key(("mizalla", rules)))
+}
+
 /// Candidate pairs `(i, j)` with `i < j`, without repeats, from every rule (the rules run in
 /// parallel).
 pub fn candidate_pairs(records: &[Record], max_block: usize) -> Blocking {
+    candidate_pairs_except(records, max_block, &|_| false)
+}
+
+/// [`candidate_pairs`] of a part of a registry, without the keys `too_common` names (by
+/// [`indexed`]): keys the whole registry holds too often, though the part holds them rarely.
+pub fn candidate_pairs_except(
+    records: &[Record],
+    max_block: usize,
+    too_common: &(dyn Fn(u64) -> bool + Sync),
+) -> Blocking {
     let per_rule: Vec<Blocking> = RULES
         .par_iter()
-        .map(|(name, rule)| {
+        .enumerate()
+        .map(|(number, (name, rule))| {
             // (key, record), sorted: the records sharing a key come together, without a map.
             let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(records.len());
             let mut keys = Vec::new();
@@ -116,6 +163,9 @@ pub fn candidate_pairs(records: &[Record], max_block: usize) -> Blocking {
             keyed.dedup();
             let (mut pairs, mut oversized) = (Vec::new(), Vec::new());
             for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+                if too_common(indexed(number, block[0].0)) {
+                    continue;
+                }
                 if block.len() > max_block {
                     oversized.push((
                         format!("{name}: {} records share one key", block.len()),

@@ -37,10 +37,6 @@ pub struct Index {
     max_block: usize,
 }
 
-fn key_hash(rule: usize, key: u64) -> u64 {
-    crate::stable_hash((rule, key))
-}
-
 impl Index {
     /// Indexes `records` (with names counted, see [`crate::record::count_names`]) under `model`,
     /// usually the one a batch run estimated.
@@ -50,7 +46,9 @@ impl Index {
         for (i, r) in records.iter().enumerate() {
             for (rule, (_, key_of)) in RULES.iter().enumerate() {
                 for key in block::keys_of(*key_of, r) {
-                    keys.entry(key_hash(rule, key)).or_default().push(i as u32);
+                    keys.entry(block::indexed(rule, key))
+                        .or_default()
+                        .push(i as u32);
                 }
             }
             for h in &r.name_hashes {
@@ -87,7 +85,7 @@ impl Index {
         let mut seen: Vec<u32> = Vec::new();
         for (rule, (_, key_of)) in RULES.iter().enumerate() {
             for key in block::keys_of(*key_of, &probe) {
-                if let Some(ids) = self.keys.get(&key_hash(rule, key))
+                if let Some(ids) = self.keys.get(&block::indexed(rule, key))
                     && ids.len() <= self.max_block
                 {
                     seen.extend_from_slice(ids);

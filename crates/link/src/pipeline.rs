@@ -93,12 +93,43 @@ fn different_people(a: &Record, b: &Record, levels: &Levels) -> bool {
 /// Runs the batch. Call [`crate::record::count_names`] on the records first.
 pub fn run(records: &[Record], config: &Config) -> Outcome {
     let blocking = block::candidate_pairs(records, config.max_block);
-    let levels: Vec<Levels> = blocking
+    let levels = compared(records, &blocking);
+    let model = Model::estimate(records, &levels, config.u_samples, config.em_iterations);
+    scored_and_clustered(records, config, blocking, levels, model)
+}
+
+/// Links `records`, a part of a larger registry closed under persons (every record of a person
+/// the part touches is in it), under `model` estimated on the whole: an import links its rows
+/// with the registrations they may be and the persons those belong to, not the whole registry
+/// (issue 18). Names must be counted on the whole registry, and `too_common` names the keys
+/// ([`block::indexed`]) the whole holds in blocks too large to compare, as a batch run would
+/// skip them.
+pub fn run_part(
+    records: &[Record],
+    config: &Config,
+    model: &Model,
+    too_common: &(dyn Fn(u64) -> bool + Sync),
+) -> Outcome {
+    let blocking = block::candidate_pairs_except(records, config.max_block, too_common);
+    let levels = compared(records, &blocking);
+    scored_and_clustered(records, config, blocking, levels, model.clone())
+}
+
+fn compared(records: &[Record], blocking: &block::Blocking) -> Vec<Levels> {
+    blocking
         .pairs
         .par_iter()
         .map(|&(a, b)| compare::compare(&records[a as usize], &records[b as usize]))
-        .collect();
-    let model = Model::estimate(records, &levels, config.u_samples, config.em_iterations);
+        .collect()
+}
+
+fn scored_and_clustered(
+    records: &[Record],
+    config: &Config,
+    blocking: block::Blocking,
+    levels: Vec<Levels>,
+    model: Model,
+) -> Outcome {
     let index: HashMap<&str, u32> = records
         .iter()
         .enumerate()
@@ -201,7 +232,7 @@ pub fn run(records: &[Record], config: &Config) -> Outcome {
 /// two persons, or one person who heads the family (or is the head's spouse) in both. One shared
 /// child or relative alone is weaker evidence: a single wrong person link would otherwise merge
 /// two whole families.
-fn households(records: &[Record], person: &[usize]) -> Vec<usize> {
+pub fn households(records: &[Record], person: &[usize]) -> Vec<usize> {
     use crate::normalize::Relation;
     let mut registration: HashMap<&str, u32> = HashMap::new();
     let reg_of: Vec<u32> = records

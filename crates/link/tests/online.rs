@@ -73,3 +73,49 @@ fn a_new_registration_finds_its_person_in_the_registry() {
         "false alarms {false_alarm}/{new_people}"
     );
 }
+
+/// Persons as sets of record ids, to compare two groupings whatever their numbers.
+fn groups(records: &[Record], person: &[usize]) -> std::collections::BTreeSet<Vec<String>> {
+    let mut by: HashMap<usize, Vec<String>> = HashMap::new();
+    for (r, p) in records.iter().zip(person) {
+        by.entry(*p).or_default().push(r.id.clone());
+    }
+    by.into_values()
+        .map(|mut ids| {
+            ids.sort();
+            ids
+        })
+        .collect()
+}
+
+#[test]
+fn a_part_closed_under_persons_links_as_the_whole_does() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dev-small");
+    let mut all: Vec<Record> = (1..=8)
+        .flat_map(|i| load(&dir, &format!("ngo{i:02}.csv")))
+        .collect();
+    record::count_names(&mut all);
+    let whole = pipeline::run(&all, &Config::default());
+    // The persons of one member's records, whole, with the model the whole run estimated: the
+    // part is linked as the whole linked it.
+    let touched: std::collections::HashSet<usize> = all
+        .iter()
+        .zip(&whole.person)
+        .filter(|(r, _)| r.org == all[0].org)
+        .map(|(_, &p)| p)
+        .collect();
+    let (part, part_person): (Vec<Record>, Vec<usize>) = all
+        .iter()
+        .zip(&whole.person)
+        .filter(|(_, p)| touched.contains(p))
+        .map(|(r, &p)| (r.clone(), p))
+        .unzip();
+    assert!(part.len() < all.len() && part.len() > 100, "{}", part.len());
+    let linked = pipeline::run_part(&part, &Config::default(), &whole.model, &|_| false);
+    assert_eq!(groups(&part, &linked.person), groups(&part, &part_person));
+    // A key the whole registry holds too often is skipped in the part too: with every key
+    // skipped, nothing is compared and every record is a person of its own.
+    let alone = pipeline::run_part(&part, &Config::default(), &whole.model, &|_| true);
+    assert_eq!(alone.candidate_pairs, 0);
+    assert_eq!(groups(&part, &alone.person).len(), part.len());
+}

@@ -265,6 +265,10 @@ pub fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Values bound into one `IN (…)` list at most: SQLite takes 32,766 parameters in a statement and
+/// PostgreSQL 65,535, and a few hundred keep each statement quick to plan.
+pub const IN_LIST_AT_MOST: usize = 500;
+
 /// The placeholders of an `IN (…)` list of `n` values bound after `before` others: `$3, $4, $5`
 /// for `placeholders(2, 3)`. The values themselves are always bound, never written into the SQL.
 pub fn placeholders(before: usize, n: usize) -> String {

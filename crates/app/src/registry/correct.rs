@@ -6,7 +6,7 @@
 
 use super::import::{born_after, problem_key};
 use super::store::{self, Stored, parse_order, read_stored, stored_select};
-use super::{online, relink};
+use super::{incremental, keys, online, relink};
 use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db};
@@ -285,11 +285,26 @@ pub async fn correct(db: &Db, actor: &Actor, id: i64, c: &Correction) -> Result<
         Some(serde_json::json!({ "fields": changed })),
     )
     .await?;
-    let stored = store::load_all(db.kind, &mut tx).await?;
+    let record = link::record::normalize(&raw, order);
+    keys::write(&mut tx, &[(id, &record)]).await?;
     let quiet = crate::jobs::progress::Progress::default();
-    let (_, _, snapshot) = relink::relink_loaded(&mut tx, Some(actor), stored, &quiet).await?;
+    let snapshot = match incremental::model_if_current(&mut tx).await? {
+        Some(model) => {
+            incremental::link(db.kind, &mut tx, Some(actor), &[id], &model, &quiet).await?;
+            None
+        }
+        None => {
+            let stored = store::load_all(db.kind, &mut tx).await?;
+            let (_, _, snapshot) =
+                relink::relink_loaded(&mut tx, Some(actor), stored, &quiet).await?;
+            Some(snapshot)
+        }
+    };
     tx.commit().await?;
     crate::cache::changed(crate::cache::Topic::Picture);
-    online::publish(db, snapshot).await;
+    match snapshot {
+        Some(snapshot) => online::publish(db, snapshot).await,
+        None => online::rebuild_soon(db),
+    }
     Ok(changed)
 }

@@ -4,7 +4,7 @@
 //! commit would do if nothing else is imported in between.
 
 use super::store::{self, Stored};
-use super::{Linking, linking, online, relink};
+use super::{Linking, incremental, keys, linking, online, relink};
 use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
@@ -76,6 +76,11 @@ pub struct Plan {
     pub review: usize,
     pub unchanged: usize,
     pub updated: usize,
+    /// The whole registry was linked and its model estimated anew (the registry was new, had
+    /// grown by a quarter, or its index was built by another engine); otherwise the rows were
+    /// linked with the registrations they may be.
+    #[serde(skip)]
+    pub whole_registry_linked: bool,
 }
 
 /// A member's rows ready to import: the raw records with their lines, and the file's date order.
@@ -99,13 +104,13 @@ impl Incoming {
 }
 
 /// How a member's file meets the registry, read under the import lock in one transaction:
-/// the member, the whole registry, and for each incoming row the stored registration it
-/// replaces (if any) and whether its values changed.
+/// the member, its registrations under the file's record keys, and for each incoming row the
+/// registration it replaces (if any, in `existing`) and whether its values changed.
 struct Opened {
     _guard: tokio::sync::MutexGuard<'static, ()>,
     org: crate::orgs::Org,
     tx: Tx<'static>,
-    stored: Vec<Stored>,
+    existing: Vec<Stored>,
     matches: Vec<(Option<usize>, bool)>,
 }
 
@@ -121,18 +126,22 @@ async fn open(db: &Db, actor: Option<&Actor>, org_id: i64, incoming: &Incoming) 
     }
     let guard = store::WRITE_LOCK.lock().await;
     let mut tx = db.begin().await?;
-    let stored = store::load_all(db.kind, &mut tx).await?;
-    let by_key: HashMap<&str, usize> = stored
+    let file_keys: Vec<&str> = incoming
+        .rows
+        .iter()
+        .map(|(_, r)| r.record_id.as_str())
+        .collect();
+    let existing = store::load_member(db.kind, &mut tx, org_id, "member_key", &file_keys).await?;
+    let by_key: HashMap<&str, usize> = existing
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.org_id == org_id)
         .map(|(i, s)| (s.member_key(), i))
         .collect();
     let matches: Vec<(Option<usize>, bool)> = incoming
         .rows
         .iter()
         .map(|(_, raw)| match by_key.get(raw.record_id.as_str()) {
-            Some(&i) => (Some(i), !stored[i].same_values(raw, incoming.order)),
+            Some(&i) => (Some(i), !existing[i].same_values(raw, incoming.order)),
             None => (None, true),
         })
         .collect();
@@ -140,14 +149,75 @@ async fn open(db: &Db, actor: Option<&Actor>, org_id: i64, incoming: &Incoming) 
         _guard: guard,
         org,
         tx,
-        stored,
+        existing,
         matches,
     })
 }
 
-/// What importing `incoming` for organisation `org_id` would do, row by row, changing nothing:
-/// the registry as it would be (stored rows, replaced where the file updates them, and the new
-/// ones) is linked exactly as [`commit`] would link it.
+/// What writing a file's rows did.
+struct WrittenRows {
+    /// The registration of each row.
+    ids: Vec<i64>,
+    /// The registrations written (new or with new values), with their records.
+    changed: Vec<i64>,
+    new_rows: usize,
+    updated_rows: usize,
+}
+
+/// Writes the rows that are new or changed, with their keys in the linking index.
+async fn write_rows(
+    tx: &mut Tx<'_>,
+    opened_existing: &[Stored],
+    matches: &[(Option<usize>, bool)],
+    org_id: i64,
+    incoming: &Incoming,
+    written: &store::Written<'_>,
+    progress: &crate::jobs::progress::Progress,
+) -> Result<WrittenRows> {
+    let mut out = WrittenRows {
+        ids: Vec::with_capacity(incoming.rows.len()),
+        changed: Vec::new(),
+        new_rows: 0,
+        updated_rows: 0,
+    };
+    let mut records: Vec<link::record::Record> = Vec::new();
+    progress.start(crate::jobs::progress::Stage::Writing, incoming.rows.len());
+    for ((_, raw), (existing, changed)) in incoming.rows.iter().zip(matches) {
+        progress.step();
+        let id = match existing {
+            Some(i) if !changed => {
+                out.ids.push(opened_existing[*i].id);
+                continue;
+            }
+            Some(i) => {
+                let id = opened_existing[*i].id;
+                store::update(tx, id, raw, written).await?;
+                out.updated_rows += 1;
+                id
+            }
+            None => {
+                out.new_rows += 1;
+                store::insert(tx, org_id, raw, written).await?
+            }
+        };
+        out.ids.push(id);
+        out.changed.push(id);
+        records.push(link::record::normalize(raw, incoming.order));
+    }
+    // An index of another engine revision (or none yet) is rebuilt whole by the re-link that
+    // follows: the rows' keys are written with it.
+    if relink::stored_revision(tx).await? == keys::revision() {
+        let indexed: Vec<(i64, &link::record::Record)> =
+            out.changed.iter().copied().zip(&records).collect();
+        keys::write(tx, &indexed).await?;
+    }
+    Ok(out)
+}
+
+/// What planning an import would do: for an import the registry links incrementally, the rows
+/// are written and linked in a transaction that is then rolled back; otherwise the registry as
+/// it would be (stored rows, replaced where the file updates them, and the new ones) is linked
+/// in memory, exactly as [`commit`] would link it.
 pub async fn plan(
     db: &Db,
     actor: Option<&Actor>,
@@ -158,18 +228,41 @@ pub async fn plan(
         _guard,
         org,
         mut tx,
-        stored,
+        existing,
         matches,
     } = open(db, actor, org_id, incoming).await?;
+    let quiet = crate::jobs::progress::Progress::default();
+    if let Some(model) = incremental::model_if_current(&mut tx).await? {
+        let now = db::now();
+        let written = store::Written {
+            import_id: None,
+            order: incoming.order,
+            now: &now,
+        };
+        let rows = write_rows(
+            &mut tx, &existing, &matches, org_id, incoming, &written, &quiet,
+        )
+        .await?;
+        let part =
+            incremental::link(db.kind, &mut tx, actor, &rows.changed, &model, &quiet).await?;
+        tx.rollback().await?;
+        return Ok(fates(
+            incoming,
+            &matches,
+            &part.outcome(&rows.ids, incoming),
+        ));
+    }
+    let stored = store::load_all(db.kind, &mut tx).await?;
+    let position: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let mut entries = linking::entries(&stored);
     let mut index_of_row = Vec::with_capacity(incoming.rows.len());
-    for ((_, raw), (existing, _)) in incoming.rows.iter().zip(&matches) {
-        let entry =
-            linking::Entry::incoming(raw, &org.code, incoming.order, existing.map(|i| &stored[i]));
-        match existing {
-            Some(i) => {
-                entries[*i] = entry;
-                index_of_row.push(*i);
+    for ((_, raw), (found, _)) in incoming.rows.iter().zip(&matches) {
+        let replaces = found.map(|i| &existing[i]);
+        let entry = linking::Entry::incoming(raw, &org.code, incoming.order, replaces);
+        match replaces.and_then(|s| position.get(&s.id)) {
+            Some(&i) => {
+                entries[i] = entry;
+                index_of_row.push(i);
             }
             None => {
                 index_of_row.push(entries.len());
@@ -180,12 +273,20 @@ pub async fn plan(
     let decided = relink::decisions(&mut tx).await?;
     tx.rollback().await?;
     let (linked, entries) = relink::link_off_thread(entries, decided).await?;
-    Ok(fates(incoming, &matches, &index_of_row, &linked, &entries))
+    Ok(Plan {
+        whole_registry_linked: true,
+        ..fates(
+            incoming,
+            &matches,
+            &RowsLinked::of(&index_of_row, &linked, &entries),
+        )
+    })
 }
 
 /// Imports `incoming` for organisation `org_id` in one transaction: the rows are written under
-/// the member's record keys, the whole registry is re-linked, the import is recorded and
-/// audited; gives back what happened to every row.
+/// the member's record keys, linked with the registry (incrementally, or by re-linking the whole
+/// registry when its model is due to be estimated again), the import is recorded and audited;
+/// gives back what happened to every row.
 pub async fn commit(
     db: &Db,
     actor: Option<&Actor>,
@@ -198,11 +299,10 @@ pub async fn commit(
         _guard,
         org,
         mut tx,
-        mut stored,
+        existing,
         matches,
     } = open(db, actor, org_id, incoming).await?;
     let now = db::now();
-    let (mut new_rows, mut updated_rows) = (0usize, 0usize);
     let (import_id,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_imports (org_id, file_name, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, \
          linked, for_review, created_by, created_at) VALUES ($1, $2, $3, 0, 0, 0, $4, 0, 0, $5, $6) RETURNING id",
@@ -220,49 +320,48 @@ pub async fn commit(
         order: incoming.order,
         now: &now,
     };
-    let mut row_ids: Vec<i64> = Vec::with_capacity(incoming.rows.len());
-    progress.start(crate::jobs::progress::Stage::Writing, incoming.rows.len());
-    for ((_, raw), (existing, changed)) in incoming.rows.iter().zip(&matches) {
-        progress.step();
-        match existing {
-            Some(i) if !changed => row_ids.push(stored[*i].id),
-            Some(i) => {
-                let old = &stored[*i];
-                store::update(&mut tx, old.id, raw, &written).await?;
-                row_ids.push(old.id);
-                stored[*i] = Stored::written(
-                    old.id,
-                    org_id,
-                    &org.code,
-                    raw,
-                    incoming.order,
-                    old.person_id,
-                    old.household_id,
-                );
-                updated_rows += 1;
-            }
-            None => {
-                let id = store::insert(&mut tx, org_id, raw, &written).await?;
-                row_ids.push(id);
-                // Ids grow, so the registry stays in id order, as it is read from the database.
-                stored.push(Stored::written(
-                    id,
-                    org_id,
-                    &org.code,
-                    raw,
-                    incoming.order,
-                    0,
-                    0,
-                ));
-                new_rows += 1;
-            }
+    let started = std::time::Instant::now();
+    let rows = write_rows(
+        &mut tx, &existing, &matches, org_id, incoming, &written, progress,
+    )
+    .await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "import: rows and keys written"
+    );
+    let (plan, snapshot) = match incremental::model_if_current(&mut tx).await? {
+        Some(model) => {
+            let part =
+                incremental::link(db.kind, &mut tx, actor, &rows.changed, &model, progress).await?;
+            (
+                fates(incoming, &matches, &part.outcome(&rows.ids, incoming)),
+                None,
+            )
         }
-    }
-    let position: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-    let index_of_row: Vec<usize> = row_ids.iter().map(|id| position[id]).collect();
-    let (linked, entries, snapshot) =
-        relink::relink_loaded(&mut tx, actor, stored, progress).await?;
-    let plan = fates(incoming, &matches, &index_of_row, &linked, &entries);
+        None => {
+            let stored = store::load_all(db.kind, &mut tx).await?;
+            let position: HashMap<i64, usize> =
+                stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+            let index_of_row: Vec<usize> = rows.ids.iter().map(|id| position[id]).collect();
+            let (linked, entries, snapshot) =
+                relink::relink_loaded(&mut tx, actor, stored, progress).await?;
+            let plan = Plan {
+                whole_registry_linked: true,
+                ..fates(
+                    incoming,
+                    &matches,
+                    &RowsLinked::of(&index_of_row, &linked, &entries),
+                )
+            };
+            (plan, Some(snapshot))
+        }
+    };
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        whole = plan.whole_registry_linked,
+        "import: linked"
+    );
+    let (new_rows, updated_rows) = (rows.new_rows, rows.updated_rows);
     sqlx::query(
         "UPDATE registry_imports SET rows_new = $1, rows_updated = $2, rows_unchanged = $3, linked = $4, for_review = $5 WHERE id = $6",
     )
@@ -286,51 +385,77 @@ pub async fn commit(
             "org": org.code, "file": file_name, "new": new_rows, "updated": updated_rows,
             "unchanged": plan.unchanged, "rejected": plan.rejected.len(),
             "new_persons": plan.new_persons, "linked": plan.linked, "review": plan.review,
+            "linked_incrementally": snapshot.is_none(),
         })),
     )
     .await?;
     tx.commit().await?;
     crate::cache::changed(crate::cache::Topic::Picture);
     tracing::info!(import_id, org = %org.code, rows = incoming.rows.len(), "registry import committed");
-    online::publish(db, snapshot).await;
+    match snapshot {
+        Some(snapshot) => online::publish(db, snapshot).await,
+        None => online::rebuild_soon(db),
+    }
     Ok(plan)
 }
 
-/// Every row's fate, from the linkage of the registry with the rows in it.
-fn fates(
-    incoming: &Incoming,
-    matches: &[(Option<usize>, bool)],
-    index_of_row: &[usize],
-    linked: &Linking,
-    entries: &[linking::Entry],
-) -> Plan {
+/// What a linkage said of a file's rows, however it was linked.
+pub(super) struct RowsLinked {
+    /// The person of each row (any numbering).
+    pub person: Vec<i64>,
+    /// The persons that hold a registration outside the file.
+    pub known: std::collections::HashSet<i64>,
+    /// Whether each row is in a pair for review.
+    pub in_review: Vec<bool>,
+    /// What is wrong with each row, as the engine read it.
+    pub problems: Vec<Vec<Problem>>,
+}
+
+impl RowsLinked {
+    /// From a linkage of the whole registry, in which row `r` is entry `index_of_row[r]`.
+    fn of(index_of_row: &[usize], linked: &Linking, entries: &[linking::Entry]) -> RowsLinked {
+        let in_file: std::collections::HashSet<usize> = index_of_row.iter().copied().collect();
+        let known = linked
+            .person
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !in_file.contains(i))
+            .map(|(_, &p)| p as i64)
+            .collect();
+        let mut reviewed: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        for pair in &linked.review {
+            // A doubt between two rows of this file alone is the member's own matter, still listed.
+            reviewed.insert(pair.0);
+            reviewed.insert(pair.1);
+        }
+        RowsLinked {
+            person: index_of_row
+                .iter()
+                .map(|&i| linked.person[i] as i64)
+                .collect(),
+            known,
+            in_review: index_of_row.iter().map(|i| reviewed.contains(i)).collect(),
+            problems: index_of_row
+                .iter()
+                .map(|&i| entries[i].problems.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Every row's fate, from what the linkage said of the rows.
+fn fates(incoming: &Incoming, matches: &[(Option<usize>, bool)], linked: &RowsLinked) -> Plan {
     let today = time::OffsetDateTime::now_utc().date();
     let mut p = Plan {
         rejected: incoming.rejected.clone(),
         ..Plan::default()
     };
-    // Persons that hold a registration outside this file.
-    let in_file: std::collections::HashSet<usize> = index_of_row.iter().copied().collect();
-    let mut known_persons: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    for (i, &person) in linked.person.iter().enumerate() {
-        if !in_file.contains(&i) {
-            known_persons.insert(person);
-        }
-    }
-    let mut in_review: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    for pair in &linked.review {
-        // A doubt between two rows of this file alone is the member's own matter, still listed.
-        in_review.insert(pair.0);
-        in_review.insert(pair.1);
-    }
-    for (((line, raw), (existing, changed)), &i) in
-        incoming.rows.iter().zip(matches).zip(index_of_row)
-    {
+    for (r, ((line, raw), (existing, changed))) in incoming.rows.iter().zip(matches).enumerate() {
         let action = if existing.is_some() && !changed {
             Action::Unchanged
-        } else if known_persons.contains(&linked.person[i]) {
+        } else if linked.known.contains(&linked.person[r]) {
             Action::Linked
-        } else if in_review.contains(&i) {
+        } else if linked.in_review[r] {
             Action::Review
         } else {
             Action::NewPerson
@@ -343,11 +468,8 @@ fn fates(
         }
         let updated = existing.is_some() && *changed;
         p.updated += updated as usize;
-        let mut problems: Vec<&'static str> = entries[i]
-            .problems
-            .iter()
-            .map(|x| problem_key(*x))
-            .collect();
+        let mut problems: Vec<&'static str> =
+            linked.problems[r].iter().map(|x| problem_key(*x)).collect();
         if born_after(raw, incoming.order, today) {
             problems.push("problem-date-future");
         }

@@ -3,8 +3,9 @@
 //!
 //! An import is planned first (a dry run that says what will happen to every row) and then
 //! committed in one transaction: the member's rows are added or updated under the member's own
-//! record key, and the whole registry is re-linked, so the result does not depend on the order in
-//! which members imported. Person and household numbers stay stable across re-links: a cluster
+//! record key and linked with the registrations they may be, found through the stored index of
+//! blocking keys; the whole registry is re-linked when its model is due to be estimated again, so
+//! the result depends little on the order in which members imported. Person and household numbers stay stable across re-links: a cluster
 //! keeps the number most of its registrations had.
 //!
 //! Privacy: a member sees in full only what it registered; of other members' registrations only
@@ -16,6 +17,8 @@
 //! - [`import`]: the plan of an import and its commit;
 //! - [`linking`] and [`relink`]: the registry linked by the engine, numbers kept stable, members
 //!   told of merges and splits;
+//! - [`keys`] and [`incremental`]: the linking index in the database, and an import linked
+//!   through it with the registrations its rows may be, not the whole registry;
 //! - [`search`]: finding registrations, each actor seeing what it may;
 //! - [`review`]: the secretariat's queue of uncertain pairs and its decisions;
 //! - [`online`]: "already registered?" against the registry's snapshot in memory;
@@ -26,6 +29,8 @@
 pub mod correct;
 pub mod explain;
 pub mod import;
+pub mod incremental;
+pub mod keys;
 pub mod linking;
 pub mod mapping;
 pub mod online;

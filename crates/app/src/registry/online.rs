@@ -107,19 +107,48 @@ impl Snapshot {
         }
     }
 
-    /// Stores the model and version in the re-link's transaction.
+    /// Stores the model and version in the re-link's transaction, with the size of the registry
+    /// the model was estimated on and the revision of the keys its index holds.
     pub(super) async fn store(&self, tx: &mut Tx<'_>) -> Result<()> {
         let json = serde_json::to_string(&self.model).map_err(|e| Error::Internal(e.into()))?;
         sqlx::query(
-            "INSERT INTO registry_model (id, parameters_json, version, updated_at) VALUES (1, $1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET parameters_json = $1, version = $2, updated_at = $3",
+            "INSERT INTO registry_model (id, parameters_json, version, updated_at, keys_revision, estimated_on) \
+             VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET parameters_json = $1, version = $2, \
+             updated_at = $3, keys_revision = $4, estimated_on = $5",
         )
         .bind(json)
         .bind(&self.version)
         .bind(db::now())
+        .bind(super::keys::revision())
+        .bind(self.records.len() as i64)
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+}
+
+/// Marks the registry changed by a linkage of a part of it (an import linked incrementally): the
+/// model stays, the version changes, so that every server's snapshot is built again from the
+/// database ([`rebuild_soon`]).
+pub(super) async fn changed(tx: &mut Tx<'_>) -> Result<()> {
+    sqlx::query("UPDATE registry_model SET version = $1, updated_at = $2 WHERE id = 1")
+        .bind(crate::users::random_token())
+        .bind(db::now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// After [`changed`] is committed: this process builds its snapshot again in the background if
+/// it holds one, so that the next check does not wait for it (a check meanwhile waits for the
+/// build, and never answers from the registry as it was).
+pub(super) fn rebuild_soon(db: &Db) {
+    if let Some(r) = cached(db) {
+        // Due for a look at the version now, not within the second.
+        if let Some(long_ago) = Instant::now().checked_sub(FRESHNESS) {
+            *r.checked.lock().unwrap_or_else(|p| p.into_inner()) = long_ago;
+        }
+        tokio::spawn(warm(db.clone()));
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::review::Decision;
 use super::store::{self, Stored};
-use super::{Linking, linking, online};
+use super::{Linking, keys, linking, online};
 use crate::access::Actor;
 use crate::audit;
 use crate::db::{self, Db, Tx};
@@ -53,11 +53,13 @@ pub(super) async fn persons_if(
     Ok(linking::stable_ids(&old, &linked.person, max_person))
 }
 
-/// Re-links the whole registry (after people's decisions, a merge or a split).
-pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
+/// Re-links the whole registry, estimating the model anew (when checks find no model, and when
+/// the secretariat asks: `mizalla relink`); gives the number of registrations linked.
+pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<usize> {
     let _guard = store::WRITE_LOCK.lock().await;
     let mut tx = db.begin().await?;
     let stored = store::load_all(db.kind, &mut tx).await?;
+    let registrations = stored.len();
     let (_, _, snapshot) = relink_loaded(
         &mut tx,
         actor,
@@ -68,7 +70,7 @@ pub async fn relink(db: &Db, actor: Option<&Actor>) -> Result<()> {
     tx.commit().await?;
     crate::cache::changed(crate::cache::Topic::Picture);
     online::publish(db, snapshot).await;
-    Ok(())
+    Ok(registrations)
 }
 
 /// Links `stored` (the whole registry, read in `tx`), writes the persons, households and pairs
@@ -94,33 +96,100 @@ pub(super) async fn relink_loaded(
     .await?;
     let persons = linking::stable_ids(&old_person, &linked.person, max_person);
     let households = linking::stable_ids(&old_household, &linked.household, max_household);
-    notify_moves(tx, &stored, &old_person, &persons).await?;
     let records = std::mem::take(&mut linked.records);
+    let keys_current = stored_revision(tx).await? == keys::revision();
+    if !keys_current {
+        // The engine's keys changed (or none were stored yet): the index is built anew.
+        let indexed: Vec<(i64, &link::record::Record)> =
+            ids.iter().copied().zip(&records).collect();
+        keys::rebuild(tx, &indexed).await?;
+    }
     let snapshot = online::Snapshot::of(&stored, &persons, records, linked.model.clone());
     snapshot.store(tx).await?;
-    let mut changed = 0usize;
+    let review = linked
+        .review
+        .iter()
+        .map(|(a, b, p, e)| (ids[*a], ids[*b], *p, e.clone()))
+        .collect();
     progress.start(crate::jobs::progress::Stage::Saving, ids.len());
-    for i in 0..ids.len() {
+    write_decided(
+        tx,
+        actor,
+        Decided {
+            stored: &stored,
+            persons,
+            households,
+            review,
+        },
+        None,
+        progress,
+    )
+    .await?;
+    Ok((linked, entries, snapshot))
+}
+
+/// The keys revision the stored index was built with ('' when none is).
+pub(super) async fn stored_revision(tx: &mut Tx<'_>) -> Result<String> {
+    Ok(
+        sqlx::query_as::<_, (String,)>("SELECT keys_revision FROM registry_model WHERE id = 1")
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|(r,)| r)
+            .unwrap_or_default(),
+    )
+}
+
+/// What a linkage decided for the registrations `stored` (the whole registry, or a part of it
+/// closed under persons and households): their person and household numbers, and the pairs for
+/// review as (registration id, registration id, probability, explanation).
+pub(super) struct Decided<'a> {
+    pub stored: &'a [Stored],
+    pub persons: Vec<i64>,
+    pub households: Vec<i64>,
+    pub review: Vec<(i64, i64, f64, String)>,
+}
+
+/// Writes the persons and households that changed, renews the pairs for review, audits merges and
+/// splits and tells the members concerned. `part` is the registrations a part linked (`None`: the
+/// whole registry): open pairs within it that the linkage no longer finds uncertain go, others
+/// stay.
+pub(super) async fn write_decided(
+    tx: &mut Tx<'_>,
+    actor: Option<&Actor>,
+    decided: Decided<'_>,
+    part: Option<&std::collections::HashSet<i64>>,
+    progress: &crate::jobs::progress::Progress,
+) -> Result<()> {
+    let Decided {
+        stored,
+        persons,
+        households,
+        review,
+    } = decided;
+    let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
+    notify_moves(tx, stored, &old_person, &persons).await?;
+    let mut changed = 0usize;
+    for (i, s) in stored.iter().enumerate() {
         progress.step();
-        if persons[i] != old_person[i] || households[i] != old_household[i] {
+        if persons[i] != s.person_id || households[i] != s.household_id {
             sqlx::query(
                 "UPDATE registry_records SET person_id = $1, household_id = $2 WHERE id = $3",
             )
             .bind(persons[i])
             .bind(households[i])
-            .bind(ids[i])
+            .bind(s.id)
             .execute(&mut **tx)
             .await?;
-            if old_person[i] != 0 {
+            if s.person_id != 0 {
                 changed += 1;
             }
         }
     }
     // Pairs for review: open ones no longer uncertain go; new ones come; decided ones stay.
     let now = db::now();
-    let mut keep: Vec<(i64, i64)> = Vec::with_capacity(linked.review.len());
-    for (a, b, probability, explanation) in &linked.review {
-        let (l, r) = (ids[*a].min(ids[*b]), ids[*a].max(ids[*b]));
+    let mut keep: Vec<(i64, i64)> = Vec::with_capacity(review.len());
+    for (a, b, probability, explanation) in &review {
+        let (l, r) = ((*a).min(*b), (*a).max(*b));
         keep.push((l, r));
         sqlx::query(
             "INSERT INTO registry_pairs (record_l, record_r, probability, explanation, status, created_at) \
@@ -141,7 +210,8 @@ pub(super) async fn relink_loaded(
             .await?;
     let keep: std::collections::HashSet<(i64, i64)> = keep.into_iter().collect();
     for (id, l, r) in open {
-        if !keep.contains(&(l, r)) {
+        let linked_here = part.is_none_or(|p| p.contains(&l) && p.contains(&r));
+        if linked_here && !keep.contains(&(l, r)) {
             sqlx::query("DELETE FROM registry_pairs WHERE id = $1")
                 .bind(id)
                 .execute(&mut **tx)
@@ -156,11 +226,11 @@ pub(super) async fn relink_loaded(
             "registry",
             None,
             None,
-            Some(serde_json::json!({ "registrations_moved": changed, "pairs_for_review": linked.review.len() })),
+            Some(serde_json::json!({ "registrations_moved": changed, "pairs_for_review": review.len() })),
         )
         .await?;
     }
-    Ok((linked, entries, snapshot))
+    Ok(())
 }
 
 /// Tells members of merges and splits that touched their registrations: a registration whose

@@ -222,30 +222,6 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// A registration as it is stored after writing `raw` (keyed by the member's record key)
-    /// under `id`.
-    pub(super) fn written(
-        id: i64,
-        org_id: i64,
-        org_code: &str,
-        raw: &RawRecord,
-        order: Order,
-        person_id: i64,
-        household_id: i64,
-    ) -> Stored {
-        Stored {
-            id,
-            org_id,
-            date_order: order_code(order).to_owned(),
-            person_id,
-            household_id,
-            raw: RawRecord {
-                member_org: org_code.to_owned(),
-                ..raw.clone()
-            },
-        }
-    }
-
     pub fn member_key(&self) -> &str {
         &self.raw.record_id
     }
@@ -301,6 +277,59 @@ pub(super) async fn load_all(kind: db::Kind, tx: &mut Tx<'_>) -> Result<Vec<Stor
     )))
     .fetch_all(&mut **tx)
     .await?;
+    read_stored(rows)
+}
+
+/// The registrations whose `column` (an id column of `registry_records`) is one of `values`, in
+/// id order, read a few hundred values at a time.
+pub(super) async fn load_where(
+    kind: db::Kind,
+    tx: &mut Tx<'_>,
+    column: &str,
+    values: &[i64],
+) -> Result<Vec<Stored>> {
+    let mut values = values.to_vec();
+    values.sort_unstable();
+    values.dedup();
+    let mut rows: Vec<(String,)> = Vec::new();
+    for chunk in values.chunks(db::IN_LIST_AT_MOST) {
+        let sql = format!(
+            "{} WHERE r.{column} IN ({})",
+            stored_select(kind),
+            db::placeholders(0, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql));
+        for v in chunk {
+            q = q.bind(*v);
+        }
+        rows.extend(q.fetch_all(&mut **tx).await?);
+    }
+    let mut stored = read_stored(rows)?;
+    stored.sort_by_key(|s| s.id);
+    Ok(stored)
+}
+
+/// A member's registrations whose `column` (`member_key`, `household_ref`) is one of `values`.
+pub(super) async fn load_member(
+    kind: db::Kind,
+    tx: &mut Tx<'_>,
+    org_id: i64,
+    column: &str,
+    values: &[&str],
+) -> Result<Vec<Stored>> {
+    let mut rows: Vec<(String,)> = Vec::new();
+    for chunk in values.chunks(db::IN_LIST_AT_MOST) {
+        let sql = format!(
+            "{} WHERE r.org_id = $1 AND r.{column} IN ({})",
+            stored_select(kind),
+            db::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql)).bind(org_id);
+        for k in chunk {
+            q = q.bind(*k);
+        }
+        rows.extend(q.fetch_all(&mut **tx).await?);
+    }
     read_stored(rows)
 }
 
