@@ -115,6 +115,7 @@ pub(super) async fn link(
             in_review: HashSet::new(),
         });
     }
+    let started = std::time::Instant::now();
     let config = link::pipeline::Config::default();
     progress.start(crate::jobs::progress::Stage::Linking, 0);
     // The rows, and the registrations sharing a blocking key with one of them that is not too
@@ -136,17 +137,61 @@ pub(super) async fn link(
         .copied()
         .collect();
     let mut wanted = keys::holders(tx, &usable).await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n = wanted.len(),
+        "incremental: candidates found"
+    );
     wanted.extend_from_slice(changed);
-    // Closed under persons: every registration of a person found.
-    let found = store::load_where(kind, tx, "id", &wanted).await?;
-    let persons: Vec<i64> = found
+    // People's decisions on a row stay with it: the other registration of the pair comes too.
+    let decided = relink::decisions(tx).await?;
+    let rows_set: HashSet<i64> = changed.iter().copied().collect();
+    let mut kept = rows_set.clone();
+    for &(l, r, _) in &decided {
+        if rows_set.contains(&l) || rows_set.contains(&r) {
+            kept.extend([l, r]);
+            wanted.extend([l, r]);
+        }
+    }
+    let found = by_id(store::load_where(kind, tx, "id", &wanted).await?);
+    // Scored first under the model: only the registrations a row may be (a pair for review at
+    // least) bring their persons; one that shares a block with a row and nothing more cannot be
+    // linked with it, and the batch would leave its person as it is.
+    let mut names: HashMap<u64, usize> = HashMap::new();
+    let first = counted(tx, &found, &mut held, &mut too_common, &mut names, &config).await?;
+    let found_ids: HashSet<i64> = found.iter().map(|s| s.id).collect();
+    let (outcome, _) = linked_apart(
+        first,
+        decisions_within(&decided, &found_ids, &config),
+        model,
+        &too_common,
+    )
+    .await?;
+    for p in outcome.links.iter().chain(&outcome.review) {
+        let (a, b) = (found[p.a as usize].id, found[p.b as usize].id);
+        if rows_set.contains(&a) || rows_set.contains(&b) {
+            kept.extend([a, b]);
+        }
+    }
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n = kept.len(),
+        "incremental: candidates scored"
+    );
+    // Closed under persons: every registration of a person kept.
+    let mut linked: Vec<Stored> = found.into_iter().filter(|s| kept.contains(&s.id)).collect();
+    let persons: Vec<i64> = linked
         .iter()
         .map(|s| s.person_id)
         .filter(|&p| p != 0)
         .collect();
-    let mut linked = found;
     linked.extend(store::load_where(kind, tx, "person_id", &persons).await?);
     let linked = by_id(linked);
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n = linked.len(),
+        "incremental: persons read"
+    );
     // The households concerned, whole: those of the registrations linked, and the member's own
     // household registrations the rows belong to.
     let mut refs: HashMap<i64, Vec<&str>> = HashMap::new();
@@ -171,45 +216,25 @@ pub(super) async fn link(
     let in_part: HashSet<i64> = linked.iter().map(|s| s.id).collect();
     around.retain(|s| !in_part.contains(&s.id));
     let around = by_id(around);
-
-    // The persons, linked again under the stored model. The registrations found carry keys of
-    // their own: those the whole registry holds too often are skipped as the batch skips them.
-    let mut records: Vec<Record> = linking::entries(&linked)
-        .into_iter()
-        .map(|e| e.record)
-        .collect();
-    let part_keys: Vec<u64> = records
-        .iter()
-        .flat_map(link::block::indexed_keys)
-        .filter(|k| !held.contains_key(k))
-        .collect();
-    held.extend(keys::counts(tx, &part_keys).await?);
-    too_common.extend(
-        held.iter()
-            .filter(|(_, n)| **n > config.max_block)
-            .map(|(k, _)| *k),
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n = around.len(),
+        "incremental: households read"
     );
-    keys::count_names(tx, &mut records).await?;
-    let decided = relink::decisions(tx).await?;
-    let mut part_config = config.clone();
-    for (l, r, same) in decided {
-        if in_part.contains(&l) && in_part.contains(&r) {
-            let pair = (l.to_string(), r.to_string());
-            if same {
-                part_config.known_same.push(pair);
-            } else {
-                part_config.known_different.push(pair);
-            }
-        }
-    }
-    let model = model.clone();
-    let (outcome, records) = tokio::task::spawn_blocking(move || {
-        let outcome =
-            link::pipeline::run_part(&records, &part_config, &model, &|k| too_common.contains(&k));
-        (outcome, records)
-    })
-    .await
-    .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))?;
+
+    // The persons, linked again under the stored model.
+    let records = counted(tx, &linked, &mut held, &mut too_common, &mut names, &config).await?;
+    let (outcome, records) = linked_apart(
+        records,
+        decisions_within(&decided, &in_part, &config),
+        model,
+        &too_common,
+    )
+    .await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "incremental: linked"
+    );
     let (max_person, max_household): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(MAX(person_id), 0), COALESCE(MAX(household_id), 0) FROM registry_records",
     )
@@ -255,6 +280,10 @@ pub(super) async fn link(
         })
         .collect();
     let in_review: HashSet<i64> = review.iter().flat_map(|(a, b, _, _)| [*a, *b]).collect();
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "incremental: households numbered"
+    );
     progress.start(crate::jobs::progress::Stage::Saving, all.len());
     relink::write_decided(
         tx,
@@ -269,12 +298,84 @@ pub(super) async fn link(
         progress,
     )
     .await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        part = all.len(),
+        "incremental: written"
+    );
     online::changed(tx).await?;
     Ok(Part {
         stored: all,
         persons,
         in_review,
     })
+}
+
+/// The engine's records of `stored`, names counted against the whole registry; the keys they
+/// carry that the whole registry holds too often join `too_common`. `held` and `names` keep the
+/// counts already asked for.
+async fn counted(
+    tx: &mut Tx<'_>,
+    stored: &[Stored],
+    held: &mut HashMap<u64, usize>,
+    too_common: &mut HashSet<u64>,
+    names: &mut HashMap<u64, usize>,
+    config: &link::pipeline::Config,
+) -> Result<Vec<Record>> {
+    let mut records: Vec<Record> = linking::entries(stored)
+        .into_iter()
+        .map(|e| e.record)
+        .collect();
+    let unknown: Vec<u64> = records
+        .iter()
+        .flat_map(link::block::indexed_keys)
+        .filter(|k| !held.contains_key(k))
+        .collect();
+    for (k, n) in keys::counts(tx, &unknown).await? {
+        if n > config.max_block {
+            too_common.insert(k);
+        }
+        held.insert(k, n);
+    }
+    keys::count_names(tx, &mut records, names).await?;
+    Ok(records)
+}
+
+/// The settings of a linkage of the registrations `ids`, with people's decisions among them.
+fn decisions_within(
+    decided: &[(i64, i64, bool)],
+    ids: &HashSet<i64>,
+    config: &link::pipeline::Config,
+) -> link::pipeline::Config {
+    let mut config = config.clone();
+    for &(l, r, same) in decided {
+        if ids.contains(&l) && ids.contains(&r) {
+            let pair = (l.to_string(), r.to_string());
+            if same {
+                config.known_same.push(pair);
+            } else {
+                config.known_different.push(pair);
+            }
+        }
+    }
+    config
+}
+
+/// Links `records` (a part of the registry) on a blocking thread: the engine is CPU-bound.
+async fn linked_apart(
+    records: Vec<Record>,
+    config: link::pipeline::Config,
+    model: &Model,
+    too_common: &HashSet<u64>,
+) -> Result<(link::pipeline::Outcome, Vec<Record>)> {
+    let (model, too_common) = (model.clone(), too_common.clone());
+    tokio::task::spawn_blocking(move || {
+        let outcome =
+            link::pipeline::run_part(&records, &config, &model, &|k| too_common.contains(&k));
+        (outcome, records)
+    })
+    .await
+    .map_err(|e| Error::Internal(anyhow::anyhow!("linkage failed: {e}")))
 }
 
 /// Registrations in id order, each once.

@@ -119,22 +119,29 @@ pub(super) async fn holders(tx: &mut Tx<'_>, keys: &[u64]) -> Result<Vec<i64>> {
 }
 
 /// Counts each record's name parts against the whole registry, as
-/// [`link::record::count_names`] counts them in a batch.
-pub(super) async fn count_names(tx: &mut Tx<'_>, records: &mut [Record]) -> Result<()> {
+/// [`link::record::count_names`] counts them in a batch; `known` keeps the counts already asked
+/// for.
+pub(super) async fn count_names(
+    tx: &mut Tx<'_>,
+    records: &mut [Record],
+    known: &mut HashMap<u64, usize>,
+) -> Result<()> {
     let wanted: Vec<u64> = records
         .iter()
         .flat_map(|r| r.name_hashes.iter().map(|&h| link::block::name_key(h)))
+        .filter(|k| !known.contains_key(k))
         .collect();
-    let counts = counts(tx, &wanted).await?;
+    let counted = counts(tx, &wanted).await?;
+    known.extend(
+        wanted
+            .iter()
+            .map(|k| (*k, counted.get(k).copied().unwrap_or(0))),
+    );
     for r in records.iter_mut() {
         r.name_counts = r
             .name_hashes
             .iter()
-            .map(|&h| {
-                counts
-                    .get(&link::block::name_key(h))
-                    .map_or(1, |&n| n.max(1) as u32)
-            })
+            .map(|&h| known[&link::block::name_key(h)].max(1) as u32)
             .collect();
     }
     Ok(())
