@@ -140,14 +140,12 @@ pub(super) async fn changed(tx: &mut Tx<'_>) -> Result<()> {
 }
 
 /// After [`changed`] is committed: this process builds its snapshot again in the background if
-/// it holds one, so that the next check does not wait for it (a check meanwhile waits for the
-/// build, and never answers from the registry as it was).
+/// it holds one, so that the next check does not wait long for it; the snapshot held is marked
+/// stale, so that a check meanwhile waits for the build and never answers from the registry as
+/// it was.
 pub(super) fn rebuild_soon(db: &Db) {
     if let Some(r) = cached(db) {
-        // Due for a look at the version now, not within the second.
-        if let Some(long_ago) = Instant::now().checked_sub(FRESHNESS) {
-            *r.checked.lock().unwrap_or_else(|p| p.into_inner()) = long_ago;
-        }
+        r.stale.store(true, std::sync::atomic::Ordering::Release);
         tokio::spawn(warm(db.clone()));
     }
 }
@@ -167,6 +165,8 @@ struct Registry {
     by_consonants: HashMap<String, Vec<u32>>,
     /// When the version was last compared with the database's.
     checked: Mutex<Instant>,
+    /// This process changed the registry since (see [`rebuild_soon`]): never answered from.
+    stale: std::sync::atomic::AtomicBool,
 }
 
 /// The registry of each database this process opened (tests open several).
@@ -216,6 +216,7 @@ pub(super) async fn publish(db: &Db, snapshot: Snapshot) {
             by_name,
             by_consonants,
             checked: Mutex::new(Instant::now()),
+            stale: Default::default(),
         }
     })
     .await;
@@ -243,7 +244,9 @@ async fn stored_version(db: &Db) -> Result<Option<String>> {
 /// The registry of `db` for checks: this process's snapshot while it is current, else one built
 /// from the stored registrations and model.
 async fn registry(db: &Db) -> Result<Arc<Registry>> {
-    if let Some(r) = cached(db) {
+    if let Some(r) = cached(db)
+        && !r.stale.load(std::sync::atomic::Ordering::Acquire)
+    {
         let due = {
             let mut checked = r.checked.lock().unwrap_or_else(|p| p.into_inner());
             let due = checked.elapsed() >= FRESHNESS;

@@ -641,6 +641,110 @@ on_both_backends!(
     a_registration_imported_by_another_process_is_found_within_seconds
 );
 
+async fn an_import_into_a_larger_registry_links_only_its_rows_and_is_found_at_once(app: TestApp) {
+    // A member's list of hundreds: the registry grows more than a quarter, so it is linked
+    // whole and its model estimated.
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dev-small/ngo01.csv");
+    let table = mizalla::table::read_table(&std::fs::read(&file).unwrap()).unwrap();
+    let amal = app.org_id("amal").await;
+    let mapping = mizalla::registry::mapping::proposed(&app.db, amal, &table.headers)
+        .await
+        .unwrap();
+    let list = mizalla::registry::Incoming::from_table(&table, &mapping);
+    let plan =
+        mizalla::registry::commit(&app.db, None, amal, "list.csv", &list, &Default::default())
+            .await
+            .unwrap();
+    assert!(plan.whole_registry_linked);
+    let nour = app.token("staff@nour.demo").await;
+    let zeinab = serde_json::json!({
+        "full_name": "زينب سعيد عبد الله القاضي",
+        "date_of_birth": "2001-05-05",
+        "national_id": "30105050101236",
+    });
+    assert_eq!(
+        check(&app, &nour, zeinab.clone()).await["registered"],
+        false
+    );
+    // Then two rows from Al-Nour: one a person of that list (the list's first row under Al-Nour's
+    // own key), one new. They are linked incrementally, each as the whole registry would.
+    let mut known = list.rows[0].1.clone();
+    known.record_id = "NOUR-900".into();
+    let new = link::record::RawRecord {
+        record_id: "NOUR-901".into(),
+        full_name: "زينب سعيد عبدالله القاضى".into(),
+        date_of_birth: "2001-05-05".into(),
+        national_id: "30105050101236".into(),
+        gender: "أنثى".into(),
+        ..Default::default()
+    };
+    let rows = mizalla::registry::Incoming {
+        rows: vec![(2, known), (3, new)],
+        rejected: vec![],
+        order: list.order,
+    };
+    let nour_id = app.org_id("nour").await;
+    let before = app.count("registry_records").await;
+    let dry = mizalla::registry::plan(&app.db, None, nour_id, &rows)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("registry_records").await,
+        before,
+        "a plan saves nothing"
+    );
+    let plan = mizalla::registry::commit(
+        &app.db,
+        None,
+        nour_id,
+        "two.csv",
+        &rows,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    assert!(!plan.whole_registry_linked);
+    assert_eq!((plan.linked, plan.new_persons), (1, 1), "{plan:?}");
+    assert_eq!(
+        (dry.linked, dry.new_persons),
+        (plan.linked, plan.new_persons)
+    );
+    let (person,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT person_id) FROM registry_records WHERE member_key IN ($1, 'NOUR-900')",
+    )
+    .bind(&list.rows[0].1.record_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(person, 1, "the known row joined the list's person");
+    // "Already registered?" finds the new row at once: the server that imported builds its
+    // snapshot again, and a check waits for it rather than answer from the registry as it was.
+    let answer = check(&app, &nour, zeinab).await;
+    assert_eq!(answer["registered"], true, "{answer}");
+    assert_eq!(
+        answer["candidates"][0]["own_keys"],
+        serde_json::json!(["NOUR-901"])
+    );
+    // The import's audit entry says how it was linked, in counts only.
+    let (details,): (String,) = sqlx::query_as(
+        "SELECT after_json FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        details.contains("\"linked_incrementally\":true"),
+        "{details}"
+    );
+    assert!(!details.contains("زينب"));
+}
+
+on_both_backends!(
+    incremental_import,
+    an_import_into_a_larger_registry_links_only_its_rows_and_is_found_at_once
+);
+
 async fn members_see_what_the_secretariats_decisions_did_to_their_records(app: TestApp) {
     // Al-Amal's and Al-Nour's registrations of Menna are one person; an officer says they are
     // two people.
