@@ -288,6 +288,8 @@ pub struct Binds(Vec<Bind>);
 enum Bind {
     Int(i64),
     Text(String),
+    /// A missing whole number.
+    Null,
 }
 
 impl Binds {
@@ -306,6 +308,7 @@ impl Binds {
             query = match b {
                 Bind::Int(v) => query.bind(*v),
                 Bind::Text(v) => query.bind(v.clone()),
+                Bind::Null => query.bind(None::<i64>),
             };
         }
         query
@@ -321,6 +324,12 @@ impl From<i64> for BindValue {
     }
 }
 
+impl From<Option<i64>> for BindValue {
+    fn from(v: Option<i64>) -> Self {
+        BindValue(v.map_or(Bind::Null, Bind::Int))
+    }
+}
+
 impl From<String> for BindValue {
     fn from(v: String) -> Self {
         BindValue(Bind::Text(v))
@@ -333,37 +342,92 @@ impl From<&str> for BindValue {
     }
 }
 
+/// The database `tx` runs on.
+pub fn kind_of(tx: &Tx<'_>) -> Kind {
+    if tx.backend_name() == "PostgreSQL" {
+        Kind::Postgres
+    } else {
+        Kind::Sqlite
+    }
+}
+
+/// Placeholders for `n` values bound in order after `before` others, as the database of `tx`
+/// binds them fastest, for statements built with many values: PostgreSQL's `$3, $4, $5`;
+/// SQLite's anonymous `?, ?, ?`, since SQLite finds a named placeholder (`$3`) by walking a list
+/// of them, so that binding a statement of n named values costs n² (a third of an import's time
+/// at 5,600 values a statement). A statement uses one kind or the other throughout.
+pub fn params(tx: &Tx<'_>, before: usize, n: usize) -> String {
+    match kind_of(tx) {
+        Kind::Postgres => placeholders(before, n),
+        Kind::Sqlite => vec!["?"; n].join(", "),
+    }
+}
+
+/// The tuples `(…), (…)` of `rows` rows of `width` values each, bound in order from the first
+/// (see [`params`]).
+pub fn tuples(tx: &Tx<'_>, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", params(tx, r * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Values bound into one statement of many rows at most: the fewer statements the fewer round
+/// trips, and a statement's values are parsed and bound once more each (bench/pool_page.sh
+/// measured 400 values a statement the fastest on both with named placeholders).
+const VALUES_PER_STATEMENT: usize = 1000;
+
 /// Inserts `rows` with one statement per few dozen rows instead of one per row (a run of the
-/// resource pool keeps some 40,000: one round trip each cost PostgreSQL 5 s; statements of 8,000
-/// values cost SQLite more than rows one by one; 400 values a statement was the fastest on both,
-/// bench/pool_page.sh). `into` is `table (column, …)`; every row has one value per column. The
-/// values are bound, never spliced.
+/// resource pool keeps some 40,000: one round trip each cost PostgreSQL 5 s). `into` is
+/// `table (column, …)`; every row has one value per column. The values are bound, never spliced.
 pub async fn insert_rows(
     tx: &mut Tx<'_>,
     into: &str,
     rows: Vec<Vec<BindValue>>,
 ) -> Result<(), sqlx::Error> {
+    insert_rows_returning::<(i64,)>(tx, into, rows, "").await?;
+    Ok(())
+}
+
+/// [`insert_rows`], each statement ended by `then` (`ON CONFLICT …`, `RETURNING …`), giving back
+/// what a `RETURNING` gives for every row, in no promised order.
+pub async fn insert_rows_returning<O>(
+    tx: &mut Tx<'_>,
+    into: &str,
+    rows: Vec<Vec<BindValue>>,
+    then: &str,
+) -> Result<Vec<O>, sqlx::Error>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(());
+        return Ok(vec![]);
     };
-    let per_statement = (400 / width.max(1)).max(1);
+    let returns = then.contains("RETURNING");
+    let per_statement = (VALUES_PER_STATEMENT / width.max(1)).max(1);
+    let mut out = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<BindValue>> = rows.by_ref().take(per_statement).collect();
-        let tuples: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", placeholders(r * width, width)))
-            .collect();
-        let sql = format!("INSERT INTO {into} VALUES {}", tuples.join(", "));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let sql = format!(
+            "INSERT INTO {into} VALUES {} {then}",
+            tuples(tx, chunk.len(), width)
+        );
+        let mut q = sqlx::query_as::<_, O>(sqlx::AssertSqlSafe(sql));
         for value in chunk.into_iter().flatten() {
             q = match value.0 {
                 Bind::Int(v) => q.bind(v),
                 Bind::Text(v) => q.bind(v),
+                Bind::Null => q.bind(None::<i64>),
             };
         }
-        q.execute(&mut **tx).await?;
+        if returns {
+            out.extend(q.fetch_all(&mut **tx).await?);
+        } else {
+            q.fetch_all(&mut **tx).await?;
+        }
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -264,10 +264,12 @@ pub async fn correct(db: &Db, actor: &Actor, id: i64, c: &Correction) -> Result<
             .fetch_one(&mut *tx)
             .await?;
     let now = db::now();
+    let record = link::record::normalize(&raw, order);
     store::update(
         &mut tx,
         id,
         &raw,
+        &record,
         &store::Written {
             import_id,
             order,
@@ -285,12 +287,15 @@ pub async fn correct(db: &Db, actor: &Actor, id: i64, c: &Correction) -> Result<
         Some(serde_json::json!({ "fields": changed })),
     )
     .await?;
-    let record = link::record::normalize(&raw, order);
-    keys::write(&mut tx, &[(id, &record)]).await?;
+    let model = incremental::StoredModel::read(&mut tx).await?;
+    if model.keys_current() {
+        keys::write(&mut tx, &[(id, &record)]).await?;
+    }
     let quiet = crate::jobs::progress::Progress::default();
-    let snapshot = match incremental::model_if_current(&mut tx).await? {
+    let snapshot = match incremental::model_if_current(&mut tx, &model, 0).await? {
         Some(model) => {
-            incremental::link(db.kind, &mut tx, Some(actor), &[id], &model, &quiet).await?;
+            let row = store::load_where(db.kind, &mut tx, None, "id", &[id]).await?;
+            incremental::link(db.kind, &mut tx, Some(actor), row, &model, &quiet).await?;
             None
         }
         None => {

@@ -109,12 +109,28 @@ impl Incoming {
 struct Opened {
     _guard: tokio::sync::MutexGuard<'static, ()>,
     org: crate::orgs::Org,
-    tx: Tx<'static>,
     existing: Vec<Stored>,
     matches: Vec<(Option<usize>, bool)>,
+    /// The registry's stored model and the revision of its linking index.
+    model: incremental::StoredModel,
 }
 
-async fn open(db: &Db, actor: Option<&Actor>, org_id: i64, incoming: &Incoming) -> Result<Opened> {
+impl Opened {
+    /// The rows the file adds under keys the member has not used before.
+    fn new_rows(&self) -> usize {
+        self.matches
+            .iter()
+            .filter(|(found, _)| found.is_none())
+            .count()
+    }
+}
+
+async fn open(
+    db: &Db,
+    actor: Option<&Actor>,
+    org_id: i64,
+    incoming: &Incoming,
+) -> Result<(Opened, Tx<'static>)> {
     if let Some(a) = actor
         && !(a.org_id == org_id && a.can_write())
     {
@@ -131,7 +147,8 @@ async fn open(db: &Db, actor: Option<&Actor>, org_id: i64, incoming: &Incoming) 
         .iter()
         .map(|(_, r)| r.record_id.as_str())
         .collect();
-    let existing = store::load_member(db.kind, &mut tx, org_id, "member_key", &file_keys).await?;
+    let existing =
+        store::load_where(db.kind, &mut tx, Some(org_id), "member_key", &file_keys).await?;
     let by_key: HashMap<&str, usize> = existing
         .iter()
         .enumerate()
@@ -145,73 +162,103 @@ async fn open(db: &Db, actor: Option<&Actor>, org_id: i64, incoming: &Incoming) 
             None => (None, true),
         })
         .collect();
-    Ok(Opened {
+    let model = incremental::StoredModel::read(&mut tx).await?;
+    let opened = Opened {
         _guard: guard,
         org,
-        tx,
         existing,
         matches,
-    })
+        model,
+    };
+    Ok((opened, tx))
 }
 
 /// What writing a file's rows did.
 struct WrittenRows {
     /// The registration of each row.
     ids: Vec<i64>,
-    /// The registrations written (new or with new values), with their records.
-    changed: Vec<i64>,
+    /// The registrations written (new or with new values), as they now are.
+    changed: Vec<Stored>,
+    /// What is wrong with each row, as the engine read it.
+    problems: Vec<Vec<Problem>>,
     new_rows: usize,
     updated_rows: usize,
 }
 
-/// Writes the rows that are new or changed, with their keys in the linking index.
+/// Writes the rows that are new or changed, with their keys in the linking index when the
+/// index is current (`keys_current`; otherwise the whole re-link that follows rebuilds it). Each
+/// row is read by the engine once, on all cores.
 async fn write_rows(
     tx: &mut Tx<'_>,
-    opened_existing: &[Stored],
-    matches: &[(Option<usize>, bool)],
-    org_id: i64,
+    opened: &Opened,
     incoming: &Incoming,
     written: &store::Written<'_>,
     progress: &crate::jobs::progress::Progress,
 ) -> Result<WrittenRows> {
-    let mut out = WrittenRows {
-        ids: Vec::with_capacity(incoming.rows.len()),
-        changed: Vec::new(),
-        new_rows: 0,
-        updated_rows: 0,
-    };
-    let mut records: Vec<link::record::Record> = Vec::new();
+    use rayon::prelude::*;
+    let (org, existing) = (&opened.org, &opened.existing);
     progress.start(crate::jobs::progress::Stage::Writing, incoming.rows.len());
-    for ((_, raw), (existing, changed)) in incoming.rows.iter().zip(matches) {
-        progress.step();
-        let id = match existing {
-            Some(i) if !changed => {
-                out.ids.push(opened_existing[*i].id);
-                continue;
-            }
+    let records: Vec<link::record::Record> = incoming
+        .rows
+        .par_iter()
+        .map(|(_, raw)| link::record::normalize(raw, incoming.order))
+        .collect();
+    let mut ids = vec![0i64; incoming.rows.len()];
+    let (mut new, mut updated) = (Vec::new(), Vec::new());
+    for (r, ((_, raw), (found, changed))) in incoming.rows.iter().zip(&opened.matches).enumerate() {
+        match found {
             Some(i) => {
-                let id = opened_existing[*i].id;
-                store::update(tx, id, raw, written).await?;
-                out.updated_rows += 1;
-                id
+                ids[r] = existing[*i].id;
+                if *changed {
+                    store::update(tx, ids[r], raw, &records[r], written).await?;
+                    updated.push(r);
+                }
+                progress.step();
             }
-            None => {
-                out.new_rows += 1;
-                store::insert(tx, org_id, raw, written).await?
-            }
+            None => new.push(r),
+        }
+    }
+    let fresh: Vec<(&RawRecord, &link::record::Record)> = new
+        .iter()
+        .map(|&r| (&incoming.rows[r].1, &records[r]))
+        .collect();
+    for (&r, id) in new
+        .iter()
+        .zip(store::insert_rows(tx, org.id, &fresh, written).await?)
+    {
+        ids[r] = id;
+        progress.step();
+    }
+    if opened.model.keys_current() {
+        let of = |rows: &[usize]| -> Vec<(i64, &link::record::Record)> {
+            rows.iter().map(|&r| (ids[r], &records[r])).collect()
         };
-        out.ids.push(id);
-        out.changed.push(id);
-        records.push(link::record::normalize(raw, incoming.order));
+        keys::write(tx, &of(&updated)).await?;
+        keys::add(tx, &of(&new)).await?;
     }
-    // An index of another engine revision (or none yet) is rebuilt whole by the re-link that
-    // follows: the rows' keys are written with it.
-    if relink::stored_revision(tx).await? == keys::revision() {
-        let indexed: Vec<(i64, &link::record::Record)> =
-            out.changed.iter().copied().zip(&records).collect();
-        keys::write(tx, &indexed).await?;
-    }
-    Ok(out)
+    let mut changed_rows: Vec<usize> = updated.iter().chain(&new).copied().collect();
+    changed_rows.sort_unstable();
+    let changed = changed_rows
+        .iter()
+        .map(|&r| {
+            let replaces = opened.matches[r].0.map(|i| &existing[i]);
+            Stored::written(
+                ids[r],
+                org.id,
+                &org.code,
+                &incoming.rows[r].1,
+                incoming.order,
+                replaces,
+            )
+        })
+        .collect();
+    Ok(WrittenRows {
+        ids,
+        changed,
+        problems: records.into_iter().map(|r| r.problems).collect(),
+        new_rows: new.len(),
+        updated_rows: updated.len(),
+    })
 }
 
 /// What planning an import would do: for an import the registry links incrementally, the rows
@@ -224,39 +271,36 @@ pub async fn plan(
     org_id: i64,
     incoming: &Incoming,
 ) -> Result<Plan> {
-    let Opened {
-        _guard,
-        org,
-        mut tx,
-        existing,
-        matches,
-    } = open(db, actor, org_id, incoming).await?;
+    let (opened, mut tx) = open(db, actor, org_id, incoming).await?;
     let quiet = crate::jobs::progress::Progress::default();
-    if let Some(model) = incremental::model_if_current(&mut tx).await? {
+    let model = incremental::model_if_current(&mut tx, &opened.model, opened.new_rows()).await?;
+    if let Some(model) = model {
         let now = db::now();
         let written = store::Written {
             import_id: None,
             order: incoming.order,
             now: &now,
         };
-        let rows = write_rows(
-            &mut tx, &existing, &matches, org_id, incoming, &written, &quiet,
-        )
-        .await?;
-        let part =
-            incremental::link(db.kind, &mut tx, actor, &rows.changed, &model, &quiet).await?;
+        let rows = write_rows(&mut tx, &opened, incoming, &written, &quiet).await?;
+        let part = incremental::link(db.kind, &mut tx, actor, rows.changed, &model, &quiet).await?;
         tx.rollback().await?;
         return Ok(fates(
             incoming,
-            &matches,
-            &part.outcome(&rows.ids, incoming),
+            &opened.matches,
+            &part.outcome(&rows.ids, rows.problems),
         ));
     }
+    let Opened {
+        org,
+        existing,
+        matches,
+        ..
+    } = &opened;
     let stored = store::load_all(db.kind, &mut tx).await?;
     let position: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let mut entries = linking::entries(&stored);
     let mut index_of_row = Vec::with_capacity(incoming.rows.len());
-    for ((_, raw), (found, _)) in incoming.rows.iter().zip(&matches) {
+    for ((_, raw), (found, _)) in incoming.rows.iter().zip(matches) {
         let replaces = found.map(|i| &existing[i]);
         let entry = linking::Entry::incoming(raw, &org.code, incoming.order, replaces);
         match replaces.and_then(|s| position.get(&s.id)) {
@@ -277,7 +321,7 @@ pub async fn plan(
         whole_registry_linked: true,
         ..fates(
             incoming,
-            &matches,
+            matches,
             &RowsLinked::of(&index_of_row, &linked, &entries),
         )
     })
@@ -295,13 +339,8 @@ pub async fn commit(
     incoming: &Incoming,
     progress: &crate::jobs::progress::Progress,
 ) -> Result<Plan> {
-    let Opened {
-        _guard,
-        org,
-        mut tx,
-        existing,
-        matches,
-    } = open(db, actor, org_id, incoming).await?;
+    let (opened, mut tx) = open(db, actor, org_id, incoming).await?;
+    let model = incremental::model_if_current(&mut tx, &opened.model, opened.new_rows()).await?;
     let now = db::now();
     let (import_id,): (i64,) = sqlx::query_as(
         "INSERT INTO registry_imports (org_id, file_name, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, \
@@ -321,20 +360,21 @@ pub async fn commit(
         now: &now,
     };
     let started = std::time::Instant::now();
-    let rows = write_rows(
-        &mut tx, &existing, &matches, org_id, incoming, &written, progress,
-    )
-    .await?;
+    let rows = write_rows(&mut tx, &opened, incoming, &written, progress).await?;
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
         "import: rows and keys written"
     );
-    let (plan, snapshot) = match incremental::model_if_current(&mut tx).await? {
+    let (plan, snapshot) = match model {
         Some(model) => {
             let part =
-                incremental::link(db.kind, &mut tx, actor, &rows.changed, &model, progress).await?;
+                incremental::link(db.kind, &mut tx, actor, rows.changed, &model, progress).await?;
             (
-                fates(incoming, &matches, &part.outcome(&rows.ids, incoming)),
+                fates(
+                    incoming,
+                    &opened.matches,
+                    &part.outcome(&rows.ids, rows.problems),
+                ),
                 None,
             )
         }
@@ -349,7 +389,7 @@ pub async fn commit(
                 whole_registry_linked: true,
                 ..fates(
                     incoming,
-                    &matches,
+                    &opened.matches,
                     &RowsLinked::of(&index_of_row, &linked, &entries),
                 )
             };
@@ -382,7 +422,7 @@ pub async fn commit(
         Some(import_id),
         None,
         Some(serde_json::json!({
-            "org": org.code, "file": file_name, "new": new_rows, "updated": updated_rows,
+            "org": opened.org.code, "file": file_name, "new": new_rows, "updated": updated_rows,
             "unchanged": plan.unchanged, "rejected": plan.rejected.len(),
             "new_persons": plan.new_persons, "linked": plan.linked, "review": plan.review,
             "linked_incrementally": snapshot.is_none(),
@@ -391,7 +431,7 @@ pub async fn commit(
     .await?;
     tx.commit().await?;
     crate::cache::changed(crate::cache::Topic::Picture);
-    tracing::info!(import_id, org = %org.code, rows = incoming.rows.len(), "registry import committed");
+    tracing::info!(import_id, org = %opened.org.code, rows = incoming.rows.len(), "registry import committed");
     match snapshot {
         Some(snapshot) => online::publish(db, snapshot).await,
         None => online::rebuild_soon(db),

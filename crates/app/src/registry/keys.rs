@@ -10,9 +10,6 @@ use crate::error::Result;
 use link::record::Record;
 use std::collections::HashMap;
 
-/// Rows of keys written by one statement (two values each).
-const ROWS_PER_INSERT: usize = 400;
-
 /// What the stored keys mean; see [`link::block::keys_revision`].
 pub(super) fn revision() -> String {
     link::block::keys_revision()
@@ -33,7 +30,7 @@ pub(super) async fn write(tx: &mut Tx<'_>, records: &[(i64, &Record)]) -> Result
     for chunk in ids.chunks(db::IN_LIST_AT_MOST) {
         let sql = format!(
             "DELETE FROM registry_keys WHERE record_id IN ({})",
-            db::placeholders(0, chunk.len())
+            db::params(tx, 0, chunk.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in chunk {
@@ -41,7 +38,7 @@ pub(super) async fn write(tx: &mut Tx<'_>, records: &[(i64, &Record)]) -> Result
         }
         q.execute(&mut **tx).await?;
     }
-    insert(tx, records).await
+    add(tx, records).await
 }
 
 /// Rebuilds the whole index from every registration.
@@ -49,10 +46,11 @@ pub(super) async fn rebuild(tx: &mut Tx<'_>, records: &[(i64, &Record)]) -> Resu
     sqlx::query("DELETE FROM registry_keys")
         .execute(&mut **tx)
         .await?;
-    insert(tx, records).await
+    add(tx, records).await
 }
 
-async fn insert(tx: &mut Tx<'_>, records: &[(i64, &Record)]) -> Result<()> {
+/// Adds the keys of the new registrations `records` (registration id, its record).
+pub(super) async fn add(tx: &mut Tx<'_>, records: &[(i64, &Record)]) -> Result<()> {
     let mut rows: Vec<(i64, i64)> = records
         .iter()
         .flat_map(|(id, r)| of(r).into_iter().map(move |k| (k as i64, *id)))
@@ -60,20 +58,17 @@ async fn insert(tx: &mut Tx<'_>, records: &[(i64, &Record)]) -> Result<()> {
     // In the primary key's order: each statement then writes into a few neighbouring pages of
     // the index rather than hundreds scattered over it.
     rows.sort_unstable();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let sql = format!(
-            "INSERT INTO registry_keys (key_hash, record_id) VALUES {} ON CONFLICT DO NOTHING",
-            values.join(", ")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (key, id) in chunk {
-            q = q.bind(*key).bind(*id);
-        }
-        q.execute(&mut **tx).await?;
-    }
+    let rows = rows
+        .into_iter()
+        .map(|(key, id)| vec![key.into(), id.into()])
+        .collect();
+    db::insert_rows_returning::<(i64,)>(
+        tx,
+        "registry_keys (key_hash, record_id)",
+        rows,
+        "ON CONFLICT DO NOTHING",
+    )
+    .await?;
     Ok(())
 }
 
@@ -86,7 +81,7 @@ pub(super) async fn counts(tx: &mut Tx<'_>, keys: &[u64]) -> Result<HashMap<u64,
     for chunk in keys.chunks(db::IN_LIST_AT_MOST) {
         let sql = format!(
             "SELECT key_hash, COUNT(*) FROM registry_keys WHERE key_hash IN ({}) GROUP BY key_hash",
-            db::placeholders(0, chunk.len())
+            db::params(tx, 0, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
         for k in chunk {
@@ -105,7 +100,7 @@ pub(super) async fn holders(tx: &mut Tx<'_>, keys: &[u64]) -> Result<Vec<i64>> {
     for chunk in keys.chunks(db::IN_LIST_AT_MOST) {
         let sql = format!(
             "SELECT record_id FROM registry_keys WHERE key_hash IN ({})",
-            db::placeholders(0, chunk.len())
+            db::params(tx, 0, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
         for k in chunk {

@@ -89,11 +89,7 @@ pub(super) async fn relink_loaded(
     progress.start(crate::jobs::progress::Stage::Linking, 0);
     let entries = linking::entries(&stored);
     let (mut linked, entries) = link_off_thread(entries, decided).await?;
-    let (max_person, max_household): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(MAX(person_id), 0), COALESCE(MAX(household_id), 0) FROM registry_records",
-    )
-    .fetch_one(&mut **tx)
-    .await?;
+    let (max_person, max_household) = store::largest_numbers(tx).await?;
     let persons = linking::stable_ids(&old_person, &linked.person, max_person);
     let households = linking::stable_ids(&old_household, &linked.household, max_household);
     let records = std::mem::take(&mut linked.records);
@@ -168,23 +164,19 @@ pub(super) async fn write_decided(
     } = decided;
     let old_person: Vec<i64> = stored.iter().map(|s| s.person_id).collect();
     notify_moves(tx, stored, &old_person, &persons).await?;
-    let mut changed = 0usize;
+    // Registrations keeping their numbers are done at once; the others as they are written.
+    let (mut moved, mut changed) = (Vec::new(), 0usize);
     for (i, s) in stored.iter().enumerate() {
-        progress.step();
         if persons[i] != s.person_id || households[i] != s.household_id {
-            sqlx::query(
-                "UPDATE registry_records SET person_id = $1, household_id = $2 WHERE id = $3",
-            )
-            .bind(persons[i])
-            .bind(households[i])
-            .bind(s.id)
-            .execute(&mut **tx)
-            .await?;
+            moved.push((s.id, persons[i], households[i]));
             if s.person_id != 0 {
                 changed += 1;
             }
+        } else {
+            progress.step();
         }
     }
+    write_numbers(tx, &moved, progress).await?;
     // Pairs for review: open ones no longer uncertain go; new ones come; decided ones stay.
     let now = db::now();
     let mut keep: Vec<(i64, i64)> = Vec::with_capacity(review.len());
@@ -229,6 +221,35 @@ pub(super) async fn write_decided(
             Some(serde_json::json!({ "registrations_moved": changed, "pairs_for_review": review.len() })),
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// Registrations whose numbers are given by one `UPDATE` (three values each).
+const NUMBERS_PER_UPDATE: usize = 300;
+
+/// Gives registrations new person and household numbers: (registration, person, household),
+/// several hundred to a statement.
+async fn write_numbers(
+    tx: &mut Tx<'_>,
+    numbers: &[(i64, i64, i64)],
+    progress: &crate::jobs::progress::Progress,
+) -> Result<()> {
+    for chunk in numbers.chunks(NUMBERS_PER_UPDATE) {
+        // A VALUES list's columns are column1, column2… in both SQLite and PostgreSQL.
+        let sql = format!(
+            "UPDATE registry_records SET person_id = v.column2, household_id = v.column3 \
+             FROM (VALUES {}) AS v WHERE registry_records.id = v.column1",
+            db::tuples(tx, chunk.len(), 3)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, person, household) in chunk {
+            q = q.bind(*id).bind(*person).bind(*household);
+        }
+        q.execute(&mut **tx).await?;
+        for _ in chunk {
+            progress.step();
+        }
     }
     Ok(())
 }
